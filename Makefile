@@ -1,0 +1,52 @@
+# sendportal: `make run` serves the portal with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint fmt bench check-deploy migrations-check venv clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@if [ ! -x $(PY) ]; then \
+	  PYBIN=$$(scripts/find-python) || exit 1; \
+	  echo "Creating $(VENV) with $$PYBIN"; \
+	  "$$PYBIN" -m venv $(VENV) || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "sendportal is at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv
+	@scripts/ensure-chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+fmt: venv
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+migrations-check: venv
+	DJANGO_SETTINGS_MODULE=sendportal.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: venv
+	DJANGO_SETTINGS_MODULE=sendportal.settings.production SECRET_KEY=ci-dummy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	  ALLOWED_HOSTS=sendportal.example.gov.uk $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: venv
+	$(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,110 @@
+"""The case list's filters (django-filter over the user's selector queryset) and its server-side sort."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from .forms import DateInput
+from .models import Case, Decision, Route, School, Status
+from .selectors import officers_qs
+
+MINE = "mine"
+UNASSIGNED = "unassigned"
+
+# Public sort keys -> ORM ordering. Anything else falls back to the default (newest first).
+SORTS = {
+    "reference": ("reference",),
+    "child": ("child_last_name", "child_first_name", "id"),
+    "decision_sent_on": ("decision_sent_on", "id"),
+    "first_contact_on": ("first_contact_on", "id"),
+    "status": ("status", "id"),
+    "officer": ("officer__first_name", "officer__last_name", "id"),
+    "created": ("created_at", "id"),
+}
+DEFAULT_SORT = "-created"
+
+
+def ordering_for(sort: str | None) -> tuple[str, list[str]]:
+    """Validated sort key and the ORM ordering for it."""
+    sort = sort or DEFAULT_SORT
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        sort, key = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
+    desc = sort.startswith("-")
+    return sort, [("-" + f if desc else f) for f in SORTS[key]]
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, widget=forms.CheckboxSelectMultiple, label="Status"
+    )
+    route = django_filters.ChoiceFilter(choices=Route.choices, empty_label="Any route")
+    decision = django_filters.ChoiceFilter(choices=Decision.choices, empty_label="Any decision", label="Decision")
+    officer = django_filters.ChoiceFilter(method="filter_officer", empty_label="Anyone", label="Officer")
+    school = django_filters.ModelChoiceFilter(
+        queryset=School.objects.all(), empty_label="Any school or setting", label="School or setting"
+    )
+    decision_from = django_filters.DateFilter(
+        field_name="decision_sent_on", lookup_expr="gte", label="Decision letter from", widget=DateInput()
+    )
+    decision_to = django_filters.DateFilter(
+        field_name="decision_sent_on", lookup_expr="lte", label="Decision letter to", widget=DateInput()
+    )
+    contact_from = django_filters.DateFilter(
+        field_name="first_contact_on", lookup_expr="gte", label="First contact from", widget=DateInput()
+    )
+    contact_to = django_filters.DateFilter(
+        field_name="first_contact_on", lookup_expr="lte", label="First contact to", widget=DateInput()
+    )
+
+    class Meta:
+        model = Case
+        fields = ["status", "route", "decision", "officer", "school"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        choices = [(MINE, "Assigned to me"), (UNASSIGNED, "Unassigned")]
+        choices += [(str(u.pk), u.get_full_name() or u.get_username()) for u in officers_qs()]
+        self.filters["officer"].extra["choices"] = choices
+        self.form.fields["officer"].choices = [("", "Anyone"), *choices]
+
+    def filter_officer(self, queryset, name, value):
+        if value == MINE:
+            return queryset.filter(officer=self.user)
+        if value == UNASSIGNED:
+            return queryset.filter(officer__isnull=True)
+        return queryset.filter(officer_id=value)
+
+    def clean_ranges(self):
+        """Refuse ranges whose end is before their start (a clear message, never a silent empty list)."""
+        data = self.form.cleaned_data
+        for start, end in (("decision_from", "decision_to"), ("contact_from", "contact_to")):
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.form.add_error(end, "The end date must be the same as or after the start date.")
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            if self.form.is_valid():
+                self.clean_ranges()
+            if self.form.errors:
+                self._qs = self.queryset.none()
+            else:
+                self._qs = super().qs
+        return self._qs
+
+
+def search_cases(queryset, term: str):
+    """Search by case reference (exact or partial) or child's name ("Amy", "Smith", "Amy Smith")."""
+    term = " ".join(term.split())
+    if not term:
+        return queryset
+    q = Q(reference__icontains=term)
+    parts = term.split(" ")
+    if len(parts) >= 2:
+        q |= Q(child_first_name__iexact=parts[0], child_last_name__iexact=" ".join(parts[1:]))
+        q |= Q(child_first_name__istartswith=parts[0], child_last_name__istartswith=parts[-1])
+    else:
+        q |= Q(child_first_name__istartswith=term) | Q(child_last_name__istartswith=term)
+    return queryset.filter(q)

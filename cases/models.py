@@ -1,0 +1,382 @@
+"""Intake records: the disagreement case, the child or young person, the family contact, reference data
+(schools and settings, health bodies, extra non-working days) and the case timeline.
+
+Business rules live in rules.py (pure) and services.py (writes); this module holds fields, choices and
+database constraints only.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from . import validators
+
+# --- Reference data -------------------------------------------------------------------------------------
+
+
+class ActiveQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class SchoolPhase(models.TextChoices):
+    EARLY_YEARS = "early_years", "Early years"
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+    ALL_THROUGH = "all_through", "All-through"
+    SPECIAL = "special", "Special"
+    POST_16 = "post_16", "Post-16"
+    INDEPENDENT = "independent", "Independent"
+
+
+class School(models.Model):
+    """A school or other setting a child attends (reference data, kept in the admin)."""
+
+    Phase = SchoolPhase
+
+    name = models.CharField(max_length=200)
+    urn = models.CharField(
+        "URN",
+        max_length=6,
+        unique=True,
+        help_text="Unique Reference Number from Get Information about Schools: 6 digits.",
+        validators=[RegexValidator(r"^\d{6}$", "Enter the URN as 6 digits, for example 100001.")],
+    )
+    phase = models.CharField(max_length=20, choices=Phase)
+    postcode = models.CharField(max_length=8, blank=True, validators=[validators.validate_uk_postcode])
+    active = models.BooleanField(default=True, help_text="Untick instead of deleting: cases refer to it.")
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "school or setting"
+        verbose_name_plural = "schools and settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(phase__in=SchoolPhase.values), name="cases_school_phase_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.urn})"
+
+
+class HealthBody(models.Model):
+    """An integrated care board (ICB): the health commissioning body (older records say CCG)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    ods_code = models.CharField("ODS code", max_length=10, unique=True)
+    email = models.EmailField(blank=True)
+    active = models.BooleanField(default=True, help_text="Untick instead of deleting: cases refer to it.")
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "health body (ICB)"
+        verbose_name_plural = "health bodies (ICBs)"
+
+    def __str__(self):
+        return self.name
+
+
+class NonWorkingDay(models.Model):
+    """A day that is not a working day beyond the England-and-Wales bank holidays the engine knows
+    (a newly proclaimed bank holiday, for example). send-rules.md product decision 1."""
+
+    day = models.DateField(unique=True)
+    title = models.CharField(max_length=200)
+    active = models.BooleanField(default=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = "extra non-working day"
+
+    def __str__(self):
+        return f"{self.day:%a %d %b %Y}: {self.title}"
+
+
+# --- The case ------------------------------------------------------------------------------------------
+
+
+class Decision(models.TextChoices):
+    """The LA decision under dispute (send-rules.md section 2.1)."""
+
+    RTA = "RTA", "Refusal to carry out an EHC needs assessment"
+    RTI = "RTI", "Refusal to issue an EHC plan"
+    CONTENT_B = "CONTENT-B", "Needs in section B of the plan"
+    CONTENT_F = "CONTENT-F", "Special educational provision in section F"
+    PLACEMENT_I = "PLACEMENT-I", "School or setting named in section I"
+    RTR = "RTR", "Refusal to re-assess"
+    RTAM = "RTAM", "Refusal to amend or replace the plan"
+    CEASE = "CEASE", "Decision to cease to maintain the plan"
+    HSC = "HSC", "Health or social care elements only"
+
+
+class PlanSection(models.TextChoices):
+    """EHC plan sections (SEND Regs 2014 reg 12)."""
+
+    A = "A", "A: views, interests and aspirations"
+    B = "B", "B: special educational needs"
+    C = "C", "C: health care needs"
+    D = "D", "D: social care needs"
+    E = "E", "E: outcomes"
+    F = "F", "F: special educational provision"
+    G = "G", "G: health care provision"
+    H1 = "H1", "H1: social care provision (CSDPA 1970 s.2)"
+    H2 = "H2", "H2: other social care provision"
+    I = "I", "I: placement"  # noqa: E741 - the plan section is called I
+    J = "J", "J: personal budget"
+    K = "K", "K: advice and information"
+
+
+class Route(models.TextChoices):
+    MEDIATION = "mediation", "Statutory mediation"
+    DRS = "drs", "Disagreement resolution"
+    PLACEMENT_ONLY = "placement_only", "Placement only"
+
+
+class PartyType(models.TextChoices):
+    PARENT = "parent", "Parent or carer"
+    YOUNG_PERSON = "young_person", "Young person acting for themselves (16 to 25)"
+    ALTERNATIVE = "alternative", "Alternative person (young person lacks capacity)"
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    ONLINE = "online", "Online form"
+    IN_PERSON = "in_person", "In person"
+    PROVIDER = "provider", "Through the mediation provider"
+    SENDIASS = "sendiass", "Through SENDIASS"
+
+
+class Status(models.TextChoices):
+    """Disagreement case lifecycle (send-rules.md section 4.1). Transitions are in rules.py."""
+
+    INTAKE = "intake", "Intake"
+    TRIAGED = "triaged", "Triaged"
+    DRS_ROUTE = "drs_route", "Disagreement resolution"
+    DRS_MEETING_SCHEDULED = "drs_meeting_scheduled", "DRS meeting scheduled"
+    DRS_MEETING_HELD = "drs_meeting_held", "DRS meeting held"
+    RESOLVED = "resolved", "Resolved"
+    PARTLY_RESOLVED = "partly_resolved", "Partly resolved"
+    UNRESOLVED = "unresolved", "Unresolved"
+    DRS_DECLINED = "drs_declined", "DRS declined"
+    MEDIATION_ROUTE = "mediation_route", "Mediation"
+    POST_MEDIATION = "post_mediation", "After mediation"
+    PLACEMENT_ONLY = "placement_only", "Placement only"
+    NOT_IN_SCOPE = "not_in_scope", "Not in scope"
+    AGREEMENT_IMPLEMENTATION = "agreement_implementation", "Agreement being carried out"
+    COMPLIED = "complied", "Agreement complied with"
+    BREACHED = "breached", "Agreement breached"
+    APPEAL_WINDOW_OPEN = "appeal_window_open", "Appeal window open"
+    APPEAL_LODGED = "appeal_lodged", "Appeal lodged"
+    CONCEDED_UNOPPOSED = "conceded_unopposed", "Conceded (unopposed appeal)"
+    ORDER_MADE = "order_made", "Tribunal order made"
+    APPEAL_WITHDRAWN = "appeal_withdrawn", "Appeal withdrawn"
+    COMPLIANCE = "compliance", "Complying with order"
+    WINDOW_EXPIRED = "window_expired", "Appeal window expired"
+    WITHDRAWN = "withdrawn", "Withdrawn by the family"
+    CLOSED = "closed", "Closed"
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=Status.CLOSED)
+
+
+class Case(models.Model):
+    """One disagreement about one LA decision (send-rules.md section 4.1)."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+
+    # The child or young person.
+    child_first_name = models.CharField("first name", max_length=100)
+    child_last_name = models.CharField("last name", max_length=100)
+    child_date_of_birth = models.DateField("date of birth")
+    upn = models.CharField(
+        "UPN", max_length=13, blank=True, validators=[validators.validate_upn],
+        help_text="Unique Pupil Number, if known: 13 characters starting with a check letter.",
+    )
+    nhs_number = models.CharField(
+        "NHS number", max_length=12, blank=True, validators=[validators.validate_nhs_number],
+        help_text="If known: 10 digits, for example 943 476 5919.",
+    )
+
+    # Who brings the disagreement.
+    party_type = models.CharField("who brings the disagreement", max_length=20, choices=PartyType)
+    party_name = models.CharField("full name", max_length=200)
+    party_relationship = models.CharField(
+        "relationship to the child", max_length=100, blank=True,
+        help_text="For example mother, foster carer, deputy. Leave blank for a young person.",
+    )
+    phone = models.CharField(max_length=16, blank=True, validators=[validators.validate_uk_phone])
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=8, blank=True, validators=[validators.validate_uk_postcode])
+    preferred_language = models.CharField(max_length=60, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+    access_needs = models.TextField(blank=True)
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        verbose_name="school or setting",
+    )
+
+    # The disagreement.
+    route = models.CharField(max_length=20, choices=Route)
+    decision = models.CharField("decision under dispute", max_length=12, choices=Decision, blank=True)
+    sections_disputed = models.JSONField("EHC plan sections disputed", default=list, blank=True)
+    health_involved = models.BooleanField("health care issues", default=False)
+    social_care_involved = models.BooleanField("social care issues", default=False)
+    icb = models.ForeignKey(
+        HealthBody, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="ICB"
+    )
+    decision_sent_on = models.DateField("date the decision letter was sent", null=True, blank=True)
+    first_contact_on = models.DateField("date of first contact")
+    first_contact_channel = models.CharField("how they first contacted us", max_length=20, choices=ContactChannel)
+    sendiass_involved = models.BooleanField("SENDIASS involved", default=False)
+    supporter_name = models.CharField("independent supporter or advocate", max_length=200, blank=True)
+
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="cases", verbose_name="assigned officer",
+    )
+    status = models.CharField(max_length=30, choices=Status, default=Status.INTAKE)
+    closed_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("view_all_cases", "Can see every case"),
+            ("assign_officer", "Can assign an officer to a case"),
+            ("change_case_status", "Can move a case through its lifecycle"),
+            ("export_cases", "Can export case lists"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="cases_case_status_idx"),
+            models.Index(fields=["officer", "status"], name="cases_case_officer_idx"),
+            models.Index(fields=["child_last_name", "child_first_name"], name="cases_case_child_idx"),
+            models.Index(fields=["child_date_of_birth", "decision_sent_on"], name="cases_case_dup_idx"),
+            models.Index(fields=["decision_sent_on"], name="cases_case_decision_idx"),
+            models.Index(fields=["first_contact_on"], name="cases_case_contact_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="cases_case_status_valid"),
+            models.CheckConstraint(condition=Q(route__in=Route.values), name="cases_case_route_valid"),
+            models.CheckConstraint(
+                condition=Q(decision__in=[*Decision.values, ""]), name="cases_case_decision_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(party_type__in=PartyType.values), name="cases_case_party_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_sent_on__isnull=True) | Q(decision_sent_on__gte=models.F("child_date_of_birth")),
+                name="cases_case_decision_after_birth",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision_sent_on__isnull=True) | Q(first_contact_on__gte=models.F("decision_sent_on")),
+                name="cases_case_contact_after_decision",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.pk])
+
+    @property
+    def child_name(self):
+        return f"{self.child_first_name} {self.child_last_name}"
+
+    @property
+    def is_closed(self):
+        return self.status == Status.CLOSED
+
+
+class CaseReferenceCounter(models.Model):
+    """Per-year counter behind case references (SEND-2026-00042). Incremented with an atomic UPDATE
+    so concurrent intakes never get the same number."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class CaseNote(models.Model):
+    """A note on a case. Internal notes are for the LA only; shared notes are also seen by the mediator."""
+
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", "Internal to the LA"
+        SHARED = "shared", "Shared with the mediator"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.INTERNAL)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visibility__in=["internal", "shared"]), name="cases_casenote_visibility_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Note on {self.case_id} by {self.author_id}"
+
+
+class CaseEvent(models.Model):
+    """The case timeline: an append-only record written by every service that changes a case."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Case opened"
+        UPDATED = "updated", "Details changed"
+        OFFICER_ASSIGNED = "officer_assigned", "Officer assigned"
+        STATUS_CHANGED = "status_changed", "Status changed"
+        NOTE_ADDED = "note_added", "Note added"
+        DEADLINE_MOVED = "deadline_moved", "Deadline moved"
+        DEADLINE_MET = "deadline_met", "Deadline met"
+        DEADLINE_WAIVED = "deadline_waived", "Deadline waived"
+        REFERRAL = "referral", "Referral"
+        MEDIATION = "mediation", "Mediation"
+        CERTIFICATE = "certificate", "Certificate"
+        AGREEMENT = "agreement", "Agreement"
+        TRIBUNAL = "tribunal", "Tribunal"
+        EXPORTED = "exported", "Exported"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=Kind)
+    description = models.CharField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="cases_event_case_idx")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,211 @@
+"""Writes to cases. Each service runs in one transaction, re-checks permission and rules, and writes a
+timeline event. Views and commands call these; nothing else changes a case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import permissions, rules
+from .models import Case, CaseEvent, CaseNote, CaseReferenceCounter, Status
+
+REFERENCE_PREFIX = "SEND"
+
+# Fields an officer may set on intake or edit (never status, officer or reference: those have services).
+EDITABLE_FIELDS = [
+    "child_first_name",
+    "child_last_name",
+    "child_date_of_birth",
+    "upn",
+    "nhs_number",
+    "party_type",
+    "party_name",
+    "party_relationship",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "preferred_language",
+    "interpreter_needed",
+    "access_needs",
+    "school",
+    "route",
+    "decision",
+    "sections_disputed",
+    "health_involved",
+    "social_care_involved",
+    "icb",
+    "decision_sent_on",
+    "first_contact_on",
+    "first_contact_channel",
+    "sendiass_involved",
+    "supporter_name",
+]
+
+# Changing one of these moves statutory clocks: the timeline shows old and new values.
+DATE_FIELDS = {"decision_sent_on", "first_contact_on", "child_date_of_birth"}
+
+
+def case_event_record(*, case: Case, actor, kind: str, description: str, data: dict | None = None) -> CaseEvent:
+    """Append one entry to the case timeline."""
+    return CaseEvent.objects.create(case=case, actor=actor, kind=kind, description=description[:500], data=data or {})
+
+
+def next_case_reference(year: int) -> str:
+    """Allocate the next reference for `year` (SEND-2026-00042).
+
+    The counter row is bumped with a single UPDATE ... SET n = n + 1, which the database serialises (row lock
+    on PostgreSQL, write lock on SQLite), then read back inside the same transaction: no two intakes can get the
+    same number. Must run inside a transaction."""
+    updated = CaseReferenceCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                CaseReferenceCounter.objects.create(year=year, last_number=1)
+        except IntegrityError:
+            # Another intake created this year's counter first: take the next number instead.
+            CaseReferenceCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
+    number = CaseReferenceCounter.objects.get(year=year).last_number
+    return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
+
+
+def _check_intake(case: Case, today: date) -> None:
+    problems = rules.intake_problems(
+        today=today,
+        date_of_birth=case.child_date_of_birth,
+        decision_sent_on=case.decision_sent_on,
+        first_contact_on=case.first_contact_on,
+        party_type=case.party_type,
+        route=case.route,
+        decision=case.decision,
+        sections_disputed=case.sections_disputed,
+    )
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def case_create(*, actor, data: dict) -> Case:
+    """Take in a new disagreement. `data` holds EDITABLE_FIELDS values (already parsed by a form)."""
+    if not actor.has_perm("cases.add_case"):
+        raise PermissionDenied
+    case = Case(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    case.status = Status.INTAKE
+    case.created_by = actor
+    today = timezone.localdate()
+    _check_intake(case, today)
+    case.reference = next_case_reference(today.year)
+    case.full_clean()
+    case.save()
+    case_event_record(
+        case=case, actor=actor, kind=CaseEvent.Kind.CREATED,
+        description=f"Case {case.reference} opened ({case.get_route_display().lower()})",
+    )
+    return case
+
+
+@transaction.atomic
+def case_update(*, case: Case, actor, data: dict) -> Case:
+    """Change intake details, saving only what changed; date corrections are shown old -> new."""
+    if not permissions.can_edit_case(actor, case):
+        raise PermissionDenied
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    changed: list[str] = []
+    moves: dict[str, list[str | None]] = {}
+    for field, value in data.items():
+        if field not in EDITABLE_FIELDS:
+            continue
+        old = getattr(case, field)
+        if old != value:
+            changed.append(field)
+            if field in DATE_FIELDS:
+                moves[field] = [old.isoformat() if old else None, value.isoformat() if value else None]
+            setattr(case, field, value)
+    if not changed:
+        return case
+    _check_intake(case, timezone.localdate())
+    case.full_clean()
+    case.save(update_fields=[*changed, "updated_at"])
+    labels = [str(Case._meta.get_field(f).verbose_name) for f in changed]
+    description = "Changed " + ", ".join(labels)
+    for field, (old, new) in moves.items():
+        label = Case._meta.get_field(field).verbose_name
+        description += f"; {label}: {_fmt(old)} to {_fmt(new)}"
+    case_event_record(
+        case=case, actor=actor, kind=CaseEvent.Kind.UPDATED, description=description,
+        data={"fields": changed, "dates": moves},
+    )
+    return case
+
+
+def _fmt(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%a %-d %b %Y") if iso else "none"
+
+
+@transaction.atomic
+def case_assign_officer(*, case: Case, actor, officer) -> Case:
+    if not permissions.can_assign_officer(actor, case):
+        raise PermissionDenied
+    if officer is not None and not officer.has_perm("cases.change_case_status"):
+        raise ValidationError({"officer": "That person cannot hold cases."})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.officer_id == (officer.pk if officer else None):
+        return case
+    case.officer = officer
+    case.save(update_fields=["officer", "updated_at"])
+    who = (officer.get_full_name() or officer.get_username()) if officer else "nobody"
+    case_event_record(
+        case=case, actor=actor, kind=CaseEvent.Kind.OFFICER_ASSIGNED, description=f"Assigned to {who}",
+        data={"officer": officer.pk if officer else None},
+    )
+    return case
+
+
+@transaction.atomic
+def case_change_status(*, case: Case, actor, to_status: str, reason: str = "") -> Case:
+    """Move a case along an allowed transition of its lifecycle (send-rules.md 4.1)."""
+    if not permissions.can_change_status(actor, case):
+        raise PermissionDenied
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    problems = rules.transition_problems(
+        status=case.status, target=to_status, route=case.route, decision=case.decision,
+        decision_sent_on=case.decision_sent_on, sections_disputed=case.sections_disputed, reason=reason,
+    )
+    if problems:
+        raise ValidationError(problems)
+    old = case.status
+    case.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status == Status.CLOSED:
+        case.closed_on = timezone.localdate()
+        fields.append("closed_on")
+    if to_status == Status.WITHDRAWN:
+        case.withdrawn_reason = reason.strip()
+        fields.append("withdrawn_reason")
+    case.save(update_fields=fields)
+    description = f"Status changed from {Status(old).label} to {Status(to_status).label}"
+    if reason.strip():
+        description += f": {reason.strip()}"
+    case_event_record(
+        case=case, actor=actor, kind=CaseEvent.Kind.STATUS_CHANGED, description=description,
+        data={"from": old, "to": to_status},
+    )
+    return case
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, actor, text: str, visibility: str = CaseNote.Visibility.INTERNAL) -> CaseNote:
+    if not permissions.can_add_note(actor, case):
+        raise PermissionDenied
+    if not text.strip():
+        raise ValidationError({"text": "Enter the note."})
+    note = CaseNote(case=case, author=actor, text=text.strip(), visibility=visibility)
+    note.full_clean()
+    note.save()
+    label = "Shared note" if visibility == CaseNote.Visibility.SHARED else "Internal note"
+    case_event_record(case=case, actor=actor, kind=CaseEvent.Kind.NOTE_ADDED, description=f"{label} added")
+    return note

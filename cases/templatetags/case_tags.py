@@ -1,0 +1,44 @@
+from django import template
+from django.http import QueryDict
+from django.utils.html import format_html
+
+register = template.Library()
+
+SORT_LABELS = {
+    "reference": "reference",
+    "child": "child's name",
+    "decision_sent_on": "decision letter date",
+    "first_contact_on": "first contact date",
+    "status": "status",
+    "officer": "officer",
+    "created": "date opened",
+    "next_deadline": "next deadline",
+}
+
+
+@register.filter
+def sort_label(sort: str) -> str:
+    key = sort.removeprefix("-")
+    direction = "newest or highest first" if sort.startswith("-") else "oldest or lowest first"
+    return f"{SORT_LABELS.get(key, key)}, {direction}"
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label: str):
+    """A column header that sorts on the server, announcing the current direction (aria-sort)."""
+    request = context["request"]
+    current = context.get("sort", "")
+    query = QueryDict(request.GET.urlencode(), mutable=True)
+    query.pop("page", None)
+    if current == key:
+        query["sort"], aria = f"-{key}", "ascending"
+    elif current == f"-{key}":
+        query["sort"], aria = key, "descending"
+    else:
+        query["sort"], aria = key, None
+    if aria:
+        return format_html(
+            '<th scope="col" aria-sort="{}"><a href="?{}">{} <span aria-hidden="true">{}</span></a></th>',
+            aria, query.urlencode(), label, "▲" if aria == "ascending" else "▼",
+        )
+    return format_html('<th scope="col"><a href="?{}">{}</a></th>', query.urlencode(), label)

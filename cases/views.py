@@ -1,0 +1,232 @@
+"""Case pages. Each view: authorise, load through a selector, bind a form, call one service, message + redirect."""
+
+import secrets
+
+from auditlog.signals import accessed
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import permissions, rules, selectors, services
+from .filters import SORTS, CaseFilter, ordering_for, search_cases
+from .forms import AssignOfficerForm, CaseForm, CaseSearchForm, ChangeStatusForm, DuplicateConfirmForm, NoteForm
+from .models import Case
+
+PAGE_SIZE = 25
+SEARCH_SESSION_KEY = "case_searches"
+MAX_SAVED_SEARCHES = 20
+
+
+def apply_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: field messages where they belong, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _saved_search(request) -> tuple[str, str]:
+    """The search term behind the opaque `s` token (names never travel in URLs or server logs)."""
+    token = request.GET.get("s", "")
+    return token, request.session.get(SEARCH_SESSION_KEY, {}).get(token, "") if token else ""
+
+
+@permission_required("cases.view_case", raise_exception=True)
+def case_list(request):
+    if request.method == "POST":
+        return _case_search_post(request)
+    token, term = _saved_search(request)
+    base = selectors.case_list_for(request.user)
+    case_filter = CaseFilter(request.GET or None, queryset=base, user=request.user)
+    sort, ordering = ordering_for(request.GET.get("sort"))
+    qs = search_cases(case_filter.qs, term).order_by(*ordering)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": case_filter,
+        "page": page,
+        "sort": sort,
+        "sort_keys": SORTS,
+        "search_form": CaseSearchForm(initial={"q": term}),
+        "search_term": term,
+        "search_token": token,
+        "query": query.urlencode(),
+        "tags": _filter_tags(case_filter, query, term),
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+def _case_search_post(request):
+    form = CaseSearchForm(request.POST)
+    keep = QueryDict(request.POST.get("keep", ""), mutable=True)
+    keep.pop("s", None)
+    keep.pop("page", None)
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        searches = request.session.get(SEARCH_SESSION_KEY, {})
+        token = secrets.token_urlsafe(9)
+        searches[token] = form.cleaned_data["q"].strip()
+        request.session[SEARCH_SESSION_KEY] = dict(list(searches.items())[-MAX_SAVED_SEARCHES:])
+        keep["s"] = token
+    return redirect(f"{reverse('cases:list')}?{keep.urlencode()}")
+
+
+def _filter_tags(case_filter, query: QueryDict, term: str) -> list[dict]:
+    """Selected filters as removable tags: label and the URL without that filter."""
+    tags = []
+    if not case_filter.is_bound or not case_filter.form.is_valid():
+        return tags
+    form = case_filter.form
+    for name, field in form.fields.items():
+        values = query.getlist(name)
+        for value in values:
+            if not value:
+                continue
+            remaining = query.copy()
+            remaining.setlist(name, [v for v in values if v != value])
+            choices = dict(getattr(field, "choices", []) or [])
+            shown = choices.get(value) or choices.get(int(value) if value.isdigit() else value) or value
+            if name == "school":
+                shown = str(form.cleaned_data.get("school") or value)
+            tags.append({"label": f"{field.label}: {shown}", "url": "?" + remaining.urlencode()})
+    if term:
+        remaining = query.copy()
+        remaining.pop("s", None)
+        tags.append({"label": f"Search: {term}", "url": "?" + remaining.urlencode()})
+    return tags
+
+
+@permission_required("cases.add_case", raise_exception=True)
+def case_create(request):
+    form = CaseForm(request.POST or None)
+    confirm = DuplicateConfirmForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = list(
+            selectors.case_possible_duplicates(
+                first_name=data["child_first_name"], last_name=data["child_last_name"],
+                date_of_birth=data["child_date_of_birth"], decision_sent_on=data.get("decision_sent_on"),
+            )[:5]
+        )
+        confirmed = confirm.is_valid() and confirm.cleaned_data["confirm_not_duplicate"]
+        if not duplicates or confirmed:
+            try:
+                case = services.case_create(actor=request.user, data=data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, f"Case {case.reference} opened")
+                return redirect(case)
+    return render(request, "cases/case_form.html", {"form": form, "duplicates": duplicates, "confirm": confirm})
+
+
+@permission_required("cases.view_case", raise_exception=True)
+def case_detail(request, pk):
+    case = selectors.case_get_for(request.user, pk)
+    accessed.send(sender=Case, instance=case)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+@permission_required("cases.change_case", raise_exception=True)
+def case_edit(request, pk):
+    case = selectors.case_get_for(request.user, pk)
+    if not permissions.can_edit_case(request.user, case):
+        raise PermissionDenied
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(case=case, actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Case {case.reference} updated")
+            return redirect(case)
+    return render(request, "cases/case_form.html", {"form": form, "case": case})
+
+
+@require_POST
+@permission_required("cases.assign_officer", raise_exception=True)
+def case_assign(request, pk):
+    case = selectors.case_get_for(request.user, pk)
+    form = AssignOfficerForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.case_assign_officer(case=case, actor=request.user, officer=form.cleaned_data["officer"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            officer = case.officer
+            who = (officer.get_full_name() or officer.get_username()) if officer else "nobody"
+            messages.success(request, f"Case {case.reference} assigned to {who}")
+            return redirect(case)
+    return _detail_with_errors(request, case, assign_form=form)
+
+
+@require_POST
+@permission_required("cases.change_case_status", raise_exception=True)
+def case_change_status(request, pk):
+    case = selectors.case_get_for(request.user, pk)
+    form = ChangeStatusForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            case = services.case_change_status(
+                case=case, actor=request.user, to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Status changed to {case.get_status_display()}")
+            return redirect(case)
+    return _detail_with_errors(request, case, status_form=form)
+
+
+@require_POST
+@permission_required("cases.add_casenote", raise_exception=True)
+def case_note_add(request, pk):
+    case = selectors.case_get_for(request.user, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(
+                case=case, actor=request.user, text=form.cleaned_data["text"],
+                visibility=form.cleaned_data["visibility"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Note added")
+            return redirect(case)
+    return _detail_with_errors(request, case, note_form=form)
+
+
+def _detail_context(request, case, **forms):
+    context = {
+        "case": case,
+        "events": selectors.case_events_for(case)[:100],
+        "notes": selectors.case_notes_for(request.user, case),
+        "assign_form": AssignOfficerForm(initial={"officer": case.officer_id}),
+        "status_form": ChangeStatusForm(case=case),
+        "note_form": NoteForm(),
+        "can_edit": permissions.can_edit_case(request.user, case),
+        "can_assign": permissions.can_assign_officer(request.user, case),
+        "can_change_status": permissions.can_change_status(request.user, case)
+        and bool(rules.allowed_transitions(case.status)),
+        "can_add_note": permissions.can_add_note(request.user, case),
+    }
+    context.update(forms)
+    return context
+
+
+def _detail_with_errors(request, case, **forms):
+    """Re-show the case page with the failed form's messages (HTTP 400); nothing has changed."""
+    context = _detail_context(request, case, **forms)
+    context["failed_form"] = next(iter(forms.values()))
+    return render(request, "cases/case_detail.html", context, status=400)

@@ -1,0 +1,69 @@
+"""Shared fixtures: users for each role, signed-in clients, a temporary media folder."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from cases import permissions
+
+# Playwright's sync API runs an event loop in the test thread; the live server's ORM calls are still
+# synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_user(django_user_model, username, role=None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username,
+        password="correct-horse-battery-staple",
+        first_name=extra.pop("first_name", username.split("_")[0].title()),
+        last_name=extra.pop("last_name", "Tester"),
+        email=extra.pop("email", f"{username}@example.gov.uk"),
+        **extra,
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def officer(db, django_user_model):
+    return make_user(django_user_model, "olivia_officer", permissions.OFFICER, first_name="Olivia", last_name="Officer")
+
+
+@pytest.fixture
+def other_officer(db, django_user_model):
+    return make_user(django_user_model, "owen_officer", permissions.OFFICER, first_name="Owen", last_name="Other")
+
+
+@pytest.fixture
+def manager(db, django_user_model):
+    return make_user(django_user_model, "maya_manager", permissions.MANAGER, first_name="Maya", last_name="Manager")
+
+
+@pytest.fixture
+def mediator_user(db, django_user_model):
+    return make_user(django_user_model, "mo_mediator", permissions.MEDIATOR, first_name="Mo", last_name="Mediator")
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    return django_user_model.objects.create_superuser("ada_admin", "ada@example.gov.uk", "correct-horse-battery-staple")
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client signed in as that user (None: anonymous)."""
+
+    def _client_for(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return _client_for

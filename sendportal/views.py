@@ -1,0 +1,17 @@
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+
+
+def home(request):
+    """Send each role to where its work is."""
+    if request.user.has_perm("cases.view_case"):
+        return redirect("cases:list")
+    return render(request, "home.html")
+
+
+@login_not_required
+def healthz(request):
+    """Load-balancer health check: no data, no session."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")
