@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group
 
 from cases import permissions
 
+pytest_plugins = ["sendportal.testing.browser"]
+
 # Playwright's sync API runs an event loop in the test thread; the live server's ORM calls are still
 # synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -9,8 +9,9 @@ Calendars
 * Working day (SEND Regulations 2014 and the HESC Tribunal rules): any day except Saturday, Sunday and the
   days in ``holidays``. ``holidays=None`` means England and Wales bank holidays from the ``holidays``
   package (Christmas Day, Good Friday, statutory and proclaimed bank holidays, substitute days and
-  one-off days). Any other collection *replaces* that calendar: services pass the bank holidays plus the
-  admin-maintained extra days; tests may pass an empty set to ignore bank holidays.
+  one-off days). Any other collection *replaces* that calendar: services pass
+  ``EnglandBankHolidaysPlus(extra_days)`` (the bank holidays of every year plus the admin-maintained extra
+  days); tests may pass their own set, or an empty set to ignore bank holidays.
 * "Within N working days of X": X never counts; the Nth working day strictly after X is the deadline
   (send-rules.md section 8, decision 2).
 * Calendar-day and week clocks never roll forward (decision 3). Month clocks use the corresponding-date
@@ -24,7 +25,7 @@ send-rules.md; a change in the law is a one-line change here plus its tests.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -49,6 +50,7 @@ __all__ = [
     "RECOMMENDATION_RESPONSE_WEEKS",
     "AppealDeadline",
     "Clock",
+    "EnglandBankHolidaysPlus",
     "OrderKind",
     "UnopposedAppealKind",
     "add_days",
@@ -145,10 +147,8 @@ def _check_date(value: object, name: str) -> date:
     if type(value) is date:
         return value
     if isinstance(value, datetime):
-        raise ValueError(
-            f"{name} must be a date, not a datetime: convert the instant to a London date first "
-            f"(got {value!r})"
-        )
+        hint = "convert the instant to a London date first"
+        raise ValueError(f"{name} must be a date, not a datetime: {hint} (got {value!r})")
     if isinstance(value, date):
         return value
     if value is None:
@@ -198,17 +198,17 @@ def _england_year(year: int) -> frozenset[date]:
     return frozenset(holidays_package.country_holidays("GB", subdiv="ENG", years=year))
 
 
-def england_bank_holidays(years: int | Collection[int]) -> frozenset[date]:
+def england_bank_holidays(years: int | Iterable[int]) -> frozenset[date]:
     """England and Wales bank holidays (including Christmas Day, Good Friday, substitute and one-off days).
 
-    ``years`` is one year or a collection of years (for example ``range(2026, 2029)``). Source: the
-    ``holidays`` package, ``country_holidays("GB", subdiv="ENG")``; send-rules.md section 5.2.
+    ``years`` is one year or several (for example ``range(2026, 2029)``). Source: the ``holidays``
+    package, ``country_holidays("GB", subdiv="ENG")``; send-rules.md section 5.2.
     """
     if isinstance(years, bool) or years is None:
         raise ValueError(f"years must be a year or a collection of years (got {years!r})")
     if isinstance(years, int):
         return _england_year(years)
-    if isinstance(years, str | bytes) or not isinstance(years, Collection):
+    if isinstance(years, str | bytes) or not isinstance(years, Iterable):
         raise ValueError(f"years must be a year or a collection of years (got {years!r})")
     result: set[date] = set()
     for year in years:
@@ -218,7 +218,7 @@ def england_bank_holidays(years: int | Collection[int]) -> frozenset[date]:
     return frozenset(result)
 
 
-def _check_holiday_items(days: Collection[object]) -> None:
+def _check_holiday_items(days: Iterable[object]) -> None:
     for day in days:
         if type(day) is not date and (isinstance(day, datetime) or not isinstance(day, date)):
             raise ValueError(f"holidays must contain only dates (found {type(day).__name__}: {day!r})")
@@ -231,12 +231,53 @@ def _checked_frozenset(days: frozenset[object]) -> frozenset[date]:
     return days  # type: ignore[return-value]
 
 
+class EnglandBankHolidaysPlus(Collection[date]):
+    """England and Wales bank holidays for every year the ``holidays`` package knows, plus extra days.
+
+    Pass it as ``holidays=`` when some days besides the bank holidays are not working days (the
+    admin-maintained table of extra non-working days, or a newly proclaimed bank holiday not yet in
+    the package: send-rules.md section 8, decision 1). Unlike a plain set it needs no list of years.
+    """
+
+    __slots__ = ("extra",)
+
+    def __init__(self, extra: Iterable[date] = ()) -> None:
+        if isinstance(extra, str | bytes) or not isinstance(extra, Iterable):
+            raise ValueError(f"extra must be a collection of dates (got {type(extra).__name__})")
+        days = tuple(extra)
+        _check_holiday_items(days)
+        self.extra: frozenset[date] = frozenset(days)
+
+    def __contains__(self, day: object) -> bool:
+        if day in self.extra:
+            return True
+        return isinstance(day, date) and day in _england_year(day.year)
+
+    def __iter__(self) -> Iterator[date]:
+        first, last = _england_supported_years()
+        return iter(sorted(self.extra | england_bank_holidays(range(first, last + 1))))
+
+    def __len__(self) -> int:
+        first, last = _england_supported_years()
+        return len(self.extra | england_bank_holidays(range(first, last + 1)))
+
+    def __repr__(self) -> str:
+        return f"EnglandBankHolidaysPlus({sorted(self.extra)!r})"
+
+    def between(self, low: date, high: date) -> frozenset[date]:
+        """The non-working days from ``low`` to ``high`` inclusive (any weekday)."""
+        days = england_bank_holidays(range(low.year, high.year + 1)) | self.extra
+        return frozenset(day for day in days if low <= day <= high)
+
+
 def _resolve_holidays(holidays: Collection[date] | None) -> Collection[date] | None:
     """None (the England calendar, looked up per year) or a collection supporting fast ``in``."""
     if holidays is None:
         return None
     if type(holidays) is frozenset:
         return _checked_frozenset(holidays)
+    if type(holidays) is EnglandBankHolidaysPlus:
+        return holidays  # items were checked when it was built
     if isinstance(holidays, str | bytes) or not isinstance(holidays, Collection):
         raise ValueError(
             f"holidays must be a collection of dates such as a set or list (got {type(holidays).__name__})"
@@ -353,6 +394,8 @@ def working_days_between(start: date, end: date, *, holidays: Collection[date] |
         if hols is None:
             years = range(low.year, high.year + 1)
             candidates: Collection[date] = [h for year in years for h in _england_year(year)]
+        elif isinstance(hols, EnglandBankHolidaysPlus):
+            candidates = hols.between(low, high)
         else:
             candidates = hols
         count -= sum(1 for h in candidates if low < h <= high and h.weekday() < _SATURDAY)
@@ -416,11 +459,8 @@ def non_working_day_warning(due: date, *, holidays: Collection[date] | None = No
     hols = _resolve_holidays(holidays)
     if _is_working(due, hols):
         return ""
-    last = last_working_day_on_or_before(due, holidays=hols)
-    return (
-        f"Due {_long_date(due)}, which is not a working day: "
-        f"the last working day before it is {_long_date(last)}."
-    )
+    last = _long_date(last_working_day_on_or_before(due, holidays=hols))
+    return f"Due {_long_date(due)}, which is not a working day: the last working day before it is {last}."
 
 
 def _long_date(day: date) -> str:
@@ -508,9 +548,9 @@ LIMB_CERTIFICATE = "certificate"
 
 
 def _in_christmas_window(day: date) -> bool:
-    return (day.month == 12 and day.day >= APPEAL_CHRISTMAS_WINDOW_FIRST_DAY) or (
-        day.month == 1 and day.day == 1
-    )
+    if day.month == 12:
+        return day.day >= APPEAL_CHRISTMAS_WINDOW_FIRST_DAY
+    return day.month == 1 and day.day == 1
 
 
 def _first_working_after_window(day: date, hols: Collection[date] | None) -> date:
@@ -905,8 +945,8 @@ CLOCKS: dict[str, Clock] = {
         Clock(
             "C12",
             "Health body tells the LA about an agreement",
-            f"{HEALTH_BODY_NOTICE_WEEKS} week after an agreement reached without the LA "
-            "(SEND Regs 2014 reg 42(4))",
+            f"{HEALTH_BODY_NOTICE_WEEKS} week after the date of an agreement the health body reached without "
+            "the LA (SEND Regs 2014 reg 42(4))",
             UNIT_WEEKS,
             "SEND Regs 2014 reg 42(4)",
         ),

@@ -16,6 +16,7 @@ from cases.deadlines import (
     CLOCKS,
     AppealDeadline,
     Clock,
+    EnglandBankHolidaysPlus,
     OrderKind,
     UnopposedAppealKind,
     add_days,
@@ -226,9 +227,8 @@ def test_e7_appeal_period_ending_in_august_moves_to_first_working_day_of_septemb
     detail = appeal_deadline_detail(D(2026, 6, 15), holidays=calendar)
     assert detail.raw_end == D(2026, 8, 15)
     assert detail.due == D(2026, 9, 1)
-    assert detail.adjustment == (
-        "ended in August: moved to the first working day after 31 August (HESC r.12(3))"
-    )
+    expected = "ended in August: moved to the first working day after 31 August (HESC r.12(3))"
+    assert detail.adjustment == expected
     assert not detail.needs_legal_review
 
 
@@ -269,9 +269,7 @@ def test_e15_certificate_after_decline_skips_spring_bank_holiday(calendar):
         pytest.param(D(2027, 12, 23), D(2027, 12, 30), id="2027-both-substitutes"),
     ],
 )
-def test_e17_certificate_over_christmas_counts_christmas_eve_and_skips_substitute_days(
-    calendar, declined, due
-):
+def test_e17_certificate_over_christmas_counts_christmas_eve_skips_substitute_days(calendar, declined, due):
     assert certificate_deadline(declined, holidays=calendar) == due
 
 
@@ -444,9 +442,7 @@ def test_appeal_period_ending_saturday_2_january_rolls_forward_without_review():
 @pytest.mark.parametrize(
     ("decision_sent", "raw_end", "strict_due", "alternative"),
     [
-        pytest.param(
-            D(2028, 10, 24), D(2028, 12, 24), D(2028, 12, 27), D(2029, 1, 2), id="e25-sunday-24-dec"
-        ),
+        pytest.param(D(2028, 10, 24), D(2028, 12, 24), D(2028, 12, 27), D(2029, 1, 2), id="e25-sunday"),
         pytest.param(D(2028, 10, 23), D(2028, 12, 23), D(2028, 12, 27), D(2029, 1, 2), id="saturday-23-dec"),
         pytest.param(D(2027, 5, 31), D(2027, 7, 31), D(2027, 8, 2), D(2027, 9, 1), id="saturday-31-july"),
         pytest.param(D(2026, 5, 30), D(2026, 7, 30), D(2026, 7, 30), None, id="thursday-is-not-flagged"),
@@ -962,3 +958,44 @@ def test_property_adding_a_holiday_never_makes_a_deadline_earlier(start, n, extr
     calendar = england_bank_holidays(range(start.year, start.year + 2))
     before = add_working_days(start, n, holidays=calendar)
     assert before <= add_working_days(start, n, holidays=calendar | {extra})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Bank holidays plus the admin table of extra non-working days
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_extra_non_working_days_add_to_bank_holidays_of_every_year():
+    calendar = EnglandBankHolidaysPlus({D(2026, 6, 16)})
+    assert certificate_deadline(D(2026, 6, 15), holidays=calendar) == D(2026, 6, 19)
+    assert certificate_deadline(D(2026, 4, 1), holidays=calendar) == D(2026, 4, 8)  # Easter still skipped
+    assert certificate_deadline(D(2031, 4, 10), holidays=calendar) == D(2031, 4, 17)  # Easter 2031 too
+    assert working_days_between(D(2026, 6, 12), D(2026, 6, 19), holidays=calendar) == 4
+
+
+def test_bank_holidays_plus_nothing_behaves_like_the_default_calendar():
+    calendar = EnglandBankHolidaysPlus()
+    assert appeal_deadline(D(2028, 10, 24), holidays=calendar) == appeal_deadline(D(2028, 10, 24))
+    assert working_days_between(D(2025, 1, 1), D(2026, 1, 1), holidays=calendar) == 253
+    assert D(2026, 12, 28) in calendar
+    assert D(2026, 12, 29) not in calendar
+
+
+def test_newly_proclaimed_day_on_a_bank_holiday_is_not_counted_twice():
+    calendar = EnglandBankHolidaysPlus({D(2026, 12, 25), D(2026, 12, 29)})
+    assert working_days_between(D(2026, 12, 23), D(2026, 12, 31), holidays=calendar) == 3
+
+
+@pytest.mark.parametrize("extra", ["2026-06-16", [datetime(2026, 6, 16, tzinfo=UTC)], [None], 5])
+def test_extra_non_working_days_must_be_dates(extra):
+    with pytest.raises(ValueError):
+        EnglandBankHolidaysPlus(extra)
+
+
+@FAST
+@given(start=DATES, end=DATES, extra=st.frozensets(DATES, max_size=5))
+def test_property_working_days_between_agrees_with_a_plain_set(start, end, extra):
+    calendar = EnglandBankHolidaysPlus(extra)
+    plain = england_bank_holidays(range(min(start, end).year, max(start, end).year + 1)) | extra
+    expected = working_days_between(start, end, holidays=plain)
+    assert working_days_between(start, end, holidays=calendar) == expected

@@ -1,0 +1,1 @@
+"""Test support shared by every app's tests (pytest plugins registered from the root conftest.py)."""

@@ -1,0 +1,211 @@
+"""Browser-test fixtures: pytest-playwright drives Debian's chromium against pytest-django's live server.
+
+Registered from the root conftest.py (`pytest_plugins`). Mark browser tests `@pytest.mark.browser`.
+
+Fixtures for journeys:
+
+- `signed_in_page(user, *, password=PASSWORD) -> Page`: a fresh browser context signed in through the real
+  sign-in form (so django-axes, the session and CSRF all run). Call it once per user; each call is its own
+  browser, so an officer and a manager can act side by side in one test.
+- `assert_accessible(page, *, context=None) -> None`: runs axe-core on the page as it is now and fails on any
+  violation of impact "serious" or "critical", listing rule id, help text and the failing nodes' targets.
+  Lesser findings are printed (pytest shows them with the test's output).
+- `screenshot(page, name) -> Path | None`: a full-page PNG in $BROWSER_SCREENSHOT_DIR when that is set.
+- `browser_errors`: the uncaught page errors and console errors seen by pages made through
+  `signed_in_page`; any left at the end of the test fail it (a CSP refusal shows up here).
+
+The test database is flushed after every live-server test, which also removes the role groups that a data
+migration created; `_live_server_roles` puts them back (from cases.permissions.ROLE_PERMISSIONS) before each
+live-server test, so the role fixtures in conftest.py work unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+PASSWORD = "correct-horse-battery-staple"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+]
+FAILING_IMPACTS = ("critical", "serious")
+# Expectations and actions wait this long (milliseconds) before failing; pages here are small and local.
+TIMEOUT_MS = 10_000
+
+
+def chromium_path() -> str:
+    return os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch the system chromium (never a browser downloaded by Playwright), headless unless --headed."""
+    path = chromium_path()
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.fail(
+            f"The browser tests need Debian's chromium at {path}, which is missing. Install it with "
+            "'scripts/ensure-chromium' (as root) or 'sudo apt-get install chromium', or point CHROMIUM_PATH "
+            "at a chromium executable.",
+            pytrace=False,
+        )
+    args = {"headless": True, **browser_type_launch_args}
+    args["executable_path"] = path
+    args["args"] = [*CHROMIUM_ARGS, *args.get("args", [])]
+    return args
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, live_server):
+    """Every page talks to the live server (relative URLs work) as a London user with a desktop screen."""
+    return {
+        **browser_context_args,
+        "base_url": live_server.url,
+        "locale": "en-GB",
+        "timezone_id": "Europe/London",
+        "viewport": {"width": 1280, "height": 900},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _live_server_roles(request):
+    """Re-create the role groups (a data migration's rows) that the previous live-server test's flush removed."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group, Permission
+
+    from cases.permissions import ROLE_PERMISSIONS
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = [
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in (perm.split(".", 1) for perm in perms)
+        ]
+        group.permissions.set(wanted)
+
+
+@pytest.fixture
+def browser_errors():
+    """Uncaught page errors and console errors from pages opened with `signed_in_page`; none may remain."""
+    errors: list[str] = []
+    yield errors
+    if errors:
+        pytest.fail("The browser reported errors:\n" + "\n".join(f"  - {e}" for e in errors), pytrace=False)
+
+
+def watch_for_errors(page, errors: list[str]) -> None:
+    """Record uncaught exceptions and console errors (including CSP refusals) on `page` into `errors`."""
+
+    def on_console(message):
+        if message.type != "error":
+            return
+        if message.location.get("url", "").endswith("/favicon.ico"):
+            return
+        errors.append(f"console: {message.text} ({message.location.get('url', '')})")
+
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on("console", on_console)
+
+
+@pytest.fixture
+def new_page(new_context, browser_errors):
+    """new_page() -> a page in a fresh browser context (nobody signed in), watched for browser errors."""
+
+    def _new_page():
+        context = new_context()
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        watch_for_errors(page, browser_errors)
+        return page
+
+    return _new_page
+
+
+@pytest.fixture
+def signed_in_page(new_page):
+    """signed_in_page(user) -> a Page signed in as `user` through the sign-in form, on the user's home page."""
+    from django.urls import reverse
+    from playwright.sync_api import expect
+
+    def _signed_in_page(user, *, password: str = PASSWORD):
+        page = new_page()
+        page.goto(reverse("login"))
+        page.get_by_label("Username").fill(user.get_username())
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("button", name="Sign out"), "sign-in did not succeed").to_be_visible()
+        return page
+
+    return _signed_in_page
+
+
+def axe_failures(violations: list[dict], impacts=FAILING_IMPACTS) -> list[dict]:
+    return [v for v in violations if v.get("impact") in impacts]
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v.get('impact')}] {v['id']}: {v['help']} ({v.get('helpUrl', '')})")
+        for node in v["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            lines.append(f"    at {target}")
+            summary = node.get("failureSummary")
+            if summary:
+                lines.extend(f"       {line}" for line in summary.splitlines())
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def _axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.fixture
+def assert_accessible(_axe):
+    """assert_accessible(page, *, context=None): fail on any "serious" or "critical" axe violation."""
+
+    def _assert_accessible(page, *, context=None):
+        results = _axe.run(page, context=context)
+        violations = results.response["violations"]
+        failing = axe_failures(violations)
+        others = [v for v in violations if v not in failing]
+        if others:
+            print(f"axe, below the gate, on {page.url}:\n{format_violations(others)}")
+        if failing:
+            pytest.fail(
+                f"axe found {len(failing)} serious or critical accessibility problem(s) on {page.url} "
+                f"(title {page.title()!r}):\n{format_violations(failing)}",
+                pytrace=False,
+            )
+
+    return _assert_accessible
+
+
+@pytest.fixture
+def screenshot(request):
+    """screenshot(page, name) -> Path of a full-page PNG in $BROWSER_SCREENSHOT_DIR (None when it is unset)."""
+    folder = os.environ.get("BROWSER_SCREENSHOT_DIR")
+    counter = iter(range(1, 1000))
+    test_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+
+    def _screenshot(page, name: str) -> Path | None:
+        if not folder:
+            return None
+        path = Path(folder) / f"{test_name}-{next(counter):02d}-{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return _screenshot
