@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from cases import permissions
 
@@ -19,6 +19,17 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def ensure_role(role):
+    """The role's group as the migrations create it. Transactional tests (the browser tests) flush the
+    database afterwards, taking the migration-made groups with them, so rebuild them when missing."""
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        for perm in permissions.ROLE_PERMISSIONS[role]:
+            app_label, codename = perm.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group
+
+
 def make_user(django_user_model, username, role=None, **extra):
     user = django_user_model.objects.create_user(
         username=username,
@@ -29,7 +40,7 @@ def make_user(django_user_model, username, role=None, **extra):
         **extra,
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(ensure_role(role))
     return user
 
 

@@ -250,6 +250,10 @@ class Case(models.Model):
     )
     status = models.CharField(max_length=30, choices=Status, default=Status.INTAKE)
     closed_on = models.DateField(null=True, blank=True)
+    certificate_issued_on = models.DateField(
+        "latest mediation certificate issued", null=True, blank=True, editable=False,
+        help_text="Set by the certificate service; drives the appeal deadline (C9).",
+    )
     withdrawn_reason = models.TextField(blank=True)
 
     created_by = models.ForeignKey(
@@ -267,6 +271,7 @@ class Case(models.Model):
             ("assign_officer", "Can assign an officer to a case"),
             ("change_case_status", "Can move a case through its lifecycle"),
             ("export_cases", "Can export case lists"),
+            ("waive_deadline", "Can waive a statutory clock with a reason"),
         ]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="cases_case_status_idx"),
@@ -380,3 +385,103 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Statutory clocks on cases ---------------------------------------------------------------------------
+
+
+class Deadline(models.Model):
+    """One statutory clock on one case (send-rules.md section 3): computed by cases.deadlines from recorded
+    facts, stored so lists and dashboards can query it, and recomputed by services when a fact changes."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        MET = "met", "Met"
+        MISSED = "missed", "Missed"
+        WAIVED = "waived", "Waived"
+        SUPERSEDED = "superseded", "No longer applies"
+
+    class Binds(models.TextChoices):
+        LA = "la", "The LA"
+        FAMILY = "family", "The family"
+        ADVISER = "adviser", "The mediation adviser"
+        ICB = "icb", "The ICB"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    key = models.CharField(max_length=40, help_text="Unique per case: the clock code, or code:item.")
+    clock = models.CharField(max_length=4)
+    title = models.CharField(max_length=200)
+    binds = models.CharField(max_length=10, choices=Binds, default=Binds.LA)
+    due_on = models.DateField()
+    due_time = models.TimeField(null=True, blank=True)
+    facts = models.JSONField(default=dict, blank=True, help_text="The recorded facts the due date came from.")
+    state = models.CharField(max_length=12, choices=State, default=State.OPEN)
+    met_on = models.DateField(null=True, blank=True)
+    needs_legal_review = models.BooleanField(default=False)
+    note = models.CharField(max_length=300, blank=True)
+    waived_reason = models.CharField(max_length=500, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="cases_deadline_one_per_key"),
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "met", "missed", "waived", "superseded"]),
+                name="cases_deadline_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="met") | Q(met_on__isnull=False), name="cases_deadline_met_has_date"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="waived") | ~Q(waived_reason=""), name="cases_deadline_waived_has_reason"
+            ),
+        ]
+        indexes = [
+            # "overdue" and "due between" queries: open clocks by due date.
+            models.Index(fields=["state", "due_on"], name="cases_deadline_due_idx"),
+            models.Index(fields=["case", "state", "due_on"], name="cases_deadline_case_idx"),
+            models.Index(fields=["clock", "state"], name="cases_deadline_clock_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.key} due {self.due_on}"
+
+    @property
+    def is_open(self):
+        return self.state == self.State.OPEN
+
+    @property
+    def met_late(self):
+        return self.state == self.State.MET and self.met_on is not None and self.met_on > self.due_on
+
+
+class StaffPreference(models.Model):
+    """Per-user settings: deadline reminder emails can be turned off."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    reminder_emails = models.BooleanField(
+        "send me a daily email listing my clocks that are overdue or due soon", default=True
+    )
+
+    def __str__(self):
+        return f"Preferences of {self.user_id}"
+
+
+class ReminderSent(models.Model):
+    """One row per officer per day a reminder was sent: running the command twice sends nothing new."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    deadline_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "sent_on"], name="cases_reminder_once_a_day")]
+
+    def __str__(self):
+        return f"Reminder to {self.user_id} on {self.sent_on}"

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import permissions, rules
+from . import clock_services, permissions, rules
 from .models import Case, CaseEvent, CaseNote, CaseReferenceCounter, Status
 
 REFERENCE_PREFIX = "SEND"
@@ -48,6 +48,8 @@ EDITABLE_FIELDS = [
 
 # Changing one of these moves statutory clocks: the timeline shows old and new values.
 DATE_FIELDS = {"decision_sent_on", "first_contact_on", "child_date_of_birth"}
+# Facts the case-level clocks (C1, C9) are computed from.
+CLOCK_FACTS = {"route", "decision", "decision_sent_on"}
 
 
 def case_event_record(*, case: Case, actor, kind: str, description: str, data: dict | None = None) -> CaseEvent:
@@ -105,6 +107,7 @@ def case_create(*, actor, data: dict) -> Case:
         case=case, actor=actor, kind=CaseEvent.Kind.CREATED,
         description=f"Case {case.reference} opened ({case.get_route_display().lower()})",
     )
+    clock_services.case_clocks_recompute(case=case, actor=actor)
     return case
 
 
@@ -139,6 +142,9 @@ def case_update(*, case: Case, actor, data: dict) -> Case:
         case=case, actor=actor, kind=CaseEvent.Kind.UPDATED, description=description,
         data={"fields": changed, "dates": moves},
     )
+    if CLOCK_FACTS.intersection(changed):
+        reason = "decision letter date corrected" if "decision_sent_on" in changed else "case details changed"
+        clock_services.case_clocks_recompute(case=case, actor=actor, reason=reason)
     return case
 
 
@@ -183,6 +189,7 @@ def case_change_status(*, case: Case, actor, to_status: str, reason: str = "") -
     if to_status == Status.CLOSED:
         case.closed_on = timezone.localdate()
         fields.append("closed_on")
+        clock_services.case_clocks_close(case=case, actor=actor, today=case.closed_on)
     if to_status == Status.WITHDRAWN:
         case.withdrawn_reason = reason.strip()
         fields.append("withdrawn_reason")

@@ -43,8 +43,7 @@ def test_create_gives_a_reference_for_the_year_and_a_timeline_entry(officer):
     assert case.reference == "SEND-2026-00001"
     assert case.status == Status.INTAKE
     assert case.created_by == officer
-    event = case.events.get()
-    assert event.kind == CaseEvent.Kind.CREATED
+    event = case.events.get(kind=CaseEvent.Kind.CREATED)
     assert event.actor == officer
     assert event.description == "Case SEND-2026-00001 opened (statutory mediation)"
 

@@ -374,7 +374,7 @@ def test_edit_moves_the_decision_date_and_writes_the_timeline(client_for, office
     assert f"Case {case.reference} updated" in response.content.decode()
     case.refresh_from_db()
     assert case.decision_sent_on == date(2026, 10, 2)
-    assert "Thu 1 Oct 2026 to Fri 2 Oct 2026" in case.events.get().description
+    assert "Thu 1 Oct 2026 to Fri 2 Oct 2026" in case.events.get(kind=CaseEvent.Kind.UPDATED).description
 
 
 def test_assign_through_the_page(client_for, officer, other_officer):
