@@ -69,7 +69,11 @@ def case_level_clocks(
             )
         )
     detail = deadlines.appeal_deadline_detail(decision_sent_on, certificate_issued_on, holidays=calendar)
-    facts = {"decision_sent_on": decision_sent_on.isoformat(), "limb": detail.limb, "raw_end": detail.raw_end.isoformat()}
+    facts = {
+        "decision_sent_on": decision_sent_on.isoformat(),
+        "limb": detail.limb,
+        "raw_end": detail.raw_end.isoformat(),
+    }
     if certificate_issued_on:
         facts["certificate_issued_on"] = certificate_issued_on.isoformat()
     note = detail.adjustment
@@ -85,6 +89,34 @@ def case_level_clocks(
 
 
 # --- Writes ------------------------------------------------------------------------------------------------
+
+
+def case_next_deadline_refresh(case: Case) -> None:
+    """Copy the earliest open clock onto the case (for the case list's column, sort and filter)."""
+    nxt = Deadline.objects.filter(case=case, state=Deadline.State.OPEN).order_by("due_on", "id").first()
+    on, title = (nxt.due_on, nxt.title) if nxt else (None, "")
+    Case.objects.filter(pk=case.pk).update(next_deadline_on=on, next_deadline_title=title)
+    case.next_deadline_on, case.next_deadline_title = on, title
+
+
+def cases_next_deadline_refresh(case_ids) -> None:
+    """Bulk version for many cases: two queries per batch."""
+    case_ids = list(case_ids)
+    earliest: dict[int, tuple[date, str]] = {}
+    rows = (
+        Deadline.objects.filter(case_id__in=case_ids, state=Deadline.State.OPEN)
+        .order_by("case_id", "-due_on", "-id")
+        .values_list("case_id", "due_on", "title")
+    )
+    for case_id, due_on, title in rows:
+        earliest[case_id] = (due_on, title)  # ordered descending, so the last one kept is the earliest
+    updates = []
+    for case in Case.objects.filter(pk__in=case_ids).only("id", "next_deadline_on", "next_deadline_title"):
+        on, title = earliest.get(case.pk, (None, ""))
+        if (case.next_deadline_on, case.next_deadline_title) != (on, title):
+            case.next_deadline_on, case.next_deadline_title = on, title
+            updates.append(case)
+    Case.objects.bulk_update(updates, ["next_deadline_on", "next_deadline_title"], batch_size=1000)
 
 
 def _event(case, actor, kind, description, data=None):
@@ -107,6 +139,7 @@ def deadline_set(*, case: Case, spec: ClockSpec, actor, reason: str = "") -> Dea
             case, actor, CaseEvent.Kind.DEADLINE_MOVED, f"{title}: due {fmt(spec.due_on)}",
             {"key": spec.key, "from": None, "to": spec.due_on.isoformat()},
         )
+        case_next_deadline_refresh(case)
         return deadline
     old_due = existing.due_on
     existing.title, existing.binds, existing.due_on, existing.due_time = title, spec.binds, spec.due_on, spec.due_time
@@ -121,6 +154,7 @@ def deadline_set(*, case: Case, spec: ClockSpec, actor, reason: str = "") -> Dea
             f"{title}: moved from {fmt(old_due)} to {fmt(spec.due_on)}{why}",
             {"key": spec.key, "from": old_due.isoformat(), "to": spec.due_on.isoformat()},
         )
+    case_next_deadline_refresh(case)
     return existing
 
 
@@ -133,6 +167,7 @@ def deadline_supersede(*, case: Case, key: str, actor, reason: str) -> Deadline 
     deadline.state = Deadline.State.SUPERSEDED
     deadline.save(update_fields=["state", "updated_at"])
     _event(case, actor, CaseEvent.Kind.DEADLINE_MOVED, f"{deadline.title}: no longer applies ({reason})", {"key": key})
+    case_next_deadline_refresh(case)
     return deadline
 
 
@@ -152,6 +187,7 @@ def deadline_mark_met(*, case: Case, key: str, met_on: date, actor) -> Deadline 
         case, actor, CaseEvent.Kind.DEADLINE_MET, f"{deadline.title}: met on {fmt(met_on)} ({timing})",
         {"key": key, "met_on": met_on.isoformat()},
     )
+    case_next_deadline_refresh(case)
     return deadline
 
 
@@ -172,6 +208,7 @@ def deadline_waive(*, deadline: Deadline, actor, reason: str) -> Deadline:
         deadline.case, actor, CaseEvent.Kind.DEADLINE_WAIVED, f"{deadline.title}: waived ({reason})",
         {"key": deadline.key},
     )
+    case_next_deadline_refresh(deadline.case)
     return deadline
 
 
@@ -209,6 +246,7 @@ def case_clocks_close(*, case: Case, actor, today: date) -> None:
     for deadline in Deadline.objects.select_for_update().filter(case=case, state=Deadline.State.OPEN):
         deadline.state = Deadline.State.MISSED if deadline.due_on < today else Deadline.State.SUPERSEDED
         deadline.save(update_fields=["state", "updated_at"])
+    case_next_deadline_refresh(case)
 
 
 def deadlines_recompute_all(*, batch_size: int = 2000, actor=None) -> dict[str, int]:
@@ -259,7 +297,11 @@ def deadlines_recompute_all(*, batch_size: int = 2000, actor=None) -> dict[str, 
                                 case_id=row["id"], actor=actor, kind=CaseEvent.Kind.DEADLINE_MOVED,
                                 description=f"{spec.display_title}: moved from {fmt(current.due_on)} to "
                                 f"{fmt(spec.due_on)} (recomputed)",
-                                data={"key": spec.key, "from": current.due_on.isoformat(), "to": spec.due_on.isoformat()},
+                                data={
+                                    "key": spec.key,
+                                    "from": current.due_on.isoformat(),
+                                    "to": spec.due_on.isoformat(),
+                                },
                             )
                         )
                         current.due_on, current.due_time, current.facts = spec.due_on, spec.due_time, spec.facts
@@ -272,6 +314,7 @@ def deadlines_recompute_all(*, batch_size: int = 2000, actor=None) -> dict[str, 
                 to_update, ["due_on", "due_time", "facts", "needs_legal_review", "note"], batch_size=1000
             )
             CaseEvent.objects.bulk_create(events, batch_size=1000)
+            cases_next_deadline_refresh([c["id"] for c in batch])
             counts["cases"] += len(batch)
             counts["created"] += len(to_create)
             counts["moved"] += len(to_update)

@@ -1,8 +1,11 @@
 """The case list's filters (django-filter over the user's selector queryset) and its server-side sort."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from .forms import DateInput
 from .models import Case, Decision, Route, School, Status
@@ -20,18 +23,19 @@ SORTS = {
     "status": ("status", "id"),
     "officer": ("officer__first_name", "officer__last_name", "id"),
     "created": ("created_at", "id"),
+    "next_deadline": ("next_deadline_on", "id"),
 }
 DEFAULT_SORT = "-created"
 
 
-def ordering_for(sort: str | None) -> tuple[str, list[str]]:
-    """Validated sort key and the ORM ordering for it."""
+def ordering_for(sort: str | None) -> tuple[str, list]:
+    """Validated sort key and the ORM ordering for it (empty values last, on every database)."""
     sort = sort or DEFAULT_SORT
     key = sort.removeprefix("-")
     if key not in SORTS:
         sort, key = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
     desc = sort.startswith("-")
-    return sort, [("-" + f if desc else f) for f in SORTS[key]]
+    return sort, [F(f).desc(nulls_last=True) if desc else F(f).asc(nulls_last=True) for f in SORTS[key]]
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -52,6 +56,10 @@ class CaseFilter(django_filters.FilterSet):
     )
     contact_from = django_filters.DateFilter(
         field_name="first_contact_on", lookup_expr="gte", label="First contact from", widget=DateInput()
+    )
+    deadline = django_filters.ChoiceFilter(
+        choices=[("overdue", "Overdue"), ("week", "Due in the next 7 days"), ("none", "No open clock")],
+        method="filter_deadline", empty_label="Any", label="Next deadline",
     )
     contact_to = django_filters.DateFilter(
         field_name="first_contact_on", lookup_expr="lte", label="First contact to", widget=DateInput()
@@ -75,6 +83,14 @@ class CaseFilter(django_filters.FilterSet):
         if value == UNASSIGNED:
             return queryset.filter(officer__isnull=True)
         return queryset.filter(officer_id=value)
+
+    def filter_deadline(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.filter(next_deadline_on__lt=today)
+        if value == "week":
+            return queryset.filter(next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=7))
+        return queryset.filter(next_deadline_on__isnull=True)
 
     def clean_ranges(self):
         """Refuse ranges whose end is before their start (a clear message, never a silent empty list)."""

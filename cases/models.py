@@ -255,6 +255,10 @@ class Case(models.Model):
         help_text="Set by the certificate service; drives the appeal deadline (C9).",
     )
     withdrawn_reason = models.TextField(blank=True)
+    # Denormalised from the open Deadline rows (kept by clock_services) so the case list can sort and
+    # filter on the next clock with an index, at any size.
+    next_deadline_on = models.DateField("next deadline", null=True, blank=True, editable=False)
+    next_deadline_title = models.CharField(max_length=200, blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -272,6 +276,7 @@ class Case(models.Model):
             ("change_case_status", "Can move a case through its lifecycle"),
             ("export_cases", "Can export case lists"),
             ("waive_deadline", "Can waive a statutory clock with a reason"),
+            ("view_team_work", "Can see every officer's clocks and work queues"),
         ]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="cases_case_status_idx"),
@@ -280,6 +285,7 @@ class Case(models.Model):
             models.Index(fields=["child_date_of_birth", "decision_sent_on"], name="cases_case_dup_idx"),
             models.Index(fields=["decision_sent_on"], name="cases_case_decision_idx"),
             models.Index(fields=["first_contact_on"], name="cases_case_contact_idx"),
+            models.Index(fields=["next_deadline_on"], name="cases_case_next_deadline_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="cases_case_status_valid"),

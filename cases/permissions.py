@@ -20,7 +20,7 @@ _OFFICER_PERMS = [
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     OFFICER: _OFFICER_PERMS,
-    MANAGER: [*_OFFICER_PERMS, "cases.export_cases", "cases.waive_deadline"],
+    MANAGER: [*_OFFICER_PERMS, "cases.export_cases", "cases.waive_deadline", "cases.view_team_work"],
     MEDIATOR: [],
 }
 

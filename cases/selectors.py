@@ -3,10 +3,11 @@ is a 404, so its existence is not leaked."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.db.models import Case as Case_
+from django.db.models import Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from .models import Case, CaseEvent, CaseNote
+from .models import Case, CaseEvent, CaseNote, Deadline
 
 
 def case_list_for(user) -> QuerySet[Case]:
@@ -56,3 +57,26 @@ def officers_qs():
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def case_deadlines_for(case: Case) -> QuerySet[Deadline]:
+    """Every clock on a case: open ones first, then by due date."""
+    return case.deadlines.annotate(
+        closed=Case_(When(state=Deadline.State.OPEN, then=Value(0)), default=Value(1))
+    ).order_by("closed", "due_on", "id")
+
+
+def deadline_get_for(user, case_pk, deadline_pk) -> Deadline:
+    case = case_get_for(user, case_pk)
+    return get_object_or_404(Deadline.objects.select_related("case"), pk=deadline_pk, case=case)
+
+
+def open_deadlines_for(user, *, officer=None) -> QuerySet[Deadline]:
+    """Open clocks on cases the user can see. Officers get their own cases; users who can see the team's
+    work get everyone's, or one officer's when `officer` is given."""
+    qs = Deadline.objects.filter(state=Deadline.State.OPEN, case__in=case_list_for(user)).select_related(
+        "case", "case__officer"
+    )
+    if user.has_perm("cases.view_team_work"):
+        return qs.filter(case__officer=officer) if officer is not None else qs
+    return qs.filter(case__officer=user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_deadlines
 
 app_name = "cases"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/assign/", views.case_assign, name="assign"),
     path("<int:pk>/status/", views.case_change_status, name="status"),
     path("<int:pk>/notes/", views.case_note_add, name="note_add"),
+    path("<int:pk>/clocks/<int:deadline_pk>/waive/", views_deadlines.deadline_waive, name="deadline_waive"),
 ]

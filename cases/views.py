@@ -10,9 +10,11 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import permissions, rules, selectors, services
+from . import clock_services, permissions, rules, selectors, services
+from .clock_display import clock_rows
 from .filters import SORTS, CaseFilter, ordering_for, search_cases
 from .forms import AssignOfficerForm, CaseForm, CaseSearchForm, ChangeStatusForm, DuplicateConfirmForm, NoteForm
 from .models import Case
@@ -220,6 +222,10 @@ def _detail_context(request, case, **forms):
         "can_change_status": permissions.can_change_status(request.user, case)
         and bool(rules.allowed_transitions(case.status)),
         "can_add_note": permissions.can_add_note(request.user, case),
+        "clocks": clock_rows(
+            selectors.case_deadlines_for(case), today=timezone.localdate(), calendar=clock_services.working_calendar()
+        ),
+        "can_waive": request.user.has_perm("cases.waive_deadline"),
     }
     context.update(forms)
     return context

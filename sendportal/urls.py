@@ -3,6 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from cases.views_deadlines import deadline_list
+from cases.views_profile import profile
+
 from . import views
 
 urlpatterns = [
@@ -14,6 +17,8 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/", profile, name="profile"),
     path("cases/", include("cases.urls")),
+    path("deadlines/", deadline_list, name="deadlines"),
     path("admin/", admin.site.urls),
 ]

@@ -42,3 +42,36 @@ def sort_header(context, key: str, label: str):
             aria, query.urlencode(), label, "▲" if aria == "ascending" else "▼",
         )
     return format_html('<th scope="col"><a href="?{}">{}</a></th>', query.urlencode(), label)
+
+
+@register.inclusion_tag("components/contextual_date.html", takes_context=True)
+def next_deadline(context, case):
+    """The case's next clock as a contextual date. Today and the calendar are computed once per page."""
+    from django.utils import timezone
+
+    from cases import clock_services, deadlines
+    from cases.clock_display import urgency_for
+
+    cache = context.render_context.setdefault("_clock_cache", {})
+    if "today" not in cache:
+        cache["today"] = timezone.localdate()
+        cache["calendar"] = clock_services.working_calendar()
+    today, calendar = cache["today"], cache["calendar"]
+    due = case.next_deadline_on
+    relative = deadlines.relative_label(due, today, holidays=calendar)
+    return {
+        "due": due,
+        "due_time": None,
+        "relative": f"{case.next_deadline_title}: {relative}",
+        "urgency": urgency_for(due, today),
+    }
+
+
+@register.filter
+def clock_time(value) -> str:
+    """GOV.UK style times: 5pm, 9:30am."""
+    if not value:
+        return ""
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"

@@ -1,0 +1,63 @@
+"""How a stored clock reads on a page: pure formatting from a Deadline row, today and the calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from . import deadlines
+from .models import Deadline
+
+# Clocks whose due date is never moved for a weekend or holiday: warn when it lands on one (decision 3).
+NOT_ROLLED_FORWARD_UNITS = {deadlines.UNIT_CALENDAR_DAYS, deadlines.UNIT_WEEKS, deadlines.UNIT_MONTHS}
+
+
+@dataclass(frozen=True)
+class ClockRow:
+    deadline: Deadline
+    relative: str
+    urgency: str  # overdue / today / soon / later / closed
+    rule: str
+    source: str
+    warning: str
+
+    @property
+    def state_label(self) -> str:
+        if self.deadline.met_late:
+            return "Met late"
+        return self.deadline.get_state_display()
+
+
+def urgency_for(due: date, today: date) -> str:
+    if due < today:
+        return "overdue"
+    if due == today:
+        return "today"
+    if (due - today).days <= 7:
+        return "soon"
+    return "later"
+
+
+def clock_row(deadline: Deadline, *, today: date, calendar) -> ClockRow:
+    clock = deadlines.CLOCKS.get(deadline.clock)
+    rule = clock.rule if clock else ""
+    source = clock.source if clock else ""
+    warning = ""
+    if deadline.is_open:
+        relative = deadlines.relative_label(deadline.due_on, today, holidays=calendar)
+        urgency = urgency_for(deadline.due_on, today)
+        if clock and clock.unit in NOT_ROLLED_FORWARD_UNITS and deadline.clock != "C9":
+            warning = deadlines.non_working_day_warning(deadline.due_on, holidays=calendar)
+    elif deadline.state == Deadline.State.MET:
+        late = (deadline.met_on - deadline.due_on).days
+        relative = f"met on {deadline.met_on:%a %-d %b %Y}" + (f", {late} days late" if late > 0 else "")
+        urgency = "closed"
+    elif deadline.state == Deadline.State.WAIVED:
+        relative, urgency = f"waived: {deadline.waived_reason}", "closed"
+    else:
+        relative, urgency = deadline.get_state_display().lower(), "closed"
+    return ClockRow(deadline, relative, urgency, rule, source, warning)
+
+
+def clock_rows(deadline_list, *, today: date, calendar) -> list[ClockRow]:
+    return [clock_row(d, today=today, calendar=calendar) for d in deadline_list]

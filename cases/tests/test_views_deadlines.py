@@ -1,0 +1,146 @@
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cases import clock_services
+from cases.models import Deadline
+from cases.tests.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+NOW = "2026-05-20 12:00:00+00:00"  # Wednesday
+
+
+def with_clocks(officer, **kw):
+    case = CaseFactory(officer=officer, **kw)
+    clock_services.case_clocks_recompute(case=case, actor=officer)
+    case.refresh_from_db()
+    return case
+
+
+@time_machine.travel(NOW, tick=False)
+def test_case_page_shows_clocks_with_rule_and_relative_label(client_for, officer):
+    case = with_clocks(officer, decision_sent_on=date(2026, 3, 27))
+    content = client_for(officer).get(case.get_absolute_url()).content.decode()
+    assert "Statutory clocks" in content
+    assert "Tribunal must receive the appeal" in content
+    assert "Wed 27 May 2026" in content
+    assert "in 4 working days" in content  # Thu 21, Fri 22, Tue 26 (Mon 25 is the spring bank holiday), Wed 27
+    assert "HESC Rules 2008 r.20(1)(c) and r.12" in content
+    assert "by 5pm" in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_calendar_day_clock_on_a_weekend_shows_last_working_day(client_for, officer):
+    # Letter Sat 14 March 2026: C1 (2 months) ends Thu 14 May? Use Sun 15 March -> Fri 15 May... pick a weekend end:
+    case = with_clocks(officer, decision_sent_on=date(2026, 3, 16), first_contact_on=date(2026, 3, 17))
+    # C1 = Sat 16 May 2026, not moved: a warning names Fri 15 May.
+    content = client_for(officer).get(case.get_absolute_url()).content.decode()
+    assert "which is not a working day: the last working day before it is Friday 15 May 2026" in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_case_list_shows_and_sorts_by_next_deadline(client_for, officer):
+    soon = with_clocks(officer, decision_sent_on=date(2026, 3, 27), child_last_name="Soonest")
+    later = with_clocks(officer, decision_sent_on=date(2026, 4, 27), child_last_name="Laterone")
+    content = client_for(officer).get(reverse("cases:list"), {"sort": "next_deadline"}).content.decode()
+    body = content[content.index("<tbody>"):]
+    assert body.index("Soonest") < body.index("Laterone")
+    assert "Wed 27 May 2026" in body
+    assert soon.next_deadline_title in body and later.next_deadline_on.strftime("%a %-d %b %Y") in body
+
+
+@time_machine.travel(NOW, tick=False)
+def test_case_list_filters_overdue_and_due_this_week(client_for, officer):
+    with_clocks(officer, decision_sent_on=date(2026, 3, 10), child_last_name="Overdueperson")  # due 11 May
+    with_clocks(officer, decision_sent_on=date(2026, 3, 25), child_last_name="Weekperson")  # due 26 May
+    with_clocks(officer, decision_sent_on=date(2026, 4, 25), child_last_name="Laterperson")
+    c = client_for(officer)
+    overdue = c.get(reverse("cases:list"), {"deadline": "overdue"}).content.decode()
+    assert "Overdueperson" in overdue and "Weekperson" not in overdue and "Laterperson" not in overdue
+    week = c.get(reverse("cases:list"), {"deadline": "week"}).content.decode()
+    assert "Weekperson" in week and "Overdueperson" not in week and "Laterperson" not in week
+
+
+@time_machine.travel(NOW, tick=False)
+def test_my_deadlines_groups_by_urgency_and_shows_only_my_cases(client_for, officer, other_officer):
+    with_clocks(officer, decision_sent_on=date(2026, 3, 10), reference="SEND-2026-00001")
+    with_clocks(officer, decision_sent_on=date(2026, 3, 20), reference="SEND-2026-00002")  # due Wed 20 May
+    with_clocks(officer, decision_sent_on=date(2026, 3, 25), reference="SEND-2026-00003")
+    with_clocks(officer, decision_sent_on=date(2026, 5, 1), reference="SEND-2026-00004")
+    with_clocks(other_officer, decision_sent_on=date(2026, 3, 10), reference="SEND-2026-00099")
+    content = client_for(officer).get(reverse("deadlines")).content.decode()
+    assert "My deadlines" in content
+    sections = {key: content.split(f'id="group-{key}"')[1].split("</section>")[0]
+                for key in ("overdue", "today", "soon", "later")}
+    assert "SEND-2026-00001" in sections["overdue"]
+    assert "SEND-2026-00002" in sections["today"]
+    assert "SEND-2026-00003" in sections["soon"]
+    assert "SEND-2026-00004" in sections["later"]
+    assert "SEND-2026-00099" not in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_manager_sees_the_team_and_can_filter_by_officer(client_for, manager, officer, other_officer):
+    with_clocks(officer, decision_sent_on=date(2026, 3, 10), reference="SEND-2026-00001")
+    with_clocks(other_officer, decision_sent_on=date(2026, 3, 10), reference="SEND-2026-00099")
+    c = client_for(manager)
+    team = c.get(reverse("deadlines")).content.decode()
+    assert "Team deadlines" in team and "SEND-2026-00001" in team and "SEND-2026-00099" in team
+    one = c.get(reverse("deadlines"), {"officer": other_officer.pk}).content.decode()
+    assert "SEND-2026-00099" in one and "SEND-2026-00001" not in one
+    bad = c.get(reverse("deadlines"), {"officer": "not-a-number"})
+    assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
+
+
+def test_officer_cannot_filter_to_another_officer(client_for, officer, other_officer):
+    with_clocks(other_officer, decision_sent_on=date(2026, 3, 10), reference="SEND-2026-00099")
+    content = client_for(officer).get(reverse("deadlines"), {"officer": other_officer.pk}).content.decode()
+    assert "SEND-2026-00099" not in content
+
+
+def test_deadlines_page_permissions(client, client_for, mediator_user):
+    assert client.get(reverse("deadlines")).status_code == 302
+    assert client_for(mediator_user).get(reverse("deadlines")).status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_deadlines_query_count_is_constant(client_for, manager, officer, django_assert_max_num_queries):
+    c = client_for(manager)
+    with_clocks(officer, decision_sent_on=date(2026, 3, 10))
+    with django_assert_max_num_queries(15) as small:
+        c.get(reverse("deadlines"))
+    for m in range(1, 13):
+        with_clocks(officer, decision_sent_on=date(2025, m, 10))
+    with django_assert_max_num_queries(15) as large:
+        c.get(reverse("deadlines"))
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_waive_needs_manager_confirmation_page_and_reason(client_for, officer, manager):
+    case = with_clocks(officer, decision_sent_on=date(2026, 3, 27))
+    c1 = Deadline.objects.get(case=case, key="C1")
+    url = reverse("cases:deadline_waive", args=[case.pk, c1.pk])
+    assert client_for(officer).get(url).status_code == 403
+    c = client_for(manager)
+    page = c.get(url).content.decode()
+    assert "Waive the clock" in page
+    c1.refresh_from_db()
+    assert c1.state == Deadline.State.OPEN  # GET changes nothing
+    failed = c.post(url, {"reason": ""})
+    assert "Error:" in failed.content.decode() and "This field is required." in failed.content.decode()
+    done = c.post(url, {"reason": "Parties agreed other dates in writing"}, follow=True)
+    assert "Clock waived: Contact the mediation adviser" in done.content.decode()
+    c1.refresh_from_db()
+    assert c1.state == Deadline.State.WAIVED
+
+
+def test_waive_of_a_clock_on_another_case_is_404(client_for, officer, manager):
+    case = with_clocks(officer, decision_sent_on=date(2026, 3, 27))
+    other = with_clocks(officer, decision_sent_on=date(2026, 3, 27))
+    c1 = Deadline.objects.get(case=other, key="C1")
+    response = client_for(manager).post(reverse("cases:deadline_waive", args=[case.pk, c1.pk]), {"reason": "x"})
+    assert response.status_code == 404
+    c1.refresh_from_db()
+    assert c1.state == Deadline.State.OPEN
