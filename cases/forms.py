@@ -156,7 +156,9 @@ class ChangeStatusForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [(s, Status(s).label) for s in rules.allowed_transitions(case.status)]
+        self.fields["to_status"].choices = [("", "Choose the next status")] + [
+            (s, Status(s).label) for s in rules.allowed_transitions(case.status)
+        ]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -11,12 +11,15 @@ Fixtures for journeys:
   violation of impact "serious" or "critical", listing rule id, help text and the failing nodes' targets.
   Lesser findings are printed (pytest shows them with the test's output).
 - `screenshot(page, name) -> Path | None`: a full-page PNG in $BROWSER_SCREENSHOT_DIR when that is set.
-- `browser_errors`: the uncaught page errors and console errors seen by pages made through
-  `signed_in_page`; any left at the end of the test fail it (a CSP refusal shows up here).
+- `new_page() -> Page`: a page in a fresh browser context with nobody signed in (the sign-in page, say).
+- `browser_errors`: the uncaught page errors and console errors seen by pages made through `new_page` or
+  `signed_in_page`; any at the end of the test fail it (a script refused by the CSP shows up here).
 
-The test database is flushed after every live-server test, which also removes the role groups that a data
-migration created; `_live_server_roles` puts them back (from cases.permissions.ROLE_PERMISSIONS) before each
-live-server test, so the role fixtures in conftest.py work unchanged.
+Relative URLs go to the live server: `page.goto(reverse("cases:list"))`. Set BROWSER_SCREENSHOT_DIR to keep
+screenshots; run headed with `--headed`; CHROMIUM_PATH points at another chromium executable.
+
+Live-server tests run on a transactional database that is flushed after each test, so rows made by data
+migrations are gone in the next one; the role fixtures in conftest.py rebuild the role groups (ensure_role).
 """
 
 from __future__ import annotations
@@ -45,6 +48,14 @@ def chromium_path() -> str:
     return os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM
 
 
+def pytest_configure(config):
+    # pytest-playwright's stand-in `base_url` fixture (used when pytest-base-url is absent) is a method of a
+    # plugin class, which pytest 9 warns about on every run; the live server gives the base URL here anyway.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning"
+    )
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Launch the system chromium (never a browser downloaded by Playwright), headless unless --headed."""
@@ -62,14 +73,6 @@ def browser_type_launch_args(browser_type_launch_args):
     return args
 
 
-def pytest_configure(config):
-    # pytest-playwright's stand-in `base_url` fixture (used when pytest-base-url is absent) is a method of a
-    # plugin class, which pytest 9 warns about on every run; the live server gives the base URL here anyway.
-    config.addinivalue_line(
-        "filterwarnings", "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning"
-    )
-
-
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, live_server):
     """Pages talk to the live server (`page.goto(reverse("cases:list"))` works) as a London user on a desktop."""
@@ -82,28 +85,9 @@ def browser_context_args(browser_context_args, live_server):
     }
 
 
-@pytest.fixture(autouse=True)
-def _live_server_roles(request):
-    """Re-create the role groups (a data migration's rows) that the previous live-server test's flush removed."""
-    if "live_server" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    from django.contrib.auth.models import Group, Permission
-
-    from cases.permissions import ROLE_PERMISSIONS
-
-    for role, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        wanted = [
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in (perm.split(".", 1) for perm in perms)
-        ]
-        group.permissions.set(wanted)
-
-
 @pytest.fixture
 def browser_errors():
-    """Uncaught page errors and console errors from pages opened with `signed_in_page`; none may remain."""
+    """Uncaught page errors and console errors from pages opened with `new_page`/`signed_in_page`; none may remain."""
     errors: list[str] = []
     yield errors
     if errors:
