@@ -18,10 +18,19 @@ _OFFICER_PERMS = [
     "cases.view_school",
 ]
 
+_OFFICE_REFERRAL_PERMS = [
+    "referrals.manage_referrals",
+    "referrals.view_all_referrals",
+    "referrals.issue_certificate",
+    "referrals.manage_tribunal",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    OFFICER: _OFFICER_PERMS,
-    MANAGER: [*_OFFICER_PERMS, "cases.export_cases", "cases.waive_deadline", "cases.view_team_work"],
-    MEDIATOR: [],
+    OFFICER: [*_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS],
+    MANAGER: [
+        *_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS, "cases.export_cases", "cases.waive_deadline", "cases.view_team_work",
+    ],
+    MEDIATOR: ["referrals.act_as_mediator", "referrals.issue_certificate"],
 }
 
 

@@ -67,6 +67,10 @@ class Mediator(models.Model):
         max_length=200, default="English", help_text="Languages the mediator can mediate in, comma separated."
     )
     max_active_cases = models.PositiveSmallIntegerField("maximum active cases", default=8)
+    available_from = models.DateField(
+        "earliest date available for a session", null=True, blank=True,
+        help_text="Used to rank mediators by who can mediate soonest inside the 30-day window.",
+    )
     employed_by_la = models.BooleanField(
         "employed by the local authority", default=False,
         help_text="An LA employee is not independent and can never be assigned (CFA 2014 s.56).",
@@ -92,3 +96,375 @@ class Mediator(models.Model):
     @property
     def language_list(self):
         return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
+
+
+# --- The pathway (send-rules.md sections 4.2 and 7) ---------------------------------------------------------
+
+
+class PlanIssue(models.TextChoices):
+    """Issues in dispute that outcomes are recorded against."""
+
+    SECTION_B = "B", "Section B: needs"
+    SECTION_F = "F", "Section F: provision"
+    SECTION_I = "I", "Section I: placement"
+    HEALTH = "health", "Health care"
+    SOCIAL_CARE = "social_care", "Social care"
+    DECISION = "decision", "The decision itself"
+
+
+class AdviserContact(models.Model):
+    """The family's contact with the independent mediation adviser (checked against C1)."""
+
+    class Choice(models.TextChoices):
+        MEDIATION = "mediation", "Wants mediation"
+        NO_MEDIATION = "no_mediation", "Does not want mediation: certificate only"
+        PLACEMENT_INFO = "placement_info", "Placement only: information given, no certificate needed"
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="adviser_contact")
+    contacted_on = models.DateField("date the family contacted the adviser")
+    choice = models.CharField("what the family chose", max_length=20, choices=Choice)
+    provider = models.ForeignKey(
+        MediationProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="adviser's provider",
+    )
+    adviser_name = models.CharField(max_length=200, blank=True)
+    late = models.BooleanField(default=False, help_text="Contacted after the 2-month limit (C1): flagged, not refused.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(choice__in=["mediation", "no_mediation", "placement_info"]),
+                name="referrals_adviser_choice_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"Adviser contact for {self.case_id}"
+
+
+class Referral(models.Model):
+    """A referral of one case to a provider for mediation. A provider's decline ends this referral and
+    returns the case to the referral queue; a new referral is then made (the statutory clocks run on)."""
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", "Waiting for the provider"
+        DECLINED = "declined", "Declined by the provider"
+        ACCEPTED = "accepted", "Accepted: mediator to be assigned"
+        ASSIGNED = "assigned", "Mediator assigned"
+        SCHEDULED = "scheduled", "Session arranged"
+        HELD = "held", "Session held"
+        CONCLUDED = "concluded", "Mediation concluded"
+        NOT_HELD = "not_held", "Not held within 30 days"
+        WITHDRAWN = "withdrawn", "Family withdrew"
+        LA_CONCEDED = "la_conceded", "LA conceded before the meeting"
+
+    class DeclineReason(models.TextChoices):
+        CONFLICT = "conflict", "Conflict of interest"
+        NO_CAPACITY = "no_capacity", "No capacity"
+        OUTSIDE_CONTRACT = "outside_contract", "Outside the contract"
+        OTHER = "other", "Other"
+
+    class Outcome(models.TextChoices):
+        FULL = "full", "Full agreement"
+        PARTIAL = "partial", "Partial agreement"
+        NONE = "none", "No agreement"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        LA_CONCEDED = "la_conceded", "LA conceded"
+        NOT_HELD = "not_held", "Not held within 30 days"
+        DECLINED = "declined", "Declined"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals")
+    provider = models.ForeignKey(MediationProvider, on_delete=models.PROTECT, related_name="referrals")
+    suggested_provider = models.ForeignKey(
+        MediationProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    provider_choice_reason = models.CharField(
+        "reason for not using the suggested provider", max_length=500, blank=True
+    )
+    referred_on = models.DateField()
+    family_told_la_on = models.DateField("date the family told the LA they want mediation")
+    provider_told_la_on = models.DateField("date the provider told the LA", null=True, blank=True)
+    health_issues = models.BooleanField("the issues include health care provision", default=False)
+    health_only = models.BooleanField("the issues are only health care provision (ICB arranges)", default=False)
+    health_told_on = models.DateField("date the LA was told the issues include health", null=True, blank=True)
+    icb_notified_on = models.DateField("date the LA notified the ICB", null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.REFERRED)
+    responded_on = models.DateField("date the provider responded", null=True, blank=True)
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason, blank=True)
+    decline_detail = models.CharField(max_length=500, blank=True)
+    mediator = models.ForeignKey(
+        Mediator, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    not_held_notified_on = models.DateField(
+        "date the adviser was told mediation cannot be held within 30 days", null=True, blank=True
+    )
+    concluded_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
+    agreement_on = models.DateField("date of the written agreement", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+        permissions = [
+            ("manage_referrals", "Can refer cases, record provider responses and assign mediators"),
+            ("view_all_referrals", "Can see every referral"),
+            ("act_as_mediator", "Can record sessions, outcomes and certificates on own referrals"),
+            ("issue_certificate", "Can issue mediation certificates"),
+            ("manage_tribunal", "Can record tribunal appeals and compliance"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "referred_on"], name="referrals_ref_status_idx"),
+            models.Index(fields=["mediator", "status"], name="referrals_ref_mediator_idx"),
+            models.Index(fields=["provider", "referred_on"], name="referrals_ref_provider_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[
+                    "referred", "declined", "accepted", "assigned", "scheduled", "held", "concluded", "not_held",
+                    "withdrawn", "la_conceded",
+                ]),
+                name="referrals_referral_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""), name="referrals_decline_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Referral {self.pk} of {self.case_id}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("referrals:detail", args=[self.pk])
+
+    @property
+    def clock_start(self):
+        """C4 runs from the earlier of the two dates the LA was told (send-rules.md decision 6)."""
+        dates = [d for d in (self.family_told_la_on, self.provider_told_la_on) if d]
+        return min(dates) if dates else None
+
+    @property
+    def is_active(self):
+        return self.status not in {
+            self.Status.DECLINED, self.Status.CONCLUDED, self.Status.WITHDRAWN, self.Status.LA_CONCEDED,
+        }
+
+
+class MediatorAssignment(models.Model):
+    """Who was assigned to a referral, when and why; reassignment keeps the history."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="assignments")
+    mediator = models.ForeignKey(Mediator, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    was_top_suggestion = models.BooleanField(default=True)
+    reason = models.CharField("reason for not choosing the top suggestion", max_length=500, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-assigned_at", "-id"]
+
+    def __str__(self):
+        return f"{self.mediator_id} on referral {self.referral_id}"
+
+
+class MediationSession(models.Model):
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+
+    class SessionStatus(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+        DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+    class Party(models.TextChoices):
+        FAMILY = "family", "The family"
+        LA = "la", "The LA"
+        ICB = "icb", "The ICB"
+        MEDIATOR = "mediator", "The mediator"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField("date and time")
+    mode = models.CharField(max_length=10, choices=Mode)
+    venue = models.CharField(max_length=300, blank=True, help_text="Address, or the online meeting service.")
+    notice_sent_on = models.DateField("date notice of the date and place was sent")
+    short_notice_consent = models.BooleanField(
+        "the family agreed to less than 5 working days' notice", default=False
+    )
+    status = models.CharField(max_length=15, choices=SessionStatus, default=SessionStatus.PLANNED)
+    cancelled_by = models.CharField(max_length=10, choices=Party, blank=True)
+    cancel_reason = models.CharField(max_length=500, blank=True)
+    party_attended = models.BooleanField("parent or young person attended", default=False)
+    supporter_attended = models.BooleanField("supporter or advocate attended", default=False)
+    la_decision_maker_attended = models.BooleanField("LA decision-maker attended", default=False)
+    icb_attended = models.BooleanField("ICB representative attended", default=False)
+    interpreter_attended = models.BooleanField("interpreter attended", default=False)
+    child_views_obtained = models.BooleanField("the child's views were obtained", default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["status", "starts_at"], name="referrals_session_due_idx")]
+
+    def __str__(self):
+        return f"Session {self.pk} on referral {self.referral_id}"
+
+
+class IssueOutcome(models.Model):
+    class Result(models.TextChoices):
+        AGREED = "agreed", "Agreed"
+        PARTLY = "partly", "Partly agreed"
+        NOT_AGREED = "not_agreed", "Not agreed"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="issue_outcomes")
+    issue = models.CharField(max_length=15, choices=PlanIssue)
+    result = models.CharField(max_length=12, choices=Result)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referral", "issue"], name="referrals_one_outcome_per_issue")]
+
+    def __str__(self):
+        return f"{self.issue}: {self.result}"
+
+
+class AgreementAction(models.Model):
+    """Something the written agreement says will be done, tracked to completion (SEND Regs reg 42)."""
+
+    class Owner(models.TextChoices):
+        LA = "la", "The LA"
+        ICB = "icb", "The ICB"
+
+    class Basis(models.TextChoices):
+        APPEALABLE = "appealable", "Appealable matter: Tribunal order timetable (reg 42(2))"
+        OTHER = "other", "Other matter: 2 weeks (reg 42(3))"
+        ICB_TO_LA = "icb_to_la", "ICB tells the LA of an agreement: 1 week (reg 42(4))"
+        AGREED_IN_WRITING = "agreed", "Date the parties agreed in writing (reg 42(5))"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=500)
+    owner = models.CharField(max_length=5, choices=Owner)
+    basis = models.CharField(max_length=12, choices=Basis)
+    order_kind = models.CharField(
+        "what the agreement requires (appealable matters)", max_length=30, blank=True,
+        help_text="For appealable matters: which Tribunal-order timetable applies.",
+    )
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self):
+        return self.description
+
+
+class Certificate(models.Model):
+    """A mediation certificate (CFA 2014 s.55). Never changed once issued; a correction is a new version."""
+
+    class Kind(models.TextChoices):
+        DECLINED = "declined", "Mediation declined (s.55(4))"
+        CONCLUDED = "concluded", "Mediation concluded (s.55(5))"
+        NOT_HELD = "not_held", "Mediation not held within 30 days"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="certificates")
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="certificates")
+    version = models.PositiveSmallIntegerField(default=1)
+    number = models.CharField("certificate number", max_length=40, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind)
+    issued_on = models.DateField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issuer_name = models.CharField(max_length=200)
+    issuer_role = models.CharField(max_length=100)
+    provider = models.ForeignKey(MediationProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    pdf = models.FileField(upload_to="certificates/", editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    correction_reason = models.CharField(max_length=500, blank=True)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="referrals_certificate_version_unique"),
+            models.CheckConstraint(
+                condition=Q(version=1) | ~Q(correction_reason=""), name="referrals_certificate_correction_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class TribunalAppeal(models.Model):
+    """An appeal the LA has been told of (the Tribunal sets its own dates: C17)."""
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", "Upheld"
+        PARTLY_UPHELD = "partly_upheld", "Partly upheld"
+        DISMISSED = "dismissed", "Dismissed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CONCEDED = "conceded", "Conceded"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="appeals")
+    registered_on = models.DateField("date the Tribunal registered the appeal")
+    la_told_on = models.DateField("date the LA was told")
+    response_due_on = models.DateField("LA response due (as directed)", null=True, blank=True)
+    hearing_on = models.DateField("hearing date (as directed)", null=True, blank=True)
+    outcome = models.CharField(max_length=15, choices=Outcome, blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    order_kind = models.CharField("what the order requires", max_length=30, blank=True)
+    order_sent_on = models.DateField("date the order was sent out", null=True, blank=True)
+    unopposed_kind = models.CharField("unopposed appeal: decision conceded", max_length=30, blank=True)
+    unopposed_notified_on = models.DateField("date the LA told the Tribunal it will not oppose", null=True, blank=True)
+    recommendation_on = models.DateField("date of health or social care recommendations", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-registered_on", "-id"]
+
+    def __str__(self):
+        return f"Appeal {self.pk} on {self.case_id}"
+
+
+class DisagreementResolution(models.Model):
+    """Disagreement resolution (CFA 2014 s.57): voluntary, no certificate, no statutory timescale."""
+
+    class Kind(models.TextChoices):
+        LA_OR_EDUCATION_BODY = "la_education", "Family and the LA or an education body: how duties are carried out"
+        SCHOOL_PROVISION = "school_provision", "Family and a school or college: the special educational provision"
+        HEALTH_DURING_PROCESS = "health_process", "Family and health commissioners during assessment or review"
+        LA_AND_HEALTH = "la_health", "The LA and health commissioners during assessment or review"
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", "Resolved"
+        PARTLY_RESOLVED = "partly_resolved", "Partly resolved"
+        UNRESOLVED = "unresolved", "Unresolved"
+        DECLINED = "declined", "Declined"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="drs_referrals")
+    kind = models.CharField("kind of disagreement", max_length=20, choices=Kind)
+    provider = models.ForeignKey(MediationProvider, on_delete=models.PROTECT, related_name="drs_referrals")
+    referred_on = models.DateField()
+    meeting_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+
+    def __str__(self):
+        return f"DRS {self.pk} on {self.case_id}"
