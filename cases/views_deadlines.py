@@ -60,7 +60,8 @@ def deadline_list(request):
     )
     groups = []
     for key, label in GROUPS:
-        rows = clock_rows(bounds[key].order_by("due_on", "case__reference")[:GROUP_LIMIT], today=today, calendar=calendar)
+        first = bounds[key].order_by("due_on", "case__reference")[:GROUP_LIMIT]
+        rows = clock_rows(first, today=today, calendar=calendar)
         groups.append({"key": key, "label": label, "rows": rows, "total": totals[key]})
     return render(
         request, "cases/deadline_list.html",
