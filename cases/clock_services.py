@@ -172,6 +172,20 @@ def deadline_supersede(*, case: Case, key: str, actor, reason: str) -> Deadline 
 
 
 @transaction.atomic
+def deadline_mark_missed(*, case: Case, key: str, actor, reason: str) -> Deadline | None:
+    """The obligation behind an open clock can no longer be met on time (for example mediation was not held
+    within 30 days)."""
+    deadline = Deadline.objects.select_for_update().filter(case=case, key=key, state=Deadline.State.OPEN).first()
+    if deadline is None:
+        return None
+    deadline.state = Deadline.State.MISSED
+    deadline.save(update_fields=["state", "updated_at"])
+    _event(case, actor, CaseEvent.Kind.DEADLINE_MOVED, f"{deadline.title}: missed ({reason})", {"key": key})
+    case_next_deadline_refresh(case)
+    return deadline
+
+
+@transaction.atomic
 def deadline_mark_met(*, case: Case, key: str, met_on: date, actor) -> Deadline | None:
     """Record that the obligation behind an open clock was done on `met_on`."""
     deadline = Deadline.objects.select_for_update().filter(case=case, key=key).first()

@@ -104,7 +104,9 @@ def case_create(*, actor, data: dict) -> Case:
     case.full_clean()
     case.save()
     case_event_record(
-        case=case, actor=actor, kind=CaseEvent.Kind.CREATED,
+        case=case,
+        actor=actor,
+        kind=CaseEvent.Kind.CREATED,
         description=f"Case {case.reference} opened ({case.get_route_display().lower()})",
     )
     clock_services.case_clocks_recompute(case=case, actor=actor)
@@ -139,7 +141,10 @@ def case_update(*, case: Case, actor, data: dict) -> Case:
         label = Case._meta.get_field(field).verbose_name
         description += f"; {label}: {_fmt(old)} to {_fmt(new)}"
     case_event_record(
-        case=case, actor=actor, kind=CaseEvent.Kind.UPDATED, description=description,
+        case=case,
+        actor=actor,
+        kind=CaseEvent.Kind.UPDATED,
+        description=description,
         data={"fields": changed, "dates": moves},
     )
     if CLOCK_FACTS.intersection(changed):
@@ -165,21 +170,32 @@ def case_assign_officer(*, case: Case, actor, officer) -> Case:
     case.save(update_fields=["officer", "updated_at"])
     who = (officer.get_full_name() or officer.get_username()) if officer else "nobody"
     case_event_record(
-        case=case, actor=actor, kind=CaseEvent.Kind.OFFICER_ASSIGNED, description=f"Assigned to {who}",
+        case=case,
+        actor=actor,
+        kind=CaseEvent.Kind.OFFICER_ASSIGNED,
+        description=f"Assigned to {who}",
         data={"officer": officer.pk if officer else None},
     )
     return case
 
 
 @transaction.atomic
-def case_change_status(*, case: Case, actor, to_status: str, reason: str = "") -> Case:
-    """Move a case along an allowed transition of its lifecycle (send-rules.md 4.1)."""
-    if not permissions.can_change_status(actor, case):
+def case_change_status(*, case: Case, actor, to_status: str, reason: str = "", authorised: bool = False) -> Case:
+    """Move a case along an allowed transition of its lifecycle (send-rules.md 4.1).
+
+    `authorised=True` is for other services that move the case as a consequence of an action they have
+    already authorised (a mediator concluding a mediation moves the case to "after mediation")."""
+    if not authorised and not permissions.can_change_status(actor, case):
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=case.pk)
     problems = rules.transition_problems(
-        status=case.status, target=to_status, route=case.route, decision=case.decision,
-        decision_sent_on=case.decision_sent_on, sections_disputed=case.sections_disputed, reason=reason,
+        status=case.status,
+        target=to_status,
+        route=case.route,
+        decision=case.decision,
+        decision_sent_on=case.decision_sent_on,
+        sections_disputed=case.sections_disputed,
+        reason=reason,
     )
     if problems:
         raise ValidationError(problems)
@@ -198,7 +214,10 @@ def case_change_status(*, case: Case, actor, to_status: str, reason: str = "") -
     if reason.strip():
         description += f": {reason.strip()}"
     case_event_record(
-        case=case, actor=actor, kind=CaseEvent.Kind.STATUS_CHANGED, description=description,
+        case=case,
+        actor=actor,
+        kind=CaseEvent.Kind.STATUS_CHANGED,
+        description=description,
         data={"from": old, "to": to_status},
     )
     return case
