@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
