@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import deadlines
-from .models import Case, CaseEvent, Deadline, Decision, NonWorkingDay, Route
+from .models import Case, CaseEvent, Deadline, Decision, NonWorkingDay, Route, Status
 
 # Decisions whose appeal needs a mediation certificate first (send-rules.md 2.1); HSC has no appeal at all.
 APPEALABLE_DECISIONS = {d for d in Decision.values if d != Decision.HSC}
@@ -230,6 +230,8 @@ def deadline_waive(*, deadline: Deadline, actor, reason: str) -> Deadline:
 def case_clocks_recompute(*, case: Case, actor, calendar=None, reason: str = "") -> list[Deadline]:
     """Recompute the case-level clocks (C1, C9) from the case's facts; supersede those that no longer apply."""
     calendar = calendar if calendar is not None else working_calendar()
+    if case.status == Status.CLOSED:
+        return []
     specs = case_level_clocks(
         route=case.route, decision=case.decision, decision_sent_on=case.decision_sent_on,
         certificate_issued_on=case.certificate_issued_on, calendar=calendar,
@@ -263,6 +265,15 @@ def case_clocks_close(*, case: Case, actor, today: date) -> None:
     case_next_deadline_refresh(case)
 
 
+def _state_for_new_clock(row: dict, due_on: date) -> str:
+    """A clock found for a case that is already closed is not open: missed if it fell due before the case
+    closed, otherwise it no longer applies (the same rule as case_clocks_close)."""
+    if row["status"] != Status.CLOSED:
+        return Deadline.State.OPEN
+    closed_on = row["closed_on"]
+    return Deadline.State.MISSED if closed_on and due_on < closed_on else Deadline.State.SUPERSEDED
+
+
 def deadlines_recompute_all(*, batch_size: int = 2000, actor=None) -> dict[str, int]:
     """Recompute the case-level clocks of every case in bulk (for rule changes and the benchmark).
 
@@ -271,7 +282,7 @@ def deadlines_recompute_all(*, batch_size: int = 2000, actor=None) -> dict[str, 
     calendar = working_calendar()
     counts = {"cases": 0, "created": 0, "moved": 0, "unchanged": 0}
     last_pk = 0
-    fields = ["id", "route", "decision", "decision_sent_on", "certificate_issued_on"]
+    fields = ["id", "route", "decision", "decision_sent_on", "certificate_issued_on", "status", "closed_on"]
     while True:
         batch = list(Case.objects.filter(pk__gt=last_pk).order_by("pk").values(*fields)[:batch_size])
         if not batch:
@@ -296,6 +307,7 @@ def deadlines_recompute_all(*, batch_size: int = 2000, actor=None) -> dict[str, 
                                 case_id=row["id"], key=spec.key, clock=spec.clock, title=spec.display_title,
                                 binds=spec.binds, due_on=spec.due_on, due_time=spec.due_time, facts=spec.facts,
                                 needs_legal_review=spec.needs_legal_review, note=spec.note,
+                                state=_state_for_new_clock(row, spec.due_on),
                             )
                         )
                         events.append(

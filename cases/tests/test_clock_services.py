@@ -179,3 +179,13 @@ def test_recompute_command_reports(officer, capsys):
     make_case(officer, decision_sent_on=date(2026, 3, 27))
     call_command("recompute_deadlines")
     assert "Recomputed clocks for 1 cases" in capsys.readouterr().out
+
+
+def test_bulk_recompute_never_opens_clocks_on_closed_cases():
+    closed = CaseFactory(status=Status.CLOSED, closed_on=date(2026, 5, 1), decision_sent_on=date(2026, 1, 5))
+    later = CaseFactory(status=Status.CLOSED, closed_on=date(2026, 2, 1), decision_sent_on=date(2026, 1, 5))
+    clock_services.deadlines_recompute_all()
+    assert {d.state for d in Deadline.objects.filter(case=closed)} == {Deadline.State.MISSED}
+    assert {d.state for d in Deadline.objects.filter(case=later)} == {Deadline.State.SUPERSEDED}
+    closed.refresh_from_db()
+    assert closed.next_deadline_on is None
