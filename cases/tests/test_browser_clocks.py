@@ -1,0 +1,62 @@
+"""Browser journey for the clock engine (issue 3): correcting a decision letter date visibly moves the appeal
+deadline, on the case page and on the timeline."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases import clock_services, deadlines
+from cases.models import Decision, Status
+from cases.tests.factories import CaseFactory
+
+pytestmark = pytest.mark.browser
+
+
+def long_day(day):
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def test_correcting_the_decision_date_moves_the_appeal_deadline(officer, signed_in_page, assert_accessible, screenshot):
+    today = timezone.localdate()
+    first_date = today - timedelta(days=40)
+    corrected = today - timedelta(days=33)
+    case = CaseFactory(
+        officer=officer, decision=Decision.RTA, decision_sent_on=first_date, first_contact_on=today - timedelta(days=5),
+        status=Status.INTAKE,
+    )
+    clock_services.case_clocks_recompute(case=case, actor=officer)
+    calendar = clock_services.working_calendar()
+    old_due = deadlines.appeal_deadline(first_date, holidays=calendar)
+    new_due = deadlines.appeal_deadline(corrected, holidays=calendar)
+    assert old_due != new_due
+
+    page = signed_in_page(officer)
+    page.goto(reverse("cases:detail", args=[case.pk]))
+    clocks = page.get_by_role("region", name="Statutory clocks")
+    appeal_row = clocks.get_by_role("row").filter(has_text="Tribunal must receive the appeal")
+    expect(appeal_row).to_contain_text(long_day(old_due))
+    expect(appeal_row).to_contain_text("by 5pm")
+    screenshot(page, "clocks-before")
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile("Edit details")).click()
+    page.get_by_label("Date the decision letter was sent").fill(corrected.isoformat())
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(page.get_by_role("status")).to_contain_text(f"Case {case.reference} updated")
+    appeal_row = page.get_by_role("region", name="Statutory clocks").get_by_role("row").filter(
+        has_text="Tribunal must receive the appeal"
+    )
+    expect(appeal_row).to_contain_text(long_day(new_due))
+    expect(appeal_row).not_to_contain_text(long_day(old_due))
+    timeline = page.get_by_role("region", name="Timeline")
+    expect(timeline).to_contain_text(
+        f"Tribunal must receive the appeal: moved from {long_day(old_due)} to {long_day(new_due)} "
+        "(decision letter date corrected)"
+    )
+    screenshot(page, "clocks-after")
+    assert_accessible(page)
