@@ -16,7 +16,7 @@ from cases import clock_services, deadlines
 from cases import rules as case_rules
 from cases import services as case_services
 from cases.clock_services import ClockSpec, fmt
-from cases.models import Case, CaseEvent, Deadline
+from cases.models import Case, CaseEvent, CaseNote, Deadline
 from cases.models import Status as CaseStatus
 
 from . import certificates, permissions, rules, selectors
@@ -84,7 +84,11 @@ def _transition(referral: Referral, target: str) -> None:
 
 
 def _lock(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().select_related("case", "mediator__user", "provider").get(pk=referral.pk)
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case", "mediator__user", "provider")
+        .get(pk=referral.pk)
+    )
 
 
 def _spec(key: str, clock: str, due_on: date, binds: str, facts: dict, title: str = "") -> ClockSpec:
@@ -973,7 +977,7 @@ def tribunal_outcome_record(
 ) -> TribunalAppeal:
     """The outcome; an order (C14), an unopposed appeal (C15) and recommendations (C16) set compliance clocks."""
     _require(permissions.can_manage_tribunal(actor))
-    appeal = TribunalAppeal.objects.select_for_update().select_related("case").get(pk=appeal.pk)
+    appeal = TribunalAppeal.objects.select_for_update(of=("self",)).select_related("case").get(pk=appeal.pk)
     if appeal.outcome:
         raise ValidationError("The outcome is already recorded.")
     if outcome not in TribunalAppeal.Outcome.values:
@@ -1098,7 +1102,7 @@ def drs_record(
     outcome_on: date | None = None,
 ) -> DisagreementResolution:
     _require(permissions.can_manage_referrals(actor))
-    drs = DisagreementResolution.objects.select_for_update().select_related("case").get(pk=drs.pk)
+    drs = DisagreementResolution.objects.select_for_update(of=("self",)).select_related("case").get(pk=drs.pk)
     _not_before("meeting_on", meeting_on, drs.referred_on, "The meeting cannot be before the referral.")
     if outcome and outcome not in DisagreementResolution.Outcome.values:
         raise ValidationError({"outcome": "Choose the outcome."})
@@ -1142,3 +1146,24 @@ def drs_record(
             )
     drs.save()
     return drs
+
+
+# --- Shared notes ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_note_add(*, referral: Referral, actor, text: str) -> CaseNote:
+    """A note shared between the LA and the assigned mediator. Shared notes only: internal notes stay with the LA
+    (the mediator never sees them and has no case-note permission)."""
+    _require(permissions.can_act_on_referral(actor, referral))
+    if not text.strip():
+        raise ValidationError({"text": "Enter the note."})
+    note = CaseNote.objects.create(
+        case=referral.case, author=actor, text=text.strip(), visibility=CaseNote.Visibility.SHARED
+    )
+    name = actor.get_full_name() or actor.get_username()
+    _event(
+        referral.case, actor, CaseEvent.Kind.NOTE_ADDED, f"Shared note added by {name}",
+        {"note": note.pk, "referral": referral.pk},
+    )
+    return note
