@@ -35,12 +35,23 @@ def ordering_for(sort: str | None) -> tuple[str, list]:
     if key not in SORTS:
         sort, key = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
     desc = sort.startswith("-")
-    return sort, [F(f).desc(nulls_last=True) if desc else F(f).asc(nulls_last=True) for f in SORTS[key]]
+    return sort, [_order(f, desc) for f in SORTS[key]]
+
+
+# Columns that may be empty: their blanks sort last either way. The others sort plainly, so the database can
+# walk an index instead of sorting every row (NULLS LAST defeats the index on SQLite).
+NULLABLE_SORT_FIELDS = {"decision_sent_on", "next_deadline_on", "officer__first_name", "officer__last_name"}
+
+
+def _order(field: str, desc: bool):
+    if field in NULLABLE_SORT_FIELDS:
+        return F(field).desc(nulls_last=True) if desc else F(field).asc(nulls_last=True)
+    return f"-{field}" if desc else field
 
 
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, widget=forms.CheckboxSelectMultiple, label="Status"
+        choices=Status.choices, widget=forms.CheckboxSelectMultiple, label="Status", distinct=False
     )
     route = django_filters.ChoiceFilter(choices=Route.choices, empty_label="Any route")
     decision = django_filters.ChoiceFilter(choices=Decision.choices, empty_label="Any decision", label="Decision")

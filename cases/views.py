@@ -20,6 +20,8 @@ from .forms import AssignOfficerForm, CaseForm, CaseSearchForm, ChangeStatusForm
 from .models import Case
 
 PAGE_SIZE = 25
+# Clocks set by the Tribunal's orders, unopposed appeals, recommendations and directions: marked done on the page.
+TRIBUNAL_CLOCKS = ("C14", "C15", "C16", "C17")
 SEARCH_SESSION_KEY = "case_searches"
 MAX_SAVED_SEARCHES = 20
 
@@ -168,7 +170,7 @@ def case_assign(request, pk):
             who = (officer.get_full_name() or officer.get_username()) if officer else "nobody"
             messages.success(request, f"Case {case.reference} assigned to {who}")
             return redirect(case)
-    return _detail_with_errors(request, case, assign_form=form)
+    return detail_with_errors(request, case, assign_form=form)
 
 
 @require_POST
@@ -187,7 +189,7 @@ def case_change_status(request, pk):
         else:
             messages.success(request, f"Status changed to {case.get_status_display()}")
             return redirect(case)
-    return _detail_with_errors(request, case, status_form=form)
+    return detail_with_errors(request, case, status_form=form)
 
 
 @require_POST
@@ -206,7 +208,7 @@ def case_note_add(request, pk):
         else:
             messages.success(request, "Note added")
             return redirect(case)
-    return _detail_with_errors(request, case, note_form=form)
+    return detail_with_errors(request, case, note_form=form)
 
 
 def _detail_context(request, case, **forms):
@@ -226,12 +228,13 @@ def _detail_context(request, case, **forms):
             selectors.case_deadlines_for(case), today=timezone.localdate(), calendar=clock_services.working_calendar()
         ),
         "can_waive": request.user.has_perm("cases.waive_deadline"),
+        "tribunal_clocks": TRIBUNAL_CLOCKS,
     }
     context.update(forms)
     return context
 
 
-def _detail_with_errors(request, case, **forms):
+def detail_with_errors(request, case, **forms):
     """Re-show the case page with the failed form's messages (HTTP 400); nothing has changed."""
     context = _detail_context(request, case, **forms)
     context["failed_form"] = next(iter(forms.values()))

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Value, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from . import clock_services, selectors
 from .clock_display import clock_rows
 from .forms import OfficerChoiceField
 
-GROUP_LIMIT = 100
+GROUP_LIMIT = 50
 GROUPS = [("overdue", "Overdue"), ("today", "Due today"), ("soon", "Due this week (next 7 days)"), ("later", "Later")]
 
 
@@ -52,12 +52,15 @@ def deadline_list(request):
         "soon": qs.filter(due_on__gt=today, due_on__lte=week_end),
         "later": qs.filter(due_on__gt=week_end),
     }
-    totals = qs.aggregate(
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        today=Count("pk", filter=Q(due_on=today)),
-        soon=Count("pk", filter=Q(due_on__gt=today, due_on__lte=week_end)),
-        later=Count("pk", filter=Q(due_on__gt=week_end)),
+    totals = dict.fromkeys(bounds, 0)
+    bucket = Case(
+        When(due_on__lt=today, then=Value("overdue")),
+        When(due_on=today, then=Value("today")),
+        When(due_on__lte=week_end, then=Value("soon")),
+        default=Value("later"),
     )
+    for row in qs.order_by().annotate(bucket=bucket).values("bucket").annotate(n=Count("pk")):
+        totals[row["bucket"]] = row["n"]
     groups = []
     for key, label in GROUPS:
         first = bounds[key].order_by("due_on", "case__reference")[:GROUP_LIMIT]

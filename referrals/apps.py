@@ -8,7 +8,27 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import MediationProvider, Mediator
+        from .models import (
+            AdviserContact,
+            AgreementAction,
+            Certificate,
+            DisagreementResolution,
+            MediationProvider,
+            MediationSession,
+            Mediator,
+            Referral,
+            TribunalAppeal,
+        )
 
         auditlog.register(MediationProvider)
+        for model in (
+            AdviserContact,
+            AgreementAction,
+            Certificate,
+            DisagreementResolution,
+            MediationSession,
+            Referral,
+            TribunalAppeal,
+        ):
+            auditlog.register(model)
         auditlog.register(Mediator, m2m_fields={"conflict_schools"})

@@ -30,11 +30,15 @@ from .models import (
     MediationSession,
     Mediator,
     MediatorAssignment,
+    PlanIssue,
     Referral,
     TribunalAppeal,
 )
 
 RS = Referral.Status
+# A mediator can be assigned (or reassigned) once the provider has accepted, until the mediation is held; after
+# "not held in time" a later mediation may still be arranged (send-rules.md 4.2).
+ASSIGNABLE_STATUSES = (RS.ACCEPTED, RS.ASSIGNED, RS.SCHEDULED, RS.NOT_HELD)
 
 
 def _today() -> date:
@@ -111,6 +115,8 @@ def adviser_contact_record(
     """The family contacted the mediation adviser (C1: a late contact is flagged, not refused). Choosing no
     mediation starts the certificate clock (C2)."""
     _require(permissions.can_manage_referrals(actor))
+    if choice not in AdviserContact.Choice.values:
+        raise ValidationError({"choice": "Choose what the family chose."})
     if AdviserContact.objects.filter(case=case).exists():
         raise ValidationError("The adviser contact is already recorded for this case.")
     _not_future("contacted_on", contacted_on, "The date of contact")
@@ -195,6 +201,10 @@ def referral_create(
         raise ValidationError("This case is closed.")
     if case.referrals.filter(status__in=selectors.ACTIVE_REFERRAL_STATUSES).exists():
         raise ValidationError("This case already has a referral in progress.")
+    if case.referrals.exclude(status=RS.DECLINED).exists():
+        raise ValidationError(
+            "This case's mediation has already ended; a new referral follows only a provider's decline."
+        )
     referred_on = referred_on or _today()
     for field, value, label in (
         ("referred_on", referred_on, "The referral date"),
@@ -388,7 +398,7 @@ def referral_assign_mediator(*, referral: Referral, actor, mediator: Mediator, r
     not choosing the top suggestion needs a reason. The assignment history is kept."""
     _require(permissions.can_manage_referrals(actor))
     referral = _lock(referral)
-    if referral.status not in (RS.ACCEPTED, RS.ASSIGNED, RS.SCHEDULED, RS.NOT_HELD):
+    if referral.status not in ASSIGNABLE_STATUSES:
         raise ValidationError("A mediator can be assigned once the provider has accepted the referral.")
     ranked = mediator_ranking(referral)
     problems = rules.assignment_problems(ranked, mediator.pk, reason)
@@ -619,6 +629,11 @@ def referral_conclude(
     if not issue_outcomes:
         raise ValidationError({"issue_outcomes": "Record the outcome for at least one issue in dispute."})
     for issue, result in issue_outcomes.items():
+        if issue not in PlanIssue.values or result not in IssueOutcome.Result.values:
+            raise ValidationError(
+                {"issue_outcomes": "Record each issue's outcome as agreed, partly agreed or not agreed."}
+            )
+    for issue, result in issue_outcomes.items():
         IssueOutcome.objects.update_or_create(referral=referral, issue=issue, defaults={"result": result})
     referral.status, referral.concluded_on, referral.outcome, referral.agreement_on = (
         RS.CONCLUDED,
@@ -801,7 +816,12 @@ CERTIFICATE_CLOCK = {
 }
 
 
-def _certificate_kind_problem(case: Case, referral: Referral | None, kind: str) -> str:
+def certificate_kinds_possible(case: Case, referral: Referral | None) -> list[str]:
+    """The kinds of certificate that can be issued now (for the issue form)."""
+    return [kind for kind in Certificate.Kind.values if not certificate_kind_problem(case, referral, kind)]
+
+
+def certificate_kind_problem(case: Case, referral: Referral | None, kind: str) -> str:
     if kind == Certificate.Kind.DECLINED:
         declined = hasattr(case, "adviser_contact") and case.adviser_contact.choice == "no_mediation"
         withdrew = referral is not None and referral.status == RS.WITHDRAWN
@@ -838,7 +858,7 @@ def certificate_issue(
         referral = _lock(referral)
         if referral.case_id != case.pk:
             raise PermissionDenied
-    problem = _certificate_kind_problem(case, referral, kind)
+    problem = certificate_kind_problem(case, referral, kind)
     if problem:
         raise ValidationError({"kind": problem})
     _not_future("issued_on", issued_on, "The issue date")
@@ -990,6 +1010,10 @@ def tribunal_outcome_record(
     ):
         _not_future(field, value, "That date")
         _not_before(field, value, appeal.registered_on, "That date cannot be before the appeal was registered.")
+    if bool(order_kind) != bool(order_sent_on):
+        raise ValidationError({"order_kind": "Record both what the order requires and the date it was sent out."})
+    if bool(unopposed_kind) != bool(unopposed_notified_on):
+        raise ValidationError({"unopposed_kind": "Record both what was conceded and the date the Tribunal was told."})
     case = appeal.case
     specs: list[ClockSpec] = []
     try:
@@ -1163,7 +1187,10 @@ def referral_note_add(*, referral: Referral, actor, text: str) -> CaseNote:
     )
     name = actor.get_full_name() or actor.get_username()
     _event(
-        referral.case, actor, CaseEvent.Kind.NOTE_ADDED, f"Shared note added by {name}",
+        referral.case,
+        actor,
+        CaseEvent.Kind.NOTE_ADDED,
+        f"Shared note added by {name}",
         {"note": note.pk, "referral": referral.pk},
     )
     return note

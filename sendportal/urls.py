@@ -19,6 +19,8 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", profile, name="profile"),
     path("cases/", include("cases.urls")),
+    path("referrals/", include("referrals.urls")),
     path("deadlines/", deadline_list, name="deadlines"),
+    path("", include("dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

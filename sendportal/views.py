@@ -5,7 +5,9 @@ from django.shortcuts import redirect, render
 def home(request):
     """Send each role to where its work is."""
     if request.user.has_perm("cases.view_case"):
-        return redirect("cases:list")
+        return redirect("dashboards:my_work")
+    if request.user.has_perm("referrals.act_as_mediator"):
+        return redirect("dashboards:mediator")
     return render(request, "home.html")
 
 

@@ -47,6 +47,8 @@ def test_officer_takes_in_a_case_corrects_mistakes_and_finds_it_again(
     decision_sent_on = today - timedelta(days=20)
 
     page = signed_in_page(officer)
+    expect(page).to_have_title(re.compile(r"^My work"))  # an officer's home page
+    page.get_by_role("link", name="Cases", exact=True).click()
     expect(page).to_have_title(re.compile(r"^Cases"))
     screenshot(page, "case-list-empty")
     assert_accessible(page)

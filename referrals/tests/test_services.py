@@ -639,3 +639,12 @@ def test_drs_provider_must_offer_it(officer, providers):
         services.drs_refer(
             case=case, actor=officer, kind="school_provision", provider=providers[0], referred_on=date(2026, 4, 2)
         )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_no_new_referral_after_a_mediation_has_ended(case, officer, providers, mediators):
+    referral = to_assigned(case, officer, providers, mediators[0])
+    services.referral_withdraw(referral=referral, actor=officer, withdrawn_on=date(2026, 5, 1), reason="Changed mind")
+    with pytest.raises(ValidationError) as exc:
+        refer(case, officer, providers[0])
+    assert "already ended" in str(exc.value)

@@ -191,5 +191,8 @@ LOGGING = {
     "loggers": {
         # Request URLs never carry names or other personal data, but keep noise down.
         "django.server": {"level": "WARNING"},
+        # WeasyPrint narrates every rendering step at INFO, and its refusals name the refused address.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -38,6 +38,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-gpu",
+    "--lang=en-GB",
 ]
 FAILING_IMPACTS = ("critical", "serious")
 # Expectations and actions wait this long (milliseconds) before failing; pages here are small and local.

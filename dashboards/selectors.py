@@ -1,0 +1,753 @@
+"""Read-only figures for the dashboards, computed in the database.
+
+Every function takes what it depends on (`today`, the period, the year, the officer) as arguments and returns
+plain dicts and lists, so the figures can be checked against hand-built data and the pages cost the same number
+of queries at any size: figures come from aggregate()/annotate() with conditional Count, grouped queries
+(values().annotate()), window functions and TruncMonth, never from Python loops over cases. Python only reshapes
+the handful of aggregated rows (one per month, outcome, decision type, officer, mediator or provider).
+
+Page budgets (signed-in request overhead is 7 queries in the test client: session, user, two permission
+lookups, the session save and its savepoint): my work 4 queries, mediator dashboard 4, management dashboard 8.
+
+The definitions are the business rules: each page repeats them under "How these figures are worked out".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models import Case as CaseWhen
+from django.db.models.functions import Coalesce, Least, RowNumber, TruncDate, TruncMonth
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from cases.clock_display import clock_rows
+from cases.models import Case, Deadline, Decision
+from cases.models import Status as CaseStatus
+from referrals.models import MediationSession, Mediator, Referral, TribunalAppeal
+from referrals.selectors import MEDIATOR_CASELOAD_STATUSES, referral_list_for
+
+LIST_LIMIT = 20
+"""Rows shown per list on a dashboard; the totals are always counted in full."""
+
+SOON_DAYS = 7
+"""'Due this week' on My work: due after today and within the next 7 calendar days (as on the Deadlines page)."""
+
+MAX_PERIOD_DAYS = 5 * 366
+"""Longest period the management dashboard accepts: 5 years (60 monthly trend columns)."""
+
+FIRST_SEN2_YEAR = 2014
+"""The Children and Families Act 2014 mediation duties started in September 2014."""
+
+# Clock groups for compliance (send-rules.md section 6.3, suggested portal KPIs).
+CLOCK_GROUPS: list[dict] = [
+    {"key": "certificates", "label": "Certificates issued within 3 working days", "short": "Certificates",
+     "clocks": ["C2", "C6", "C8"]},
+    {"key": "mediation", "label": "Mediation held within 30 days", "short": "Mediation in 30 days",
+     "clocks": ["C4", "C5"]},
+    {"key": "notice", "label": "Notice of the mediation at least 5 working days before", "short": "Notice",
+     "clocks": ["C7"]},
+    {"key": "actions", "label": "Agreed actions done on time (SEND Regs 2014 reg 42)", "short": "Agreed actions",
+     "clocks": ["C10", "C11", "C12", "C13"]},
+]
+CERTIFICATE_CLOCKS = CLOCK_GROUPS[0]["clocks"]
+
+AGREED_OUTCOMES = [Referral.Outcome.FULL, Referral.Outcome.PARTIAL]
+CHANGED_AT_MEDIATION = [Referral.Outcome.FULL, Referral.Outcome.PARTIAL, Referral.Outcome.LA_CONCEDED]
+CHANGED_AT_TRIBUNAL = [
+    TribunalAppeal.Outcome.UPHELD, TribunalAppeal.Outcome.PARTLY_UPHELD, TribunalAppeal.Outcome.CONCEDED,
+]
+HELD = MediationSession.SessionStatus.HELD
+NO_DECISION = ("", "No decision recorded")
+
+
+# --- Small pure helpers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period of whole days, both ends included."""
+
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"
+
+    def months(self) -> list[date]:
+        """The first day of each calendar month the period touches, in order."""
+        months, month = [], self.start.replace(day=1)
+        while month <= self.end:
+            months.append(month)
+            month = (month + timedelta(days=32)).replace(day=1)
+        return months
+
+
+def default_period(today: date) -> Period:
+    """The last 12 calendar months including this one: 1 June 2025 to 20 May 2026 when today is 20 May 2026."""
+    start = today.replace(day=1)
+    for _ in range(11):
+        start = (start - timedelta(days=1)).replace(day=1)
+    return Period(start, today)
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part / whole * 100 to one decimal place, halves rounded up; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def percent_text(part: int, whole: int) -> str:
+    """'1 of 3: 33.3%' (the SEN2 4864 style), or '0 of 0: no figure' when there is nothing to count."""
+    value = percent(part, whole)
+    return f"{part:,} of {whole:,}: " + (f"{value}%" if value is not None else "no figure")
+
+
+def _mean_days(total: timedelta | None, count: int) -> Decimal | None:
+    if total is None or not count:
+        return None
+    return (Decimal(total.total_seconds()) / 86400 / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _days(duration: timedelta | None) -> Decimal | None:
+    return _mean_days(duration, 1)
+
+
+def _london_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _person(first: str | None, last: str | None, username: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip() or (username or "")
+
+
+def _case_url(pk: int) -> str:
+    return reverse("cases:detail", args=[pk])
+
+
+def referral_url(pk: int) -> str:
+    """The referral's page, when the referral pages are installed (they live in the referrals app)."""
+    try:
+        return reverse("referrals:detail", args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _counted(today: date, prefix: str = "") -> Q:
+    """Clocks that count towards compliance: met, missed, or still open and already overdue (due before today)."""
+    return Q(**{f"{prefix}state__in": [Deadline.State.MET, Deadline.State.MISSED]}) | Q(
+        **{f"{prefix}state": Deadline.State.OPEN, f"{prefix}due_on__lt": today}
+    )
+
+
+def _on_time(prefix: str = "") -> Q:
+    """Met on or before the due date."""
+    return Q(**{f"{prefix}state": Deadline.State.MET, f"{prefix}met_on__lte": F(f"{prefix}due_on")})
+
+
+def _decision_rows(values: dict[str, dict]) -> list[dict]:
+    """Rows in the order of the Decision choices, then 'no decision', for the decision types present."""
+    return [
+        {"code": value or "none", "label": label, **values[value]}
+        for value, label in [*Decision.choices, NO_DECISION] if value in values
+    ]
+
+
+# --- My work (the officer's home page) -------------------------------------------------------------------
+
+CLOCK_BUCKETS = [
+    ("overdue", "Overdue"), ("today", "Due today"), ("soon", "Due this week (next 7 days)"), ("later", "Later"),
+]
+
+
+def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
+    """The officer's own open clocks by urgency, their open cases by stage, and the unassigned intake queue.
+
+    Clocks: open Deadline rows on cases assigned to the user. Overdue = due before today; due today; this week =
+    due in the next 7 days after today; later = after that. Open cases: the user's cases whose status is not
+    closed, counted by status. Intake queue: cases with no officer whose status is not closed, oldest first.
+    Three queries (plus the working-day calendar): one for every clock bucket (a window function numbers the
+    rows and counts each bucket in full), one grouped count, one page of the queue.
+    """
+    week_end = today + timedelta(days=SOON_DAYS)
+    bucket = CaseWhen(
+        When(due_on__lt=today, then=Value("overdue")),
+        When(due_on=today, then=Value("today")),
+        When(due_on__lte=week_end, then=Value("soon")),
+        default=Value("later"),
+        output_field=CharField(),
+    )
+    clocks = (
+        # Driven from the officer's own cases (the (officer, status) index, then each case's clocks) rather than
+        # from every open clock in the authority.
+        Deadline.objects.filter(state=Deadline.State.OPEN, case_id__in=Case.objects.filter(officer=user).values("pk"))
+        .annotate(bucket=bucket)
+        .annotate(
+            position=Window(
+                RowNumber(), partition_by=[F("bucket")], order_by=[F("due_on"), F("case__reference"), F("pk")]
+            ),
+            bucket_total=Window(Count("pk"), partition_by=[F("bucket")]),
+        )
+        .filter(position__lte=limit)
+        .select_related("case")
+        .order_by("due_on", "case__reference", "pk")
+    )
+    by_bucket: dict[str, list] = {key: [] for key, _ in CLOCK_BUCKETS}
+    totals = dict.fromkeys(by_bucket, 0)
+    for deadline in clocks:
+        by_bucket[deadline.bucket].append(deadline)
+        totals[deadline.bucket] = deadline.bucket_total
+    groups = [
+        {"key": key, "label": label, "total": totals[key],
+         "rows": [_clock_dict(row) for row in clock_rows(by_bucket[key], today=today, calendar=calendar)]}
+        for key, label in CLOCK_BUCKETS
+    ]
+
+    counts = (
+        Case.objects.filter(Q(officer=user) | Q(officer__isnull=True)).exclude(status=CaseStatus.CLOSED)
+        .values("officer", "status").annotate(n=Count("pk")).order_by()
+    )
+    mine: dict[str, int] = {}
+    queue_total = 0
+    for row in counts:
+        if row["officer"] is None:
+            queue_total += row["n"]
+        else:
+            mine[row["status"]] = row["n"]
+    stages = [
+        {"status": value, "label": label, "count": mine[value]}
+        for value, label in CaseStatus.choices if mine.get(value)
+    ]
+
+    queue = Case.objects.filter(officer__isnull=True).exclude(status=CaseStatus.CLOSED)
+    queue_rows = [
+        {
+            **row,
+            "url": _case_url(row["pk"]),
+            "decision_label": Decision(row["decision"]).label if row["decision"] else "",
+            "status_label": CaseStatus(row["status"]).label,
+        }
+        for row in queue.order_by("created_at", "pk").values(
+            "pk", "reference", "status", "decision", "first_contact_on", "next_deadline_on", "next_deadline_title",
+        )[:limit]
+    ]
+    return {
+        "today": today,
+        "clock_groups": groups,
+        "clock_total": sum(totals.values()),
+        "stages": stages,
+        "open_cases": sum(mine.values()),
+        "queue": queue_rows,
+        "queue_total": queue_total,
+        "limit": limit,
+    }
+
+
+def _clock_dict(row) -> dict:
+    deadline = row.deadline
+    return {
+        "reference": deadline.case.reference,
+        "url": _case_url(deadline.case_id),
+        "title": deadline.title,
+        "due_on": deadline.due_on,
+        "due_time": deadline.due_time,
+        "relative": row.relative,
+        "urgency": row.urgency,
+        "rule": row.rule,
+        "binds": deadline.get_binds_display(),
+    }
+
+
+# --- Management dashboard: workload and the headline numbers ------------------------------------------------
+
+
+def workload(*, officers, today: date) -> dict:
+    """Per officer: open cases (status not closed) and the open clocks on them that are overdue (due before
+    today) or due this week (due today or in the next 7 days). Every officer who can hold cases is listed, even
+    with none, plus anyone else still holding open cases; unassigned cases are a row of their own. The totals
+    are the headline numbers. One grouped query; `officers` is the list the period form already loaded."""
+    open_clock = Q(deadlines__state=Deadline.State.OPEN)
+    rows = (
+        Case.objects.exclude(status=CaseStatus.CLOSED)
+        .values("officer", "officer__first_name", "officer__last_name", "officer__username")
+        .annotate(
+            open_cases=Count("pk", distinct=True),
+            overdue=Count("deadlines", filter=open_clock & Q(deadlines__due_on__lt=today)),
+            due_this_week=Count(
+                "deadlines",
+                filter=open_clock & Q(deadlines__due_on__gte=today,
+                                      deadlines__due_on__lte=today + timedelta(days=SOON_DAYS)),
+            ),
+        )
+        .order_by()
+    )
+    found = {row["officer"]: row for row in rows}
+    zero = {"open_cases": 0, "overdue": 0, "due_this_week": 0}
+
+    def figures(row):
+        return {key: row[key] for key in zero} if row else dict(zero)
+
+    people = [{"pk": u.pk, "name": u.get_full_name() or u.get_username(), **figures(found.get(u.pk))}
+              for u in officers]
+    listed = {u.pk for u in officers}
+    people += [
+        {"pk": pk, "name": _person(row["officer__first_name"], row["officer__last_name"], row["officer__username"]),
+         **figures(row)}
+        for pk, row in found.items() if pk is not None and pk not in listed
+    ]
+    people.sort(key=lambda p: (-p["open_cases"], p["name"]))
+    totals = {key: sum(row[key] for row in found.values()) for key in zero}
+    return {"officers": people, "unassigned": figures(found.get(None)), "totals": totals}
+
+
+def headline(work: dict, officer=None) -> dict:
+    """Open cases, clocks overdue and clocks due this week: everyone's, or one officer's (from workload())."""
+    if officer is None:
+        return dict(work["totals"])
+    row = next((p for p in work["officers"] if p["pk"] == officer.pk), None)
+    return {key: row[key] if row else 0 for key in work["totals"]}
+
+
+# --- Clock compliance ---------------------------------------------------------------------------------------
+
+
+def clock_compliance(*, period: Period, today: date, officer=None) -> list[dict]:
+    """Compliance with each statutory clock group over a period, with a month-by-month trend.
+
+    Among the Deadline rows of a group whose due date is in the period and that are met, missed, or still open
+    and already overdue (due before today): on time = met on or before the due date; percentage = on time /
+    that total. Waived clocks, superseded clocks and open clocks not yet due are left out. Groups: certificates
+    C2+C6+C8; mediation within 30 days C4+C5; notice C7; agreed actions C10+C11+C12+C13. The trend buckets
+    the same rows by the month of their due date (TruncMonth). One grouped query.
+    """
+    codes = [code for group in CLOCK_GROUPS for code in group["clocks"]]
+    group_of = CaseWhen(
+        *[When(clock__in=group["clocks"], then=Value(group["key"])) for group in CLOCK_GROUPS],
+        output_field=CharField(),
+    )
+    qs = Deadline.objects.filter(clock__in=codes, due_on__gte=period.start, due_on__lte=period.end).filter(
+        _counted(today)
+    )
+    if officer is not None:
+        qs = qs.filter(case__officer=officer)
+    rows = (
+        qs.annotate(group=group_of, month=TruncMonth("due_on"))
+        .values("group", "month")
+        .annotate(total=Count("pk"), on_time=Count("pk", filter=_on_time()))
+        .order_by()
+    )
+    cells: dict[tuple[str, date], tuple[int, int]] = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime) else month
+        cells[(row["group"], month)] = (row["on_time"], row["total"])
+    result = []
+    for group in CLOCK_GROUPS:
+        trend = []
+        for month in period.months():
+            on_time, total = cells.get((group["key"], month), (0, 0))
+            trend.append({"month": month, "on_time": on_time, "total": total, "percent": percent(on_time, total)})
+        on_time = sum(m["on_time"] for m in trend)
+        total = sum(m["total"] for m in trend)
+        result.append({
+            **group, "on_time": on_time, "late": total - on_time, "total": total,
+            "percent": percent(on_time, total), "text": percent_text(on_time, total), "trend": trend,
+        })
+    return result
+
+
+# --- Outcomes and decisions changed -------------------------------------------------------------------------
+
+
+def concluded_referral_counts(*, period: Period, officer=None) -> dict[tuple[str, str], int]:
+    """Referrals concluded in the period (concluded_on in it) with an outcome, counted by (the case's decision
+    type, outcome). One grouped query behind both the outcome mix and the decisions changed at mediation."""
+    qs = Referral.objects.filter(concluded_on__gte=period.start, concluded_on__lte=period.end).exclude(outcome="")
+    if officer is not None:
+        qs = qs.filter(case__officer=officer)
+    return {
+        (row["case__decision"], row["outcome"]): row["n"]
+        for row in qs.values("case__decision", "outcome").annotate(n=Count("pk")).order_by()
+    }
+
+
+def outcome_mix(*, period: Period, officer=None, counts: dict | None = None) -> dict:
+    """Referrals concluded in the period (concluded_on), counted by Referral.outcome."""
+    counts = counts if counts is not None else concluded_referral_counts(period=period, officer=officer)
+    by_outcome: dict[str, int] = {}
+    for (_decision, outcome), n in counts.items():
+        by_outcome[outcome] = by_outcome.get(outcome, 0) + n
+    total = sum(by_outcome.values())
+    rows = [
+        {"outcome": value, "label": label, "count": by_outcome.get(value, 0),
+         "percent": percent(by_outcome.get(value, 0), total)}
+        for value, label in Referral.Outcome.choices
+    ]
+    return {"rows": rows, "total": total}
+
+
+def appeal_counts(*, academic: tuple[date, date] | None = None, period: Period | None = None,
+                  officer=None) -> list[dict]:
+    """Tribunal appeals counted by (the case's decision type, outcome) in one grouped query, for the academic
+    window, the period, or both:
+
+    - `registered`: registered in the academic window (for the academic-year view; the whole authority);
+    - `changed`: outcome upheld, partly upheld or conceded, dated (outcome_on) in the period, on the officer's
+      cases when one is given (for decisions changed at tribunal);
+    - `changed_also_at_mediation`: of those, appeals whose case also had a decision changed at mediation in the
+      period, so a case changed at both is counted once in the total.
+    """
+    wanted = Q(pk__in=[])
+    counts = {}
+    qs = TribunalAppeal.objects.all()
+    if academic is not None:
+        registered = Q(registered_on__gte=academic[0], registered_on__lte=academic[1])
+        wanted |= registered
+        counts["registered"] = Count("pk", filter=registered)
+    if period is not None:
+        changed = Q(outcome__in=CHANGED_AT_TRIBUNAL, outcome_on__gte=period.start, outcome_on__lte=period.end)
+        if officer is not None:
+            changed &= Q(case__officer=officer)
+        wanted |= changed
+        qs = qs.alias(also_mediation=Exists(Referral.objects.filter(
+            case=OuterRef("case_id"), outcome__in=CHANGED_AT_MEDIATION,
+            concluded_on__gte=period.start, concluded_on__lte=period.end,
+        )))
+        counts["changed"] = Count("pk", filter=changed)
+        counts["changed_also_at_mediation"] = Count("pk", filter=changed & Q(also_mediation=True))
+    return list(qs.filter(wanted).values("case__decision", "outcome").annotate(**counts).order_by())
+
+
+def decisions_changed(*, period: Period, officer=None, referral_counts: dict | None = None,
+                      appeals: list[dict] | None = None) -> dict:
+    """Cases whose decision was changed, by the decision under dispute (Case.decision).
+
+    Changed at mediation: a referral concluded in the period (concluded_on) with full or partial agreement, or
+    where the LA conceded. Changed at tribunal: a TribunalAppeal with an outcome dated in the period
+    (outcome_on) of upheld, partly upheld or conceded. A case changed at both counts once in the total.
+    """
+    if referral_counts is None:
+        referral_counts = concluded_referral_counts(period=period, officer=officer)
+    if appeals is None:
+        appeals = appeal_counts(period=period, officer=officer)
+    values: dict[str, dict] = {}
+
+    def row_for(decision):
+        return values.setdefault(decision, {"at_mediation": 0, "at_tribunal": 0, "both": 0})
+
+    for (decision, outcome), n in referral_counts.items():
+        if outcome in CHANGED_AT_MEDIATION:
+            row_for(decision)["at_mediation"] += n
+    for row in appeals:
+        if row.get("changed"):
+            entry = row_for(row["case__decision"])
+            entry["at_tribunal"] += row["changed"]
+            entry["both"] += row["changed_also_at_mediation"]
+    for entry in values.values():
+        entry["total"] = entry["at_mediation"] + entry["at_tribunal"] - entry["both"]
+    rows = _decision_rows(values)
+    return {
+        "rows": rows,
+        "total": sum(r["total"] for r in rows),
+        "at_mediation": sum(r["at_mediation"] for r in rows),
+        "at_tribunal": sum(r["at_tribunal"] for r in rows),
+    }
+
+
+# --- SEN2 ---------------------------------------------------------------------------------------------------
+
+
+def calendar_window(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def academic_window(year: int) -> tuple[date, date]:
+    """The academic year ending in `year`: 1 September of the year before to 31 August."""
+    return date(year - 1, 9, 1), date(year, 8, 31)
+
+
+def academic_year_label(year: int) -> str:
+    return f"{year - 1}/{str(year)[-2:]}"
+
+
+def sen2_figures(*, year: int, appeals: list[dict] | None = None) -> dict:
+    """SEN2 mediation measures (DfE SEN2; LG Inform metrics 4862, 4863, 4864) for calendar year `year`, and the
+    same measures for the academic year ending in August of `year` (send-rules.md section 6 and decision 10).
+
+    Mediations held (4862): referrals with at least one held MediationSession whose start (London time) falls
+    in the window; a referral counts once however many sessions it had. Followed by an appeal (4863): of those,
+    referrals whose case has a TribunalAppeal registered after the date of the referral's first held session in
+    the window. Percentage (4864): appeals / held * 100 to one decimal place, "9 of 60: 15.0%".
+    The academic-year view adds the tribunal appeals registered in that academic year by the case's decision
+    type and by outcome. One query for both windows (plus appeal_counts() unless given).
+    """
+    windows = {"calendar": calendar_window(year), "academic": academic_window(year)}
+    tz = timezone.get_current_timezone()
+
+    def within(start: date, end: date) -> Q:
+        return Q(starts_at__gte=_london_midnight(start), starts_at__lt=_london_midnight(end + timedelta(days=1)))
+
+    # Driven from the held sessions in either window (the (status, starts_at) index), one row per referral:
+    # the date of its first held session in each window and the latest appeal on its case. "Followed by an
+    # appeal" is then: latest appeal registered after that date. No correlated subqueries.
+    first_start = min(w[0] for w in windows.values())
+    last_end = max(w[1] for w in windows.values())
+    per_referral = (
+        MediationSession.objects.filter(within(first_start, last_end), status=HELD)
+        .values("referral_id")
+        .annotate(
+            **{
+                f"{name}_first": TruncDate(Min("starts_at", filter=within(*window)), tzinfo=tz)
+                for name, window in windows.items()
+            },
+            last_appeal=Max("referral__case__appeals__registered_on"),
+        )
+        .annotate(**{
+            f"{name}_appealed": CaseWhen(
+                When(last_appeal__gt=F(f"{name}_first"), then=1), default=0, output_field=IntegerField()
+            )
+            for name in windows
+        })
+        .order_by()
+    )
+    aggregates = {}
+    for name in windows:
+        aggregates[f"{name}_held_count"] = Count(f"{name}_first")
+        aggregates[f"{name}_appealed_count"] = Coalesce(Sum(f"{name}_appealed"), 0)
+    counts = per_referral.aggregate(**aggregates)
+
+    result = {"year": year}
+    for name, (start, end) in windows.items():
+        held, appealed = counts[f"{name}_held_count"], counts[f"{name}_appealed_count"]
+        result[name] = {
+            "start": start, "end": end, "held": held, "appealed": appealed,
+            "percent": percent(appealed, held), "text": percent_text(appealed, held),
+        }
+    result["calendar"]["label"] = str(year)
+    result["academic"]["label"] = academic_year_label(year)
+
+    if appeals is None:
+        appeals = appeal_counts(academic=windows["academic"])
+    by_decision: dict[str, int] = {}
+    by_outcome: dict[str, int] = {}
+    for row in appeals:
+        if row.get("registered"):
+            by_decision[row["case__decision"]] = by_decision.get(row["case__decision"], 0) + row["registered"]
+            by_outcome[row["outcome"]] = by_outcome.get(row["outcome"], 0) + row["registered"]
+    result["academic"]["appeals_total"] = sum(by_decision.values())
+    result["academic"]["appeals_by_decision"] = [
+        {"code": value, "label": label, "count": by_decision[value]}
+        for value, label in [*Decision.choices, NO_DECISION] if by_decision.get(value)
+    ]
+    result["academic"]["appeals_by_outcome"] = [
+        {"code": value, "label": label, "count": by_outcome[value]}
+        for value, label in [*TribunalAppeal.Outcome.choices, ("", "No outcome yet")] if by_outcome.get(value)
+    ]
+    return result
+
+
+# --- Mediators and providers --------------------------------------------------------------------------------
+
+
+def mediator_workload() -> list[dict]:
+    """Active referrals per mediator (status in MEDIATOR_CASELOAD_STATUSES) against Mediator.max_active_cases.
+    Over capacity: more active referrals than the maximum. Active mediators, and inactive ones still holding
+    referrals. One query."""
+    mediators = (
+        Mediator.objects.select_related("user", "provider")
+        .annotate(active_cases=Count("referrals", filter=Q(referrals__status__in=MEDIATOR_CASELOAD_STATUSES)))
+        .filter(Q(active=True) | Q(active_cases__gt=0))
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    return [
+        {
+            "name": str(m),
+            "provider": m.provider.name,
+            "active_cases": m.active_cases,
+            "capacity": m.max_active_cases,
+            "free": max(m.max_active_cases - m.active_cases, 0),
+            "over_by": max(m.active_cases - m.max_active_cases, 0),
+            "over_capacity": m.active_cases > m.max_active_cases,
+            "active": m.active,
+        }
+        for m in mediators
+    ]
+
+
+def _certificate_clock_count(today: date, *, on_time: bool) -> Coalesce:
+    """Certificate clocks (C2, C6, C8) on the referral's case that count towards compliance (or, with
+    on_time, that were met on time): a correlated count, summed per provider."""
+    clocks = Deadline.objects.filter(case=OuterRef("case_id"), clock__in=CERTIFICATE_CLOCKS).filter(_counted(today))
+    if on_time:
+        clocks = clocks.filter(_on_time())
+    counted = clocks.values("case_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def provider_performance(*, period: Period, today: date) -> list[dict]:
+    """For each provider, the referrals referred to it in the period (referred_on in it):
+
+    - days to first contact: mean days from referred_on to responded_on (referrals with a response);
+    - days to mediation: mean days from the C4 start (the earlier of the dates the family and the provider told
+      the LA) to the first held session (London date), for referrals with a held session;
+    - agreement rate: full or partial agreement / concluded referrals;
+    - certificates on time: certificate clocks (C2, C6, C8) on the cases of those referrals (declined referrals
+      left out), by the clock compliance rule.
+    Means, not medians: a median needs database-specific functions (PostgreSQL percentile_cont) and SQLite has
+    none. One grouped query.
+    """
+    tz = timezone.get_current_timezone()
+    # A grouped MIN rather than ORDER BY ... LIMIT 1, so the database looks sessions up by referral (its
+    # index) instead of walking the (status, starts_at) index for every referral.
+    first_held = (
+        MediationSession.objects.filter(referral=OuterRef("pk"), status=HELD)
+        .values("referral_id").annotate(first=Min("starts_at")).values("first")
+    )
+    clock_start = Least("family_told_la_on", Coalesce("provider_told_la_on", "family_told_la_on"))
+    not_declined = ~Q(status=Referral.Status.DECLINED)
+    rows = (
+        Referral.objects.filter(referred_on__gte=period.start, referred_on__lte=period.end)
+        .alias(
+            first_held_on=TruncDate(Subquery(first_held), tzinfo=tz),
+            cert_total=_certificate_clock_count(today, on_time=False),
+            cert_on_time=_certificate_clock_count(today, on_time=True),
+        )
+        .values("provider", "provider__name")
+        .annotate(
+            referrals=Count("pk"),
+            # COUNT and AVG skip NULLs: referrals with no response, or no held session, drop out by themselves
+            # (and the first-held lookup runs once per referral for each of the two, not again for a filter).
+            responded=Count("responded_on"),
+            mean_contact=Avg(
+                ExpressionWrapper(F("responded_on") - F("referred_on"), output_field=DurationField())
+            ),
+            mediated=Count("first_held_on"),
+            mean_to_mediation=Avg(ExpressionWrapper(F("first_held_on") - clock_start, output_field=DurationField())),
+            concluded=Count("pk", filter=Q(status=Referral.Status.CONCLUDED)),
+            agreed=Count("pk", filter=Q(status=Referral.Status.CONCLUDED, outcome__in=AGREED_OUTCOMES)),
+            certificates_total=Coalesce(Sum("cert_total", filter=not_declined), 0),
+            certificates_on_time=Coalesce(Sum("cert_on_time", filter=not_declined), 0),
+        )
+        .order_by("provider__name")
+    )
+    return [
+        {
+            "provider": row["provider__name"],
+            "referrals": row["referrals"],
+            "responded": row["responded"],
+            "days_to_contact": _days(row["mean_contact"]),
+            "mediated": row["mediated"],
+            "days_to_mediation": _days(row["mean_to_mediation"]),
+            "concluded": row["concluded"],
+            "agreed": row["agreed"],
+            "agreement_rate": percent(row["agreed"], row["concluded"]),
+            "agreement_text": percent_text(row["agreed"], row["concluded"]),
+            "certificates_on_time": row["certificates_on_time"],
+            "certificates_total": row["certificates_total"],
+            "certificates_percent": percent(row["certificates_on_time"], row["certificates_total"]),
+            "certificates_text": percent_text(row["certificates_on_time"], row["certificates_total"]),
+        }
+        for row in rows
+    ]
+
+
+def management_dashboard(*, today: date, period: Period, year: int, officer=None, officers) -> dict:
+    """Everything on the management dashboard (see each function for its definition): 8 queries including the
+    officer list the caller loaded."""
+    work = workload(officers=officers, today=today)
+    referral_counts = concluded_referral_counts(period=period, officer=officer)
+    appeals = appeal_counts(academic=academic_window(year), period=period, officer=officer)
+    return {
+        "today": today,
+        "period": period,
+        "officer": officer,
+        "headline": headline(work, officer),
+        "compliance": clock_compliance(period=period, today=today, officer=officer),
+        "outcomes": outcome_mix(period=period, counts=referral_counts),
+        "sen2": sen2_figures(year=year, appeals=appeals),
+        "workload": work,
+        "mediators": mediator_workload(),
+        "providers": provider_performance(period=period, today=today),
+        "decisions": decisions_changed(period=period, referral_counts=referral_counts, appeals=appeals),
+    }
+
+
+# --- Mediator dashboard ------------------------------------------------------------------------------------
+
+
+def mediator_dashboard(user, *, now: datetime, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
+    """The signed-in mediator's own referrals only (assigned to them): counts by stage and by outcome, planned
+    sessions from now on, and open certificate clocks (C2, C6, C8) on their referrals' cases. Three queries
+    (plus the working-day calendar): lists carry their full count in a window function."""
+    mine = referral_list_for(user).filter(mediator__user=user)
+    stage_counts: dict[str, int] = {}
+    outcome_counts: dict[str, int] = {}
+    for row in mine.values("status", "outcome").annotate(n=Count("pk")).order_by():
+        stage_counts[row["status"]] = stage_counts.get(row["status"], 0) + row["n"]
+        if row["outcome"]:
+            outcome_counts[row["outcome"]] = outcome_counts.get(row["outcome"], 0) + row["n"]
+    stages = [
+        {"status": value, "label": label, "count": stage_counts[value]}
+        for value, label in Referral.Status.choices if stage_counts.get(value)
+    ]
+    outcomes = [
+        {"outcome": value, "label": label, "count": outcome_counts[value]}
+        for value, label in Referral.Outcome.choices if outcome_counts.get(value)
+    ]
+    sessions = list(
+        MediationSession.objects.filter(
+            referral__in=mine.values("pk"), status=MediationSession.SessionStatus.PLANNED, starts_at__gte=now
+        )
+        .annotate(total=Window(Count("pk")))
+        .select_related("referral__case")
+        .order_by("starts_at", "pk")[:limit]
+    )
+    upcoming = [
+        {"starts_at": s.starts_at, "mode": s.get_mode_display(), "venue": s.venue,
+         "reference": s.referral.case.reference, "referral_url": referral_url(s.referral_id)}
+        for s in sessions
+    ]
+    certs = list(
+        Deadline.objects.filter(
+            state=Deadline.State.OPEN, clock__in=CERTIFICATE_CLOCKS, case_id__in=mine.values("case_id")
+        )
+        .annotate(total=Window(Count("pk")))
+        .select_related("case")
+        .order_by("due_on", "pk")[:limit]
+    )
+    # No link: a mediator cannot open the LA's case page.
+    cert_rows = [{**_clock_dict(row), "url": ""} for row in clock_rows(certs, today=today, calendar=calendar)]
+    return {
+        "stages": stages,
+        "referral_total": sum(stage_counts.values()),
+        "upcoming": upcoming,
+        "upcoming_total": sessions[0].total if sessions else 0,
+        "outcomes": outcomes,
+        "outcome_total": sum(outcome_counts.values()),
+        "certificates": cert_rows,
+        "certificates_total": certs[0].total if certs else 0,
+        "limit": limit,
+    }

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("my-work/", views.my_work, name="my_work"),
+    path("dashboard/", views.management, name="management"),
+    path("mediator/", views.mediator, name="mediator"),
+    path("exports/cases.csv", views.export_cases, name="export_cases"),
+    path("exports/sen2.csv", views.export_sen2, name="export_sen2"),
+]

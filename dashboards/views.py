@@ -1,0 +1,281 @@
+"""Dashboard pages and exports. Read-only: each view authorises, reads through a selector and renders; the only
+writes are the audit records of an export."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import permission_required
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cases import clock_services
+from cases.models import Case
+from cases.selectors import officers_qs
+
+from . import exports, selectors
+from .charts import Bar, bar_chart, column_chart
+from .forms import PeriodForm, YearForm
+
+logger = logging.getLogger("sendportal.exports")
+
+
+# --- Text summaries (shown on the page and used as each chart's description) -------------------------------
+
+
+def _listing(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _counts_summary(what: str, rows: list[dict], total: int, *, none: str) -> str:
+    if not total:
+        return none
+    parts = [f"{row['label']}: {row['count']:,}" for row in rows if row["count"]]
+    return f"{total:,} {what}. {'; '.join(parts)}."
+
+
+def _compliance_summary(groups: list[dict]) -> str:
+    parts = [
+        f"{g['label']}: {g['percent']}% on time ({g['on_time']:,} of {g['total']:,})" if g["total"]
+        else f"{g['label']}: no clocks due" for g in groups
+    ]
+    return ". ".join(parts) + "."
+
+
+def _trend_summary(group: dict) -> str:
+    months = [m for m in group["trend"] if m["total"]]
+    if not months:
+        return f"{group['label']}: no clocks were due in any month of the period."
+    best = max(months, key=lambda m: (m["percent"], m["month"]))
+    worst = min(months, key=lambda m: (m["percent"], m["month"]))
+    latest = months[-1]
+    return (
+        f"{group['label']}, by month due: {len(months)} of {len(group['trend'])} months had clocks due. "
+        f"Best {best['month']:%B %Y} at {best['percent']}%, worst {worst['month']:%B %Y} at {worst['percent']}%, "
+        f"latest {latest['month']:%B %Y} at {latest['percent']}% ({latest['on_time']} of {latest['total']})."
+    )
+
+
+def _workload_summary(work: dict) -> str:
+    people = work["officers"]
+    totals = work["totals"]
+    text = f"{totals['open_cases']:,} open cases, {work['unassigned']['open_cases']:,} of them unassigned"
+    if people and people[0]["open_cases"]:
+        most = people[0]
+        text += f"; most held by {most['name']} ({most['open_cases']:,}, {most['overdue']:,} clocks overdue)"
+    return text + "."
+
+
+def _mediator_summary(mediators: list[dict]) -> str:
+    over = [m for m in mediators if m["over_capacity"]]
+    if not mediators:
+        return "No mediators are set up."
+    if not over:
+        return f"None of the {len(mediators)} mediators is over capacity."
+    names = _listing([f"{m['name']} ({m['active_cases']} of {m['capacity']})" for m in over])
+    return f"{len(over)} of {len(mediators)} mediators over capacity: {names}."
+
+
+def _decisions_summary(decisions: dict) -> str:
+    if not decisions["total"]:
+        return "No decisions were changed at mediation or tribunal in the period."
+    top = max(decisions["rows"], key=lambda r: r["total"])
+    return (
+        f"{decisions['total']:,} decisions changed: {decisions['at_mediation']:,} at mediation and "
+        f"{decisions['at_tribunal']:,} at tribunal. Most often {top['label'].lower()} ({top['total']:,})."
+    )
+
+
+# --- Pages ---------------------------------------------------------------------------------------------------
+
+
+@permission_required("cases.view_case", raise_exception=True)
+def my_work(request):
+    today = timezone.localdate()
+    data = selectors.my_work(request.user, today=today, calendar=clock_services.working_calendar())
+    stage_summary = _counts_summary("open cases", data["stages"], data["open_cases"], none="You have no open cases.")
+    stage_chart = bar_chart(
+        chart_id="my-stages", title="My open cases by stage", summary=stage_summary,
+        bars=[Bar(row["label"], row["count"]) for row in data["stages"]],
+    ) if data["stages"] else None
+    return render(
+        request, "dashboards/my_work.html",
+        {"data": data, "stage_summary": stage_summary, "stage_chart": stage_chart},
+    )
+
+
+@permission_required("cases.view_team_work", raise_exception=True)
+def management(request):
+    today = timezone.localdate()
+    officers = list(officers_qs())
+    form = PeriodForm(request.GET or None, today=today, officers=officers)
+    context = {"form": form, "today": today}
+    if not form.is_bound or form.is_valid():
+        data = selectors.management_dashboard(today=today, officers=officers, **form.choices())
+        context.update(data=data, **_management_charts(data))
+    return render(request, "dashboards/management.html", context)
+
+
+def _management_charts(data: dict) -> dict:
+    groups = data["compliance"]
+    compliance_summary = _compliance_summary(groups)
+    trends = []
+    for group in groups:
+        summary = _trend_summary(group)
+        trends.append({
+            "group": group,
+            "summary": summary,
+            "chart": column_chart(
+                chart_id=f"trend-{group['key']}", title=f"{group['label']}: percentage on time by month",
+                summary=summary,
+                columns=[(f"{m['month']:%b %y}", m["percent"]) for m in group["trend"]],
+            ),
+        })
+    outcomes = data["outcomes"]
+    outcome_summary = _counts_summary(
+        "referrals concluded", outcomes["rows"], outcomes["total"], none="No referrals were concluded in the period."
+    )
+    work = data["workload"]
+    workload_summary = _workload_summary(work)
+    mediator_summary = _mediator_summary(data["mediators"])
+    decisions_summary = _decisions_summary(data["decisions"])
+    return {
+        "compliance_summary": compliance_summary,
+        "compliance_chart": bar_chart(
+            chart_id="compliance", title="Clock compliance in the period: percentage on time",
+            summary=compliance_summary, max_value=100,
+            bars=[Bar(g["short"], g["percent"] or 0, f"{g['percent']}%" if g["total"] else "no clocks due")
+                  for g in groups],
+        ),
+        "trends": trends,
+        "outcome_summary": outcome_summary,
+        "outcome_chart": bar_chart(
+            chart_id="outcomes", title="Outcomes of referrals concluded in the period", summary=outcome_summary,
+            bars=[Bar(row["label"], row["count"]) for row in outcomes["rows"]],
+        ),
+        "workload_summary": workload_summary,
+        "workload_chart": bar_chart(
+            chart_id="workload", title="Open cases per officer", summary=workload_summary,
+            bars=[*[Bar(p["name"], p["open_cases"]) for p in work["officers"]],
+                  Bar("Unassigned", work["unassigned"]["open_cases"], css_class="bar-muted")],
+        ),
+        "mediator_summary": mediator_summary,
+        "mediator_chart": bar_chart(
+            chart_id="mediators", title="Active referrals per mediator against capacity", summary=mediator_summary,
+            bars=[Bar(m["name"], m["active_cases"], f"{m['active_cases']} of {m['capacity']}"
+                      + (" (over capacity)" if m["over_capacity"] else ""),
+                      css_class="bar-alt" if m["over_capacity"] else "bar")
+                  for m in data["mediators"]],
+        ) if data["mediators"] else None,
+        "decisions_summary": decisions_summary,
+        "decisions_chart": bar_chart(
+            chart_id="decisions", title="Decisions changed at mediation or tribunal, by decision type",
+            summary=decisions_summary,
+            bars=[Bar(row["code"], row["total"]) for row in data["decisions"]["rows"]],
+        ) if data["decisions"]["rows"] else None,
+    }
+
+
+@permission_required("referrals.act_as_mediator", raise_exception=True)
+def mediator(request):
+    data = selectors.mediator_dashboard(
+        request.user, now=timezone.now(), today=timezone.localdate(), calendar=clock_services.working_calendar()
+    )
+    stage_summary = _counts_summary(
+        "referrals", data["stages"], data["referral_total"], none="No referrals are assigned to you."
+    )
+    outcome_summary = _counts_summary(
+        "referrals with an outcome", data["outcomes"], data["outcome_total"], none="None of your referrals has an "
+        "outcome yet."
+    )
+    return render(request, "dashboards/mediator.html", {
+        "data": data,
+        "stage_summary": stage_summary,
+        "stage_chart": bar_chart(
+            chart_id="mediator-stages", title="My referrals by stage", summary=stage_summary,
+            bars=[Bar(row["label"], row["count"]) for row in data["stages"]],
+        ) if data["stages"] else None,
+        "outcome_summary": outcome_summary,
+        "outcome_chart": bar_chart(
+            chart_id="mediator-outcomes", title="Outcomes of my referrals", summary=outcome_summary,
+            bars=[Bar(row["label"], row["count"]) for row in data["outcomes"]],
+        ) if data["outcomes"] else None,
+    })
+
+
+# --- Exports -------------------------------------------------------------------------------------------------
+
+
+def _refuse_if_limited(request, *, what: str):
+    """429 with a clear message once the person has made EXPORTS_PER_HOUR exports in the last hour."""
+    now = timezone.now()
+    allowed_at = exports.next_export_allowed_at(request.user, now=now)
+    if allowed_at is None:
+        return None
+    logger.warning("export refused: rate limit reached user=%s export=%s", request.user.pk, what)
+    response = render(request, "dashboards/export_refused.html", {
+        "title": "Too many exports",
+        "message": (
+            f"You have made {exports.EXPORTS_PER_HOUR} exports in the last hour, the most allowed. You can export "
+            f"again from {timezone.localtime(allowed_at):%H:%M}."
+        ),
+    }, status=429)
+    response["Retry-After"] = str(max(int((allowed_at - now).total_seconds()), 1))
+    return response
+
+
+def _remote_addr(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@permission_required("cases.export_cases", raise_exception=True)
+def export_cases(request):
+    """The current filtered case list (the same query string as /cases/) as CSV."""
+    refused = _refuse_if_limited(request, what="cases")
+    if refused:
+        return refused
+    case_filter, qs, details = exports.case_export_filter(request)
+    if case_filter.form.errors:
+        return render(request, "dashboards/export_refused.html", {
+            "title": "Error: the case list filters have a problem",
+            "message": "Nothing was exported. Go back to the case list and fix the filters first.",
+            "errors": case_filter.form.errors,
+        }, status=400)
+    count = qs.count()
+    entry = exports.log_export(
+        user=request.user, model=Case, description=f"Case list export: {count:,} cases",
+        details={"export": "cases", "rows": count, **details}, remote_addr=_remote_addr(request),
+    )
+    response = StreamingHttpResponse(
+        exports.case_export_stream(qs, actor=request.user, log_entry=entry), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@permission_required("cases.export_cases", raise_exception=True)
+def export_sen2(request):
+    """SEN2-style mediation figures for ?year=YYYY (calendar year, plus the academic year ending in it)."""
+    today = timezone.localdate()
+    form = YearForm(request.GET or None, today=today)
+    if form.is_bound and not form.is_valid():
+        return render(request, "dashboards/export_refused.html", {
+            "title": "Error: choose a year", "message": "Nothing was exported.", "errors": form.errors,
+        }, status=400)
+    refused = _refuse_if_limited(request, what="sen2")
+    if refused:
+        return refused
+    year = form.cleaned_data["year"] if form.is_bound else today.year
+    figures = selectors.sen2_figures(year=year)
+    exports.log_export(
+        user=request.user, model=exports.SEN2_MODEL, description=f"SEN2 mediation figures export: {year}",
+        details={"export": "sen2", "year": year}, remote_addr=_remote_addr(request),
+    )
+    response = StreamingHttpResponse(
+        exports.sen2_stream(exports.sen2_rows(figures)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="sen2-mediation-{year}.csv"'
+    return response

@@ -1,0 +1,586 @@
+"""Input parsing for the mediation pathway pages: one form per action, explicit fields only. Forms parse and check
+input; the services in services.py check the rules and make the change.
+
+Several forms share a page, so each form gets its own id prefix (``auto_id``): ids stay unique and the error
+summary's links land on the right field, while the POSTed names stay plain."""
+
+from __future__ import annotations
+
+import django_filters
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.db.models import F
+
+from cases.deadlines import OrderKind, UnopposedAppealKind
+from cases.forms import DateInput
+from cases.models import Decision
+
+from .models import (
+    AdviserContact,
+    AgreementAction,
+    Certificate,
+    DisagreementResolution,
+    IssueOutcome,
+    MediationProvider,
+    MediationSession,
+    Mediator,
+    PlanIssue,
+    Referral,
+    TribunalAppeal,
+)
+
+RS = Referral.Status
+
+# Readable labels for the clock engine's order kinds (cases.deadlines keeps plain values).
+ORDER_KIND_LABELS = {
+    OrderKind.CEASE_APPEAL_DISMISSED: "Appeal against ceasing the plan dismissed: cease to maintain",
+    OrderKind.ASSESS: "Carry out an EHC needs assessment",
+    OrderKind.REASSESS: "Carry out a re-assessment",
+    OrderKind.MAKE_AND_MAINTAIN_PLAN: "Make and maintain an EHC plan",
+    OrderKind.AMEND_CONTENTS: "Amend the contents of the plan",
+    OrderKind.CHANGE_NAMED_SCHOOL: "Change the school or setting named in the plan",
+    OrderKind.CONTINUE_TO_MAINTAIN: "Continue to maintain the plan",
+    OrderKind.RECONSIDER: "Reconsider (case referred back)",
+}
+UNOPPOSED_KIND_LABELS = {
+    UnopposedAppealKind.ASSESS: "Refusal to assess",
+    UnopposedAppealKind.REASSESS: "Refusal to re-assess",
+    UnopposedAppealKind.CONTENT: "Content of the plan (sections B and F)",
+    UnopposedAppealKind.REFUSAL_TO_AMEND: "Refusal to amend the plan",
+    UnopposedAppealKind.PLACEMENT_ONLY: "Placement only (section I)",
+    UnopposedAppealKind.CONTENT_AND_PLACEMENT: "Content and placement",
+    UnopposedAppealKind.REFUSAL_TO_ISSUE: "Refusal to issue a plan",
+    UnopposedAppealKind.CEASE: "Decision to cease to maintain the plan",
+}
+
+
+def _labelled(enum, labels: dict) -> list[tuple[str, str]]:
+    """Every member of the engine's enum, with a readable label (a new member still appears, by its value)."""
+    return [(member.value, labels.get(member, member.value.replace("_", " ").capitalize())) for member in enum]
+
+
+ORDER_KIND_CHOICES = _labelled(OrderKind, ORDER_KIND_LABELS)
+UNOPPOSED_KIND_CHOICES = _labelled(UnopposedAppealKind, UNOPPOSED_KIND_LABELS)
+ISSUER_ROLES = [("Mediator", "Mediator"), ("Mediation adviser", "Mediation adviser")]
+
+# Decisions that are themselves an issue in dispute (rather than plan sections).
+DECISION_ISSUES = {Decision.RTA, Decision.RTI, Decision.RTR, Decision.RTAM, Decision.CEASE}
+
+
+def issues_for(case, referral) -> list[str]:
+    """The issues an outcome can be recorded against for this case, in PlanIssue order."""
+    found = {s for s in ("B", "F", "I") if s in (case.sections_disputed or [])}
+    if case.health_involved or referral.health_issues:
+        found.add(PlanIssue.HEALTH)
+    if case.social_care_involved:
+        found.add(PlanIssue.SOCIAL_CARE)
+    if case.decision in DECISION_ISSUES or not found:
+        found.add(PlanIssue.DECISION)
+    return [issue for issue in PlanIssue.values if issue in found]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _provider_choices(providers, *, keep) -> list[tuple]:
+    """Choices from an already-fetched provider list (no query when the form renders)."""
+    return [("", "Choose a provider")] + [(p.pk, p.name) for p in providers if keep(p)]
+
+
+class PathwayForm:
+    """Mixin: a crispy helper without its own <form> tag, and ids prefixed so several forms can share a page."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def _post_clean(self):
+        # The forms only parse input: the service validates the whole change and saves it.
+        pass
+
+
+# --- Case panel ------------------------------------------------------------------------------------------------
+
+
+class AdviserContactForm(PathwayForm, forms.ModelForm):
+    id_prefix = "adviser"
+    choice = forms.ChoiceField(
+        label="What the family chose", choices=AdviserContact.Choice.choices, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = AdviserContact
+        fields = ["contacted_on", "choice", "provider", "adviser_name"]
+        widgets = {"contacted_on": DateInput()}
+        help_texts = {"contacted_on": "Checked against the 2-month limit from the decision letter: late is flagged."}
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = MediationProvider.objects.filter(active=True)
+        self.fields["provider"].required = False
+        if providers is not None:
+            self.fields["provider"].choices = _provider_choices(providers, keep=lambda p: p.active)
+
+
+class ReferralCreateForm(PathwayForm, forms.ModelForm):
+    id_prefix = "refer"
+
+    class Meta:
+        model = Referral
+        fields = [
+            "provider", "provider_choice_reason", "referred_on", "family_told_la_on", "provider_told_la_on",
+            "health_issues", "health_only", "health_told_on",
+        ]
+        widgets = {
+            "referred_on": DateInput(),
+            "family_told_la_on": DateInput(),
+            "provider_told_la_on": DateInput(),
+            "health_told_on": DateInput(),
+            "provider_choice_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "provider_choice_reason": "Needed only when you choose a provider other than the suggested one.",
+            "referred_on": "Leave blank for today; enter an earlier date when recording a referral made before.",
+            "family_told_la_on": "The 30-day clock runs from this or the date the provider told the LA, if earlier.",
+            "health_told_on": "Needed when the issues include health care: the ICB must be told within 3 working days.",
+        }
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = MediationProvider.objects.filter(active=True, offers_mediation=True)
+        self.fields["referred_on"].required = False
+        if providers is not None:
+            self.fields["provider"].choices = _provider_choices(
+                providers, keep=lambda p: p.active and p.offers_mediation
+            )
+        self.helper.layout = Layout(
+            "provider", "provider_choice_reason", "referred_on", "family_told_la_on", "provider_told_la_on",
+            Fieldset("Health care", "health_issues", "health_only", "health_told_on"),
+        )
+
+
+class DrsReferForm(PathwayForm, forms.ModelForm):
+    id_prefix = "drs"
+
+    class Meta:
+        model = DisagreementResolution
+        fields = ["kind", "provider", "referred_on"]
+        widgets = {"referred_on": DateInput()}
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = MediationProvider.objects.filter(active=True, offers_drs=True)
+        if providers is not None:
+            self.fields["provider"].choices = _provider_choices(providers, keep=lambda p: p.active and p.offers_drs)
+
+
+class DrsRecordForm(PathwayForm, forms.Form):
+    meeting_on = forms.DateField(label="Meeting date", required=False, widget=DateInput())
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, choices=[("", "Not known yet"), *DisagreementResolution.Outcome.choices]
+    )
+    outcome_on = forms.DateField(label="Date of the outcome", required=False, widget=DateInput())
+
+
+class TribunalAppealForm(PathwayForm, forms.ModelForm):
+    id_prefix = "appeal"
+
+    class Meta:
+        model = TribunalAppeal
+        fields = ["registered_on", "la_told_on", "response_due_on", "hearing_on"]
+        widgets = {f: DateInput() for f in fields}
+
+
+class TribunalOutcomeForm(PathwayForm, forms.Form):
+    outcome = forms.ChoiceField(label="Outcome", choices=[("", "Choose the outcome"), *TribunalAppeal.Outcome.choices])
+    outcome_on = forms.DateField(label="Date of the outcome", widget=DateInput())
+    order_kind = forms.ChoiceField(
+        label="What the order requires", required=False, choices=[("", "No order"), *ORDER_KIND_CHOICES],
+        help_text="Sets the compliance clocks (SEND Regs 2014 reg 44).",
+    )
+    order_sent_on = forms.DateField(
+        label="Date the Tribunal sent out the order", required=False, widget=DateInput(),
+        help_text="HMCTS says the compliance periods run from the day the order is sent out.",
+    )
+    unopposed_kind = forms.ChoiceField(
+        label="Unopposed appeal: the decision conceded", required=False,
+        choices=[("", "Not an unopposed appeal"), *UNOPPOSED_KIND_CHOICES],
+        help_text="Only when the LA told the Tribunal it will not oppose (SEND Regs 2014 reg 45).",
+    )
+    unopposed_notified_on = forms.DateField(
+        label="Date the LA told the Tribunal it will not oppose", required=False, widget=DateInput()
+    )
+    recommendation_on = forms.DateField(
+        label="Date of health or social care recommendations", required=False, widget=DateInput(),
+        help_text="The ICB or social care must respond within 5 weeks.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("order_kind") and not data.get("order_sent_on") and "order_sent_on" not in self.errors:
+            self.add_error("order_sent_on", "Enter the date the Tribunal sent out the order.")
+        if data.get("order_sent_on") and not data.get("order_kind"):
+            self.add_error("order_kind", "Choose what the order requires.")
+        missing_notice = not data.get("unopposed_notified_on") and "unopposed_notified_on" not in self.errors
+        if data.get("unopposed_kind") and missing_notice:
+            self.add_error("unopposed_notified_on", "Enter the date the LA told the Tribunal.")
+        return data
+
+
+# --- Referral page ----------------------------------------------------------------------------------------------
+
+
+class RespondForm(PathwayForm, forms.Form):
+    id_prefix = "respond"
+    accepted = forms.TypedChoiceField(
+        label="The provider's response",
+        choices=[("yes", "Accepted the referral"), ("no", "Declined the referral")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    responded_on = forms.DateField(label="Date the provider responded", widget=DateInput())
+    decline_reason = forms.ChoiceField(
+        label="Why the provider declined", required=False,
+        choices=[("", "Choose a reason"), *Referral.DeclineReason.choices],
+    )
+    decline_detail = forms.CharField(
+        label="Details of the decline", required=False, max_length=500,
+        help_text="Needed when the reason is Other.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("accepted") is False and not data.get("decline_reason"):
+            self.add_error("decline_reason", "Choose why the provider declined.")
+        return data
+
+
+class IcbNotifyForm(PathwayForm, forms.Form):
+    id_prefix = "icb"
+    notified_on = forms.DateField(label="Date the LA told the ICB the mediation issues", widget=DateInput())
+
+
+class AssignMediatorForm(PathwayForm, forms.Form):
+    """The mediator radios are drawn by the template from the ranking (with reasons and exclusions); crispy
+    draws the reason box."""
+
+    id_prefix = "assign"
+    mediator = forms.ModelChoiceField(
+        label="Mediator", queryset=Mediator.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+    reason = forms.CharField(
+        label="Reason for not choosing the top suggestion", required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, referral, ranking, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ranking = ranking
+        self.top = next((entry for entry in ranking if not entry.excluded), None)
+        self.fields["mediator"].queryset = Mediator.objects.filter(provider_id=referral.provider_id)
+        if self.top and "mediator" not in self.initial:
+            self.initial["mediator"] = self.top.mediator_id
+        self.helper.layout = Layout("reason")
+
+    @property
+    def selected(self) -> str:
+        value = self["mediator"].value()
+        return str(value) if value not in (None, "") else ""
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("mediator")
+        entry = next((e for e in self.ranking if chosen and e.mediator_id == chosen.pk), None)
+        if entry and not entry.excluded and self.top and entry is not self.top and not data.get("reason", "").strip():
+            self.add_error("reason", f"Give a reason for not choosing the top suggestion ({self.top.name}).")
+        return data
+
+
+class SessionScheduleForm(PathwayForm, forms.ModelForm):
+    id_prefix = "schedule"
+    starts_at = forms.DateTimeField(label="Date and time", widget=DateTimeLocalInput())
+    mode = forms.ChoiceField(label="How it is held", choices=MediationSession.Mode.choices, widget=forms.RadioSelect)
+
+    class Meta:
+        model = MediationSession
+        fields = ["starts_at", "mode", "venue", "notice_sent_on", "short_notice_consent"]
+        widgets = {"notice_sent_on": DateInput()}
+        help_texts = {
+            "notice_sent_on": "At least 5 working days before the session, unless the family agreed to less.",
+        }
+
+
+class SessionRecordForm(PathwayForm, forms.Form):
+    HELD = MediationSession.SessionStatus.HELD
+    status = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            (MediationSession.SessionStatus.HELD, "Held"),
+            (MediationSession.SessionStatus.CANCELLED, "Cancelled"),
+            (MediationSession.SessionStatus.DID_NOT_ATTEND, "Someone did not attend"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    party_attended = forms.BooleanField(label="Parent or young person attended", required=False)
+    supporter_attended = forms.BooleanField(label="Supporter or advocate attended", required=False)
+    la_decision_maker_attended = forms.BooleanField(label="LA decision-maker attended", required=False)
+    icb_attended = forms.BooleanField(label="ICB representative attended", required=False)
+    interpreter_attended = forms.BooleanField(label="Interpreter attended", required=False)
+    child_views_obtained = forms.BooleanField(label="The child's views were obtained", required=False)
+    cancelled_by = forms.ChoiceField(
+        label="Who cancelled or did not attend", required=False,
+        choices=[("", "Choose"), *MediationSession.Party.choices],
+    )
+    cancel_reason = forms.CharField(label="Reason given", required=False, max_length=500)
+
+    ATTENDANCE = [
+        "party_attended", "supporter_attended", "la_decision_maker_attended", "icb_attended",
+        "interpreter_attended", "child_views_obtained",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            "status",
+            Fieldset("If it was held: who attended", *self.ATTENDANCE),
+            Fieldset("If it was cancelled or someone did not attend", "cancelled_by", "cancel_reason"),
+        )
+
+    @property
+    def attendance(self) -> dict:
+        return {name: self.cleaned_data.get(name, False) for name in self.ATTENDANCE}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and data["status"] != self.HELD and not data.get("cancelled_by"):
+            self.add_error("cancelled_by", "Say who cancelled or did not attend.")
+        return data
+
+
+class NotHeldForm(PathwayForm, forms.Form):
+    id_prefix = "not_held"
+    notified_on = forms.DateField(
+        label="Date the adviser was told mediation cannot be held within 30 days", widget=DateInput(),
+        help_text="The certificate is then due within 3 working days.",
+    )
+
+
+class ConcludeForm(PathwayForm, forms.Form):
+    id_prefix = "conclude"
+    AGREEMENTS = (Referral.Outcome.FULL, Referral.Outcome.PARTIAL)
+    concluded_on = forms.DateField(label="Date mediation concluded", widget=DateInput())
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[(o.value, o.label) for o in (Referral.Outcome.FULL, Referral.Outcome.PARTIAL, Referral.Outcome.NONE)],
+        widget=forms.RadioSelect,
+    )
+    agreement_on = forms.DateField(
+        label="Date of the written agreement", required=False, widget=DateInput(),
+        help_text="Needed for full or partial agreement: the agreed actions' deadlines run from it.",
+    )
+
+    def __init__(self, *args, issues: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.issues = issues
+        for issue in issues:
+            self.fields[f"issue_{issue}"] = forms.ChoiceField(
+                label=PlanIssue(issue).label, required=False,
+                choices=[("", "Not discussed"), *IssueOutcome.Result.choices],
+            )
+        self.helper.layout = Layout(
+            "concluded_on", "outcome", "agreement_on",
+            Fieldset("Outcome for each issue in dispute", *[f"issue_{i}" for i in issues]),
+        )
+
+    @property
+    def issue_outcomes(self) -> dict[str, str]:
+        return {i: self.cleaned_data[f"issue_{i}"] for i in self.issues if self.cleaned_data.get(f"issue_{i}")}
+
+    def clean(self):
+        data = super().clean()
+        missing_agreement = not data.get("agreement_on") and "agreement_on" not in self.errors
+        if data.get("outcome") in self.AGREEMENTS and missing_agreement:
+            self.add_error("agreement_on", "Enter the date of the written agreement.")
+        if not self.errors and not self.issue_outcomes:
+            raise forms.ValidationError("Record the outcome for at least one issue in dispute.")
+        return data
+
+
+class WithdrawForm(PathwayForm, forms.Form):
+    id_prefix = "withdraw"
+    withdrawn_on = forms.DateField(label="Date the family withdrew", widget=DateInput())
+    reason = forms.CharField(label="Reason the family gave", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LaConcededForm(PathwayForm, forms.Form):
+    id_prefix = "conceded"
+    agreement_on = forms.DateField(
+        label="Date the LA conceded in writing", widget=DateInput(),
+        help_text="A written concession is treated as an agreement: reg 42 deadlines then apply.",
+    )
+
+
+class AgreementActionForm(PathwayForm, forms.ModelForm):
+    id_prefix = "action"
+    owner = forms.ChoiceField(label="Who must do it", choices=AgreementAction.Owner.choices, widget=forms.RadioSelect)
+    basis = forms.ChoiceField(
+        label="Which timescale applies", choices=AgreementAction.Basis.choices, widget=forms.RadioSelect
+    )
+    order_kind = forms.ChoiceField(
+        label="What the agreement requires (appealable matters)", required=False,
+        choices=[("", "Not an appealable matter"), *ORDER_KIND_CHOICES],
+    )
+    agreed_due_on = forms.DateField(
+        label="Date the parties agreed in writing", required=False, widget=DateInput(),
+        help_text="Only when the parties agreed their own date (reg 42(5)).",
+    )
+
+    class Meta:
+        model = AgreementAction
+        fields = ["description", "owner", "basis", "order_kind"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        labels = {"description": "What was agreed"}
+
+
+class ActionDoneForm(PathwayForm, forms.Form):
+    done_on = forms.DateField(label="Date it was done", widget=DateInput())
+
+
+class CertificateIssueForm(PathwayForm, forms.Form):
+    id_prefix = "certificate"
+    kind = forms.ChoiceField(label="Kind of certificate", widget=forms.RadioSelect)
+    issued_on = forms.DateField(label="Issue date", widget=DateInput())
+    issuer_name = forms.CharField(label="Name of the person issuing it", max_length=200)
+    issuer_role = forms.ChoiceField(label="Their role", choices=ISSUER_ROLES, widget=forms.RadioSelect)
+    correction_reason = forms.CharField(
+        label="Reason for issuing a corrected version", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, kinds: list[str], latest: Certificate | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, Certificate.Kind(k).label) for k in kinds]
+        if len(kinds) == 1:
+            self.initial.setdefault("kind", kinds[0])
+        if latest is None:
+            del self.fields["correction_reason"]
+        else:
+            self.fields["correction_reason"].help_text = (
+                f"This case already has certificate {latest.number}: the new one replaces it."
+            )
+
+
+class SharedNoteForm(PathwayForm, forms.Form):
+    id_prefix = "note"
+    text = forms.CharField(
+        label="Shared note", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Seen by the LA and the assigned mediator.",
+    )
+
+
+# --- Referral list: filters and server-side sort ---------------------------------------------------------------
+
+SORTS = {
+    "referred": ("referred_on", "id"),
+    "case": ("case__reference", "id"),
+    "provider": ("provider__name", "id"),
+    "mediator": ("mediator__user__last_name", "mediator__user__first_name", "id"),
+    "status": ("status", "id"),
+    "next_deadline": ("case__next_deadline_on", "id"),
+}
+SORT_LABELS = {
+    "referred": "date referred", "case": "case reference", "provider": "provider", "mediator": "mediator",
+    "status": "status", "next_deadline": "next deadline",
+}
+DEFAULT_SORT = "-referred"
+
+
+def ordering_for(sort: str | None) -> tuple[str, list]:
+    """Validated sort key and its ORM ordering (empty values last on every database)."""
+    sort = sort or DEFAULT_SORT
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        sort, key = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
+    desc = sort.startswith("-")
+    return sort, [F(f).desc(nulls_last=True) if desc else F(f).asc(nulls_last=True) for f in SORTS[key]]
+
+
+def sort_description(sort: str) -> str:
+    key = sort.removeprefix("-")
+    direction = "newest or highest first" if sort.startswith("-") else "oldest or lowest first"
+    return f"{SORT_LABELS.get(key, key)}, {direction}"
+
+
+class MediatorChoiceFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Mediator.objects.select_related("user"))
+        super().__init__(*args, **kwargs)
+
+
+class ReferralFilter(django_filters.FilterSet):
+    """Officers' filters over every referral."""
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=RS.choices, widget=forms.CheckboxSelectMultiple, label="Status"
+    )
+    provider = django_filters.ModelChoiceFilter(
+        queryset=MediationProvider.objects.all(), empty_label="Any provider", label="Provider"
+    )
+    mediator = MediatorChoiceFilter(empty_label="Any mediator", label="Mediator")
+
+    class Meta:
+        model = Referral
+        fields = ["status", "provider", "mediator"]
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            self._qs = self.queryset.none() if self.is_bound and not self.form.is_valid() else super().qs
+        return self._qs
+
+
+STAGES = {
+    "to_arrange": ("To arrange a session", [RS.ASSIGNED]),
+    "arranged": ("Session arranged", [RS.SCHEDULED]),
+    "to_conclude": ("Held or not held in time: to conclude", [RS.HELD, RS.NOT_HELD]),
+    "finished": ("Finished", [RS.CONCLUDED, RS.WITHDRAWN, RS.LA_CONCEDED]),
+}
+
+
+class MyReferralFilter(django_filters.FilterSet):
+    """A mediator's own referrals, by stage."""
+
+    stage = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in STAGES.items()], method="filter_stage",
+        empty_label="Any stage", label="Stage",
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["stage"]
+
+    def filter_stage(self, queryset, name, value):
+        return queryset.filter(status__in=STAGES[value][1])
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            self._qs = self.queryset.none() if self.is_bound and not self.form.is_valid() else super().qs
+        return self._qs
+
+
+class ComplianceDoneForm(PathwayForm, forms.Form):
+    """A tribunal compliance step (order, unopposed appeal, recommendations, directed response) was done."""
+
+    id_prefix = "compliance"
+    key = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    done_on = forms.DateField(label="Date done", widget=DateInput())

@@ -1,0 +1,640 @@
+"""Mediation pathway pages. Each view: authorise, load through a selector, bind a form, call one service,
+message + redirect. On a refused change the page is shown again with the form's messages (HTTP 400)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from auditlog.signals import accessed
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cases import clock_services, deadlines
+from cases import selectors as case_selectors
+from cases.clock_display import clock_rows, urgency_for
+from cases.models import Case, CaseNote
+from cases.views import apply_service_errors
+from cases.views import detail_with_errors as case_detail_with_errors
+
+from . import permissions, rules, selectors, services
+from .forms import (
+    ActionDoneForm,
+    AdviserContactForm,
+    AgreementActionForm,
+    AssignMediatorForm,
+    CertificateIssueForm,
+    ComplianceDoneForm,
+    ConcludeForm,
+    DrsRecordForm,
+    DrsReferForm,
+    IcbNotifyForm,
+    LaConcededForm,
+    MyReferralFilter,
+    NotHeldForm,
+    ReferralCreateForm,
+    ReferralFilter,
+    RespondForm,
+    SessionRecordForm,
+    SessionScheduleForm,
+    SharedNoteForm,
+    TribunalAppealForm,
+    TribunalOutcomeForm,
+    WithdrawForm,
+    issues_for,
+    ordering_for,
+    sort_description,
+)
+from .models import Certificate, MediationSession, Referral
+
+RS = Referral.Status
+PAGE_SIZE = 25
+MANAGE = "referrals.manage_referrals"
+TRIBUNAL = "referrals.manage_tribunal"
+SEE_REFERRALS = ("referrals.view_all_referrals", "referrals.act_as_mediator")
+ACT_ON_REFERRALS = ("referrals.manage_referrals", "referrals.act_as_mediator")
+# Where referral_assign_mediator accepts a (re)assignment.
+ASSIGNABLE = services.ASSIGNABLE_STATUSES
+
+
+def any_permission_required(*perms):
+    """The coarse check for pages both officers and mediators use: any one of the permissions (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(request.user.has_perm(perm) for perm in perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+# --- Reads scoped through an object the selectors already gave us (candidates for selectors.py) -----------------
+
+
+def _shared_notes(case):
+    return case.notes.filter(visibility=CaseNote.Visibility.SHARED).select_related("author").order_by("-created_at")
+
+
+def _session_of(referral, pk) -> MediationSession:
+    return get_object_or_404(referral.sessions.all(), pk=pk)
+
+
+def _action_of(referral, pk):
+    return get_object_or_404(referral.actions.all(), pk=pk)
+
+
+def _drs_of(case, pk):
+    return get_object_or_404(case.drs_referrals.select_related("case"), pk=pk)
+
+
+def _appeal_of(case, pk):
+    return get_object_or_404(case.appeals.select_related("case"), pk=pk)
+
+
+def _upcoming_sessions(user):
+    """Planned sessions on the user's referrals, soonest first (past ones still need recording)."""
+    return (
+        MediationSession.objects.filter(
+            referral__in=selectors.referral_list_for(user), status=MediationSession.SessionStatus.PLANNED
+        )
+        .select_related("referral__case")
+        .order_by("starts_at", "id")[:20]
+    )
+
+
+def _certificate_kinds(case, referral) -> list[str]:
+    """The kinds of certificate the facts allow now (the service re-checks)."""
+    return services.certificate_kinds_possible(case, referral)
+
+
+# --- Referral list -----------------------------------------------------------------------------------------
+
+
+@any_permission_required(*SEE_REFERRALS)
+def referral_list(request):
+    officer_view = request.user.has_perm("referrals.view_all_referrals")
+    base = selectors.referral_list_for(request.user)
+    filter_class = ReferralFilter if officer_view else MyReferralFilter
+    referral_filter = filter_class(request.GET or None, queryset=base)
+    sort, ordering = ordering_for(request.GET.get("sort"))
+    page = Paginator(referral_filter.qs.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "officer_view": officer_view,
+        "filter": referral_filter,
+        "page": page,
+        "sort": sort,
+        "sort_text": sort_description(sort),
+        "query": query.urlencode(),
+        "tags": _filter_tags(referral_filter, query),
+        "sessions": [] if officer_view else list(_upcoming_sessions(request.user)),
+        "now": timezone.now(),
+    }
+    return render(request, "referrals/referral_list.html", context)
+
+
+def _filter_tags(referral_filter, query) -> list[dict]:
+    """Selected filters as removable tags: label and the URL without that filter."""
+    if not referral_filter.is_bound or not referral_filter.form.is_valid():
+        return []
+    tags = []
+    form = referral_filter.form
+    for name, field in form.fields.items():
+        values = query.getlist(name)
+        for value in values:
+            if not value:
+                continue
+            remaining = query.copy()
+            remaining.setlist(name, [v for v in values if v != value])
+            cleaned = form.cleaned_data.get(name)
+            shown = cleaned if hasattr(cleaned, "pk") else dict(field.choices).get(value, value)
+            tags.append({"label": f"{field.label}: {shown}", "url": "?" + remaining.urlencode()})
+    return tags
+
+
+# --- Referral page -----------------------------------------------------------------------------------------
+
+
+@any_permission_required(*SEE_REFERRALS)
+def referral_detail(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    accessed.send(sender=Case, instance=referral.case)
+    return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
+
+
+def _detail_context(request, referral, **forms):
+    """Everything the referral page shows. Mediators get what they need to mediate and nothing else."""
+    user, case, status = request.user, referral.case, referral.status
+    today, calendar = timezone.localdate(), clock_services.working_calendar()
+    can_manage = permissions.can_manage_referrals(user)
+    can_act = permissions.can_act_on_referral(user, referral)
+    sessions = list(selectors.sessions_for(referral))
+    actions = list(selectors.actions_for(referral))
+    certificates = list(referral.certificates.order_by("-version"))
+    held = any(s.status == MediationSession.SessionStatus.HELD for s in sessions)
+    show = {
+        "respond": can_manage and rules.referral_can_transition(status, RS.ACCEPTED),
+        "icb": can_manage and referral.health_issues and not referral.icb_notified_on and referral.is_active,
+        "assign": can_manage and status in ASSIGNABLE,
+        "schedule": can_act and rules.referral_can_transition(status, RS.SCHEDULED),
+        "not_held": can_act and rules.referral_can_transition(status, RS.NOT_HELD),
+        "conclude": can_act and held and rules.referral_can_transition(status, RS.CONCLUDED),
+        "withdraw": can_act and rules.referral_can_transition(status, RS.WITHDRAWN),
+        "la_conceded": can_manage and rules.referral_can_transition(status, RS.LA_CONCEDED),
+        "add_action": can_act and bool(referral.agreement_on),
+        "certificate": permissions.can_issue_certificate(user, referral=referral)
+        and bool(_certificate_kinds(case, referral)),
+        "note": can_act,
+    }
+    ranking = services.mediator_ranking(referral) if show["assign"] else []
+    context = {
+        "referral": referral,
+        "case": case,
+        "can_manage": can_manage,
+        "can_see_case": user.has_perm("cases.view_case"),
+        "show": show,
+        "clocks": clock_rows(case_selectors.case_deadlines_for(case), today=today, calendar=calendar),
+        "sessions": [_session_row(s, can_act, forms) for s in sessions],
+        "issue_outcomes": list(referral.issue_outcomes.all()) if referral.outcome else [],
+        "actions": [_action_row(a, today, calendar, can_manage, forms) for a in actions],
+        "certificates": certificates,
+        "notes": list(_shared_notes(case)),
+        "respond_form": RespondForm(),
+        "icb_form": IcbNotifyForm(),
+        "assign_form": AssignMediatorForm(referral=referral, ranking=ranking) if show["assign"] else None,
+        "schedule_form": SessionScheduleForm(),
+        "not_held_form": NotHeldForm(),
+        "conclude_form": ConcludeForm(issues=issues_for(case, referral)),
+        "conceded_form": LaConcededForm(),
+        "action_form": AgreementActionForm(),
+        "note_form": SharedNoteForm(),
+    }
+    context.update({k: v for k, v in forms.items() if not k.startswith(("session_form_", "action_form_"))})
+    return context
+
+
+def _session_row(session, can_act, forms) -> dict:
+    form = None
+    if can_act and session.status == MediationSession.SessionStatus.PLANNED:
+        form = forms.get(f"session_form_{session.pk}") or SessionRecordForm(auto_id=f"session{session.pk}_%s")
+    return {"session": session, "held": session.status == MediationSession.SessionStatus.HELD, "form": form}
+
+
+def _action_row(action, today, calendar, can_manage, forms) -> dict:
+    if action.done_on:
+        relative, urgency = f"done on {action.done_on:%a %-d %b %Y}", "closed"
+    else:
+        relative = deadlines.relative_label(action.due_on, today, holidays=calendar)
+        urgency = urgency_for(action.due_on, today)
+    form = None
+    if can_manage and not action.done_on:
+        form = forms.get(f"action_form_{action.pk}") or ActionDoneForm(auto_id=f"done{action.pk}_%s")
+    return {"action": action, "relative": relative, "urgency": urgency, "form": form}
+
+
+# Which action block a failed form belongs to: it stays open to show its messages.
+FORM_BLOCKS = {
+    "respond_form": "respond", "icb_form": "icb", "assign_form": "assign", "schedule_form": "schedule",
+    "not_held_form": "not_held", "conclude_form": "conclude", "conceded_form": "la_conceded",
+    "action_form": "add_action", "note_form": "note",
+}
+
+
+def _detail_with_errors(request, referral, **forms):
+    """Show the referral page again with the failed form's messages (HTTP 400); nothing has changed."""
+    context = _detail_context(request, referral, **forms)
+    key, form = next(iter(forms.items()))
+    context["failed_form"] = form
+    if key in FORM_BLOCKS:
+        context["show"][FORM_BLOCKS[key]] = True
+    return render(request, "referrals/referral_detail.html", context, status=400)
+
+
+def _act(request, referral, form, key, action, success):
+    """The common tail of a referral action: valid form -> service -> message + redirect, else 400."""
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(referral)
+    return _detail_with_errors(request, referral, **{key: form})
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def referral_respond(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = RespondForm(request.POST)
+
+    def action(data):
+        return services.referral_respond(
+            referral=referral, actor=request.user, accepted=data["accepted"], responded_on=data["responded_on"],
+            decline_reason=data["decline_reason"], decline_detail=data["decline_detail"],
+        )
+
+    def success(result):
+        verb = "accepted" if result.status == RS.ACCEPTED else "declined"
+        return f"{result.provider.name} {verb} the referral"
+
+    return _act(request, referral, form, "respond_form", action, success)
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def referral_notify_icb(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = IcbNotifyForm(request.POST)
+
+    def action(data):
+        return services.referral_notify_icb(referral=referral, actor=request.user, notified_on=data["notified_on"])
+
+    return _act(request, referral, form, "icb_form", action, "ICB notification recorded")
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def referral_assign(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    ranking = services.mediator_ranking(referral)
+    form = AssignMediatorForm(request.POST, referral=referral, ranking=ranking)
+
+    def action(data):
+        return services.referral_assign_mediator(
+            referral=referral, actor=request.user, mediator=data["mediator"], reason=data["reason"]
+        )
+
+    return _act(request, referral, form, "assign_form", action, lambda r: f"Mediator {r.mediator} assigned")
+
+
+@require_POST
+@any_permission_required(*ACT_ON_REFERRALS)
+def session_schedule(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = SessionScheduleForm(request.POST)
+
+    def action(data):
+        return services.session_schedule(
+            referral=referral, actor=request.user, starts_at=data["starts_at"], mode=data["mode"],
+            venue=data["venue"], notice_sent_on=data["notice_sent_on"],
+            short_notice_consent=data["short_notice_consent"],
+        )
+
+    def success(session):
+        return f"Session arranged for {timezone.localtime(session.starts_at):%a %-d %b %Y at %H:%M}"
+
+    return _act(request, referral, form, "schedule_form", action, success)
+
+
+@require_POST
+@any_permission_required(*ACT_ON_REFERRALS)
+def session_record(request, pk, session_pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    session = _session_of(referral, session_pk)
+    form = SessionRecordForm(request.POST, auto_id=f"session{session.pk}_%s")
+
+    def action(data):
+        return services.session_record(
+            session=session, actor=request.user, status=data["status"], cancelled_by=data["cancelled_by"],
+            cancel_reason=data["cancel_reason"], attendance=form.attendance,
+        )
+
+    def success(result):
+        return f"Session recorded: {result.get_status_display().lower()}"
+
+    return _act(request, referral, form, f"session_form_{session.pk}", action, success)
+
+
+@require_POST
+@any_permission_required(*ACT_ON_REFERRALS)
+def referral_not_held(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = NotHeldForm(request.POST)
+
+    def action(data):
+        return services.referral_not_held_in_time(
+            referral=referral, actor=request.user, notified_on=data["notified_on"]
+        )
+
+    message = "Recorded that mediation cannot be held within 30 days: the certificate is due in 3 working days"
+    return _act(request, referral, form, "not_held_form", action, message)
+
+
+@require_POST
+@any_permission_required(*ACT_ON_REFERRALS)
+def referral_conclude(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = ConcludeForm(request.POST, issues=issues_for(referral.case, referral))
+
+    def action(data):
+        return services.referral_conclude(
+            referral=referral, actor=request.user, concluded_on=data["concluded_on"], outcome=data["outcome"],
+            issue_outcomes=form.issue_outcomes, agreement_on=data["agreement_on"],
+        )
+
+    def success(result):
+        return f"Mediation concluded: {result.get_outcome_display().lower()}"
+
+    return _act(request, referral, form, "conclude_form", action, success)
+
+
+@any_permission_required(*ACT_ON_REFERRALS)
+def referral_withdraw(request, pk):
+    """Irreversible: asks for confirmation on a page of its own."""
+    referral = selectors.referral_get_for(request.user, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_withdraw(
+                referral=referral, actor=request.user, withdrawn_on=form.cleaned_data["withdrawn_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "The family's withdrawal is recorded: a 'mediation declined' certificate is due")
+            return redirect(referral)
+    status = 400 if form.errors else 200
+    return render(request, "referrals/referral_withdraw.html", {"referral": referral, "form": form}, status=status)
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def referral_la_conceded(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = LaConcededForm(request.POST)
+
+    def action(data):
+        return services.referral_la_conceded(referral=referral, actor=request.user, agreement_on=data["agreement_on"])
+
+    return _act(request, referral, form, "conceded_form", action, "The LA's concession before the meeting is recorded")
+
+
+@require_POST
+@any_permission_required(*ACT_ON_REFERRALS)
+def action_add(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = AgreementActionForm(request.POST)
+
+    def action(data):
+        return services.agreement_action_add(
+            referral=referral, actor=request.user, description=data["description"], owner=data["owner"],
+            basis=data["basis"], order_kind=data["order_kind"], agreed_due_on=data["agreed_due_on"],
+        )
+
+    def success(created):
+        return "Agreed action added" + (f" ({len(created)} steps)" if len(created) > 1 else "")
+
+    return _act(request, referral, form, "action_form", action, success)
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def action_done(request, pk, action_pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    agreed = _action_of(referral, action_pk)
+    form = ActionDoneForm(request.POST, auto_id=f"done{agreed.pk}_%s")
+
+    def action(data):
+        return services.agreement_action_complete(action=agreed, actor=request.user, done_on=data["done_on"])
+
+    return _act(request, referral, form, f"action_form_{agreed.pk}", action, f"Marked done: {agreed.description}")
+
+
+@require_POST
+@any_permission_required(*ACT_ON_REFERRALS)
+def note_add(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = SharedNoteForm(request.POST)
+
+    def action(data):
+        return services.referral_note_add(referral=referral, actor=request.user, text=data["text"])
+
+    return _act(request, referral, form, "note_form", action, "Shared note added")
+
+
+# --- Certificates (irreversible: a confirmation page of their own) ---------------------------------------------
+
+
+@permission_required("referrals.issue_certificate", raise_exception=True)
+def certificate_issue(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    if not permissions.can_issue_certificate(request.user, referral=referral):
+        raise PermissionDenied
+    return _certificate_page(request, referral.case, referral)
+
+
+@permission_required([MANAGE, "referrals.issue_certificate"], raise_exception=True)
+def case_certificate_issue(request, case_pk):
+    """A certificate with no referral: the family told the adviser they do not want mediation (C2)."""
+    case = case_selectors.case_get_for(request.user, case_pk)
+    return _certificate_page(request, case, None)
+
+
+def _certificate_page(request, case, referral):
+    latest = selectors.certificates_for_case(case).first()
+    kinds = _certificate_kinds(case, referral)
+    initial = {
+        "issued_on": timezone.localdate(),
+        "issuer_name": _name(request.user),
+        "issuer_role": "Mediation adviser" if permissions.can_manage_referrals(request.user) else "Mediator",
+    }
+    form = CertificateIssueForm(request.POST or None, kinds=kinds, latest=latest, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cert = services.certificate_issue(
+                case=case, actor=request.user, referral=referral, kind=data["kind"], issued_on=data["issued_on"],
+                issuer_name=data["issuer_name"], issuer_role=data["issuer_role"],
+                correction_reason=data.get("correction_reason", ""),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Certificate {cert.number} issued")
+            return redirect(referral or case)
+    context = {"case": case, "referral": referral, "form": form, "kinds": kinds, "latest": latest}
+    return render(request, "referrals/certificate_issue.html", context, status=400 if form.errors else 200)
+
+
+@any_permission_required(*SEE_REFERRALS)
+def certificate_download(request, pk):
+    cert = selectors.certificate_get_for(request.user, pk)
+    accessed.send(sender=Certificate, instance=cert)
+    response = FileResponse(
+        cert.pdf.open("rb"), as_attachment=True, filename=f"{cert.number}.pdf", content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Actions from the case page's mediation panel (officers) -------------------------------------------------
+
+
+def _case_act(request, case, form, key, action, success):
+    """The common tail of a case-panel action; a refused change shows the case page again (HTTP 400)."""
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(case)
+    return case_detail_with_errors(request, case, **{key: form})
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def adviser_contact(request, case_pk):
+    case = case_selectors.case_get_for(request.user, case_pk)
+    form = AdviserContactForm(request.POST)
+
+    def action(data):
+        return services.adviser_contact_record(
+            case=case, actor=request.user, contacted_on=data["contacted_on"], choice=data["choice"],
+            provider=data["provider"], adviser_name=data["adviser_name"],
+        )
+
+    def success(contact):
+        return "Adviser contact recorded" + (" (late: after the 2-month limit)" if contact.late else "")
+
+    return _case_act(request, case, form, "adviser_form", action, success)
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def referral_create(request, case_pk):
+    case = case_selectors.case_get_for(request.user, case_pk)
+    form = ReferralCreateForm(request.POST)
+
+    def action(data):
+        return services.referral_create(case=case, actor=request.user, **data)
+
+    return _case_act(request, case, form, "refer_form", action, lambda r: f"Referred to {r.provider.name}")
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def drs_refer(request, case_pk):
+    case = case_selectors.case_get_for(request.user, case_pk)
+    form = DrsReferForm(request.POST)
+
+    def action(data):
+        return services.drs_refer(case=case, actor=request.user, **data)
+
+    def success(drs):
+        return f"Referred to {drs.provider.name} for disagreement resolution"
+
+    return _case_act(request, case, form, "drs_form", action, success)
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def drs_record(request, case_pk, drs_pk):
+    case = case_selectors.case_get_for(request.user, case_pk)
+    drs = _drs_of(case, drs_pk)
+    form = DrsRecordForm(request.POST, auto_id=f"drs{drs.pk}_%s")
+
+    def action(data):
+        return services.drs_record(drs=drs, actor=request.user, **data)
+
+    return _case_act(request, case, form, f"drs_form_{drs.pk}", action, "Disagreement resolution updated")
+
+
+@require_POST
+@permission_required(TRIBUNAL, raise_exception=True)
+def appeal_add(request, case_pk):
+    case = case_selectors.case_get_for(request.user, case_pk)
+    form = TribunalAppealForm(request.POST)
+
+    def action(data):
+        return services.tribunal_appeal_record(case=case, actor=request.user, **data)
+
+    return _case_act(request, case, form, "appeal_form", action, "Appeal recorded")
+
+
+@require_POST
+@permission_required(TRIBUNAL, raise_exception=True)
+def appeal_outcome(request, case_pk, appeal_pk):
+    case = case_selectors.case_get_for(request.user, case_pk)
+    appeal = _appeal_of(case, appeal_pk)
+    form = TribunalOutcomeForm(request.POST, auto_id=f"outcome{appeal.pk}_%s")
+
+    def action(data):
+        return services.tribunal_outcome_record(appeal=appeal, actor=request.user, **data)
+
+    def success(result):
+        return f"Tribunal outcome recorded: {result.get_outcome_display().lower()}"
+
+    return _case_act(request, case, form, f"outcome_form_{appeal.pk}", action, success)
+
+
+@require_POST
+@permission_required("referrals.manage_tribunal", raise_exception=True)
+def compliance_done(request, case_pk):
+    case = case_selectors.case_get_for(request.user, case_pk)
+    form = ComplianceDoneForm(request.POST)
+
+    def action(data):
+        return services.compliance_step_complete(
+            case=case, actor=request.user, key=data["key"], done_on=data["done_on"]
+        )
+
+    return _case_act(request, case, form, "compliance_form", action, lambda d: f"Recorded as done: {d.title}")
