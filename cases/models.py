@@ -454,6 +454,8 @@ class Deadline(models.Model):
             models.Index(fields=["state", "due_on"], name="cases_deadline_due_idx"),
             models.Index(fields=["case", "state", "due_on"], name="cases_deadline_case_idx"),
             models.Index(fields=["clock", "state"], name="cases_deadline_clock_idx"),
+            # Clock compliance over a period (management dashboard).
+            models.Index(fields=["clock", "due_on"], name="cases_deadline_clock_due_idx"),
         ]
 
     def __str__(self):

@@ -3,9 +3,11 @@ writes are the audit records of an export."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.contrib.auth.decorators import permission_required
+from django.core.cache import cache
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -107,6 +109,25 @@ def my_work(request):
     )
 
 
+# Management figures aggregate every case; they are worked out at most this often (per period and officer
+# chosen) and shared by every app server through the database cache. The page says when they were worked out.
+CACHE_SECONDS = 300
+
+
+def _key(value) -> str:
+    return repr(sorted(value.items())) if isinstance(value, dict) else repr(value)
+
+
+def _cached(parts: tuple, compute):
+    key = "dash:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    result = (compute(), timezone.now())
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
 @permission_required("cases.view_team_work", raise_exception=True)
 def management(request):
     today = timezone.localdate()
@@ -114,8 +135,13 @@ def management(request):
     form = PeriodForm(request.GET or None, today=today, officers=officers)
     context = {"form": form, "today": today}
     if not form.is_bound or form.is_valid():
-        data = selectors.management_dashboard(today=today, officers=officers, **form.choices())
-        context.update(data=data, **_management_charts(data))
+        choices = form.choices()
+        data, worked_out_at = _cached(
+            ("management", today, sorted(o.pk for o in officers), _key(choices)),
+            lambda: selectors.management_dashboard(today=today, officers=officers, **choices),
+        )
+        context.update(data=data, worked_out_at=worked_out_at, cache_minutes=CACHE_SECONDS // 60,
+                       **_management_charts(data))
     return render(request, "dashboards/management.html", context)
 
 

@@ -220,6 +220,7 @@ class Referral(models.Model):
             models.Index(fields=["status", "referred_on"], name="referrals_ref_status_idx"),
             models.Index(fields=["mediator", "status"], name="referrals_ref_mediator_idx"),
             models.Index(fields=["provider", "referred_on"], name="referrals_ref_provider_idx"),
+            models.Index(fields=["concluded_on"], name="referrals_ref_concluded_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -312,7 +313,11 @@ class MediationSession(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["status", "starts_at"], name="referrals_session_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="referrals_session_due_idx"),
+            # The first held session of each referral (days to mediation, SEN2 figures).
+            models.Index(fields=["referral", "status", "starts_at"], name="referrals_session_first_idx"),
+        ]
 
     def __str__(self):
         return f"Session {self.pk} on referral {self.referral_id}"
@@ -433,6 +438,10 @@ class TribunalAppeal(models.Model):
 
     class Meta:
         ordering = ["-registered_on", "-id"]
+        indexes = [
+            models.Index(fields=["registered_on"], name="referrals_appeal_reg_idx"),
+            models.Index(fields=["outcome_on"], name="referrals_appeal_outcome_idx"),
+        ]
 
     def __str__(self):
         return f"Appeal {self.pk} on {self.case_id}"

@@ -228,3 +228,22 @@ def test_management_query_count_is_the_same_for_one_officer(client_for, manager,
     with django_assert_max_num_queries(15):
         response = c.get(reverse("dashboards:management"), {"officer": officer.pk})
     assert response.status_code == 200
+
+
+def test_management_figures_are_cached_for_five_minutes_and_say_when_worked_out(client_for, manager, settings):
+    import time_machine
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}}
+    cache.clear()
+    c = client_for(manager)
+    with time_machine.travel("2026-11-20 10:00:00+00:00", tick=False):
+        first = c.get(reverse("dashboards:management")).content.decode()
+        again = c.get(reverse("dashboards:management")).content.decode()
+    assert "Figures worked out at 10:00 on Fri 20 Nov 2026" in first
+    assert "Figures worked out at 10:00" in again
+    with time_machine.travel("2026-11-20 10:06:00+00:00", tick=False):
+        later = c.get(reverse("dashboards:management")).content.decode()
+    assert "Figures worked out at 10:06" in later
+    cache.clear()
