@@ -26,6 +26,14 @@ logger = logging.getLogger("sendportal.exports")
 # --- Text summaries (shown on the page and used as each chart's description) -------------------------------
 
 
+def _sentence_case(label: str) -> str:
+    """A label inside a sentence: lower-case its first word, keep abbreviations ("an EHC needs assessment")."""
+    words = label.split(" ")
+    if words and not words[0].isupper():
+        words[0] = words[0].lower()
+    return " ".join(words)
+
+
 def _listing(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -67,7 +75,7 @@ def _workload_summary(work: dict) -> str:
     text = f"{totals['open_cases']:,} open cases, {work['unassigned']['open_cases']:,} of them unassigned"
     if people and people[0]["open_cases"]:
         most = people[0]
-        text += f"; most held by {most['name']} ({most['open_cases']:,}, {most['overdue']:,} clocks overdue)"
+        text += f"; most held by {most['name']} ({most['open_cases']:,}, {most['overdue']:,} clock{'' if most['overdue'] == 1 else 's'} overdue)"
     return text + "."
 
 
@@ -87,7 +95,7 @@ def _decisions_summary(decisions: dict) -> str:
     top = max(decisions["rows"], key=lambda r: r["total"])
     return (
         f"{decisions['total']:,} decisions changed: {decisions['at_mediation']:,} at mediation and "
-        f"{decisions['at_tribunal']:,} at tribunal. Most often {top['label'].lower()} ({top['total']:,})."
+        f"{decisions['at_tribunal']:,} at tribunal. Most often {_sentence_case(top['label'])} ({top['total']:,})."
     )
 
 
