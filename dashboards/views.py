@@ -26,6 +26,10 @@ logger = logging.getLogger("sendportal.exports")
 # --- Text summaries (shown on the page and used as each chart's description) -------------------------------
 
 
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else f"{word}s"
+
+
 def _sentence_case(label: str) -> str:
     """A label inside a sentence: lower-case its first word, keep abbreviations ("an EHC needs assessment")."""
     words = label.split(" ")
@@ -75,7 +79,8 @@ def _workload_summary(work: dict) -> str:
     text = f"{totals['open_cases']:,} open cases, {work['unassigned']['open_cases']:,} of them unassigned"
     if people and people[0]["open_cases"]:
         most = people[0]
-        text += f"; most held by {most['name']} ({most['open_cases']:,}, {most['overdue']:,} clock{'' if most['overdue'] == 1 else 's'} overdue)"
+        overdue = f"{most['overdue']:,} {_plural(most['overdue'], 'clock')} overdue"
+        text += f"; most held by {most['name']} ({most['open_cases']:,}, {overdue})"
     return text + "."
 
 
