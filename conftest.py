@@ -2,6 +2,7 @@
 
 import os
 
+import factory.random
 import pytest
 from django.contrib.auth.models import Group, Permission
 
@@ -12,6 +13,9 @@ pytest_plugins = ["sendportal.testing.browser"]
 # Playwright's sync API runs an event loop in the test thread; the live server's ORM calls are still
 # synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Incidental data (names, emails) is reproducible from run to run; tests set what they are about explicitly.
+factory.random.reseed_random("sendportal")
 
 
 @pytest.fixture(autouse=True)
