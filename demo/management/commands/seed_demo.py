@@ -11,7 +11,8 @@ from demo import seed
 class Command(BaseCommand):
     help = (
         "Create realistic demo data: schools, ICBs, 2 providers, 8 mediators, a sign-in for each role and "
-        "--cases disagreement cases. Safe to run again: it only adds what is missing."
+        "--cases disagreement cases with their referrals, sessions, certificates, appeals and statutory clocks. "
+        "Safe to run again: it only adds what is missing."
     )
 
     def add_arguments(self, parser):
@@ -68,6 +69,8 @@ class Command(BaseCommand):
         for label, count in report.counts.items():
             out.write(f"  {label:<{width}}  {count:>9,}")
         out.write(f"Finished in {report.seconds:.1f} seconds.")
+        if report.timings:
+            out.write("  " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.timings.items()))
         out.write("")
         out.write(self.style.MIGRATE_HEADING("Demo sign-ins"))
         user_width = max(len(username) for username, _, _ in report.sign_ins)
