@@ -206,6 +206,10 @@ def case_change_status(*, case: Case, actor, to_status: str, reason: str = "", a
         case.closed_on = timezone.localdate()
         fields.append("closed_on")
         clock_services.case_clocks_close(case=case, actor=actor, today=case.closed_on)
+    if to_status == Status.WINDOW_EXPIRED:
+        clock_services.deadline_mark_missed(
+            case=case, key="C9", actor=actor, reason="the appeal window closed with no appeal known"
+        )
     if to_status == Status.WITHDRAWN:
         case.withdrawn_reason = reason.strip()
         fields.append("withdrawn_reason")

@@ -1,8 +1,9 @@
 """Demo and scale data: a believable English local authority's SEND disagreement work.
 
 The `seed_demo` command and the benchmark call `run()` or the steps below, one function per concern:
-reference data, users, mediators, cases. A later step (referrals, deadlines, sessions) reads the seeded cases
-and adds its own rows the same way. Every step is idempotent: running it again leaves the same data.
+reference data, users, mediators, cases, then the pathway (seed_pathway: adviser contacts, referrals, sessions,
+certificates, appeals, disagreement resolution and every statutory clock), which reads the seeded cases and adds
+its own rows the same way. Every step is idempotent: running it again leaves the same data.
 
 Nothing here describes real people. Names come from Faker (en_GB) and short name lists, phone numbers from
 the Ofcom ranges reserved for drama, email addresses from the example.com and example.org domains reserved for

@@ -189,3 +189,15 @@ def test_bulk_recompute_never_opens_clocks_on_closed_cases():
     assert {d.state for d in Deadline.objects.filter(case=later)} == {Deadline.State.SUPERSEDED}
     closed.refresh_from_db()
     assert closed.next_deadline_on is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_window_expired_closes_the_appeal_clock(officer):
+    case = make_case(officer, decision_sent_on=date(2026, 8, 3), first_contact_on=date(2026, 8, 4))
+    for status in (Status.TRIAGED, Status.PLACEMENT_ONLY, Status.APPEAL_WINDOW_OPEN, Status.WINDOW_EXPIRED):
+        Case.objects.filter(pk=case.pk).update(sections_disputed=["I"])
+        case.refresh_from_db()
+        services.case_change_status(case=case, actor=officer, to_status=status)
+    c9 = clocks(case)["C9"]
+    assert c9.state == Deadline.State.MISSED
+    assert case.events.filter(description__contains="missed (the appeal window closed with no appeal known)").exists()
