@@ -28,25 +28,30 @@ SORTS = {
 DEFAULT_SORT = "-created"
 
 
-def ordering_for(sort: str | None) -> tuple[str, list]:
-    """Validated sort key and the ORM ordering for it (empty values last, on every database)."""
-    sort = sort or DEFAULT_SORT
+def sort_ordering(sort: str | None, *, sorts: dict, default: str, nullable=frozenset()) -> tuple[str, list]:
+    """Validated sort key (anything unknown falls back to `default`) and its ORM ordering. Columns that may be
+    empty sort their blanks last either way; the others sort plainly, so the database can walk an index instead
+    of sorting every row (NULLS LAST defeats the index)."""
+    sort = sort or default
     key = sort.removeprefix("-")
-    if key not in SORTS:
-        sort, key = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
+    if key not in sorts:
+        sort, key = default, default.removeprefix("-")
     desc = sort.startswith("-")
-    return sort, [_order(f, desc) for f in SORTS[key]]
+
+    def order(field: str):
+        if field in nullable:
+            return F(field).desc(nulls_last=True) if desc else F(field).asc(nulls_last=True)
+        return f"-{field}" if desc else field
+
+    return sort, [order(f) for f in sorts[key]]
 
 
-# Columns that may be empty: their blanks sort last either way. The others sort plainly, so the database can
-# walk an index instead of sorting every row (NULLS LAST defeats the index on SQLite).
 NULLABLE_SORT_FIELDS = {"decision_sent_on", "next_deadline_on", "officer__first_name", "officer__last_name"}
 
 
-def _order(field: str, desc: bool):
-    if field in NULLABLE_SORT_FIELDS:
-        return F(field).desc(nulls_last=True) if desc else F(field).asc(nulls_last=True)
-    return f"-{field}" if desc else field
+def ordering_for(sort: str | None) -> tuple[str, list]:
+    """The case list's sort."""
+    return sort_ordering(sort, sorts=SORTS, default=DEFAULT_SORT, nullable=NULLABLE_SORT_FIELDS)
 
 
 class CaseFilter(django_filters.FilterSet):

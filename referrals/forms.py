@@ -10,9 +10,9 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
-from django.db.models import F
 
 from cases.deadlines import OrderKind, UnopposedAppealKind
+from cases.filters import sort_ordering
 from cases.forms import DateInput
 from cases.models import Decision
 
@@ -504,14 +504,12 @@ SORT_LABELS = {
 DEFAULT_SORT = "-referred"
 
 
+NULLABLE_SORT_FIELDS = {"mediator__user__last_name", "mediator__user__first_name", "case__next_deadline_on"}
+
+
 def ordering_for(sort: str | None) -> tuple[str, list]:
-    """Validated sort key and its ORM ordering (empty values last on every database)."""
-    sort = sort or DEFAULT_SORT
-    key = sort.removeprefix("-")
-    if key not in SORTS:
-        sort, key = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
-    desc = sort.startswith("-")
-    return sort, [F(f).desc(nulls_last=True) if desc else F(f).asc(nulls_last=True) for f in SORTS[key]]
+    """The referral list's sort (the same rules as the case list's)."""
+    return sort_ordering(sort, sorts=SORTS, default=DEFAULT_SORT, nullable=NULLABLE_SORT_FIELDS)
 
 
 def sort_description(sort: str) -> str:

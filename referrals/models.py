@@ -221,6 +221,8 @@ class Referral(models.Model):
             models.Index(fields=["mediator", "status"], name="referrals_ref_mediator_idx"),
             models.Index(fields=["provider", "referred_on"], name="referrals_ref_provider_idx"),
             models.Index(fields=["concluded_on"], name="referrals_ref_concluded_idx"),
+            # The referral list's default order (newest first) walks this index.
+            models.Index(fields=["-referred_on", "-id"], name="referrals_ref_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(
