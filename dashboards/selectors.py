@@ -203,7 +203,11 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
     clocks = (
         # Driven from the officer's own cases (the (officer, status) index, then each case's clocks) rather than
         # from every open clock in the authority.
-        Deadline.objects.filter(state=Deadline.State.OPEN, case_id__in=Case.objects.filter(officer=user).values("pk"))
+        # Closed cases hold no open clocks (closing a case closes them), so only the officer's open cases count.
+        Deadline.objects.filter(
+            state=Deadline.State.OPEN,
+            case_id__in=Case.objects.filter(officer=user).exclude(status=CaseStatus.CLOSED).values("pk"),
+        )
         .annotate(bucket=bucket)
         .annotate(
             position=Window(
