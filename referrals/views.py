@@ -264,8 +264,9 @@ def _detail_with_errors(request, referral, **forms):
     return render(request, "referrals/referral_detail.html", context, status=400)
 
 
-def _act(request, referral, form, key, action, success):
-    """The common tail of a referral action: valid form -> service -> message + redirect, else 400."""
+def _submit(request, form, action, success, *, then, refused):
+    """The common tail of every action: valid form -> one service call -> success message and redirect to
+    `then`; a form or service refusal -> `refused()` (the page again, HTTP 400, nothing changed)."""
     if form.is_valid():
         try:
             result = action(form.cleaned_data)
@@ -273,8 +274,16 @@ def _act(request, referral, form, key, action, success):
             apply_service_errors(form, exc)
         else:
             messages.success(request, success(result) if callable(success) else success)
-            return redirect(referral)
-    return _detail_with_errors(request, referral, **{key: form})
+            return redirect(then)
+    return refused()
+
+
+def _act(request, referral, form, key, action, success):
+    """A referral-page action."""
+    return _submit(
+        request, form, action, success, then=referral,
+        refused=lambda: _detail_with_errors(request, referral, **{key: form}),
+    )
 
 
 @require_POST
@@ -528,16 +537,11 @@ def certificate_download(request, pk):
 
 
 def _case_act(request, case, form, key, action, success):
-    """The common tail of a case-panel action; a refused change shows the case page again (HTTP 400)."""
-    if form.is_valid():
-        try:
-            result = action(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, success(result) if callable(success) else success)
-            return redirect(case)
-    return case_detail_with_errors(request, case, **{key: form})
+    """A case-panel action; a refused change shows the case page again."""
+    return _submit(
+        request, form, action, success, then=case,
+        refused=lambda: case_detail_with_errors(request, case, **{key: form}),
+    )
 
 
 @require_POST
