@@ -95,6 +95,13 @@ def _lock(referral: Referral) -> Referral:
     )
 
 
+def _certificate_clock(case: Case, actor, key: str, trigger_day: date, facts: dict) -> None:
+    """A certificate is due 3 working days after its trigger (C2 declined or withdrew, C6 not held in time,
+    C8 mediation concluded); the mediation adviser issues it."""
+    due = deadlines.certificate_deadline(trigger_day, holidays=clock_services.working_calendar())
+    clock_services.deadline_set(case=case, actor=actor, spec=_spec(key, key, due, Deadline.Binds.ADVISER, facts))
+
+
 def _spec(key: str, clock: str, due_on: date, binds: str, facts: dict, title: str = "") -> ClockSpec:
     return ClockSpec(key=key, clock=clock, due_on=due_on, binds=binds, facts=facts, title=title)
 
@@ -144,17 +151,7 @@ def adviser_contact_record(
         description += " (late: after the 2-month limit)"
     _event(case, actor, CaseEvent.Kind.REFERRAL, description, {"choice": choice, "late": late})
     if choice == AdviserContact.Choice.NO_MEDIATION:
-        clock_services.deadline_set(
-            case=case,
-            actor=actor,
-            spec=_spec(
-                "C2",
-                "C2",
-                deadlines.certificate_deadline(contacted_on, holidays=clock_services.working_calendar()),
-                Deadline.Binds.ADVISER,
-                {"told_adviser_on": contacted_on.isoformat()},
-            ),
-        )
+        _certificate_clock(case, actor, "C2", contacted_on, {"told_adviser_on": contacted_on.isoformat()})
     return contact
 
 
@@ -573,17 +570,7 @@ def referral_not_held_in_time(*, referral: Referral, actor, notified_on: date) -
     case = referral.case
     for key in ("C4", "C5"):
         clock_services.deadline_mark_missed(case=case, key=key, actor=actor, reason="not held within 30 days")
-    clock_services.deadline_set(
-        case=case,
-        actor=actor,
-        spec=_spec(
-            "C6",
-            "C6",
-            deadlines.certificate_deadline(notified_on, holidays=clock_services.working_calendar()),
-            Deadline.Binds.ADVISER,
-            {"adviser_told_on": notified_on.isoformat()},
-        ),
-    )
+    _certificate_clock(case, actor, "C6", notified_on, {"adviser_told_on": notified_on.isoformat()})
     _event(
         case,
         actor,
@@ -643,17 +630,7 @@ def referral_conclude(
     )
     referral.save(update_fields=["status", "concluded_on", "outcome", "agreement_on", "updated_at"])
     case = referral.case
-    clock_services.deadline_set(
-        case=case,
-        actor=actor,
-        spec=_spec(
-            "C8",
-            "C8",
-            deadlines.certificate_deadline(concluded_on, holidays=clock_services.working_calendar()),
-            Deadline.Binds.ADVISER,
-            {"concluded_on": concluded_on.isoformat()},
-        ),
-    )
+    _certificate_clock(case, actor, "C8", concluded_on, {"concluded_on": concluded_on.isoformat()})
     text = f"Mediation concluded on {fmt(concluded_on)}: {Referral.Outcome(outcome).label.lower()}"
     if agreement_on:
         text += f"; written agreement dated {fmt(agreement_on)}"
@@ -678,17 +655,7 @@ def referral_withdraw(*, referral: Referral, actor, withdrawn_on: date, reason: 
     case = referral.case
     for key in ("C4", "C5"):
         clock_services.deadline_supersede(case=case, key=key, actor=actor, reason="the family withdrew")
-    clock_services.deadline_set(
-        case=case,
-        actor=actor,
-        spec=_spec(
-            "C2",
-            "C2",
-            deadlines.certificate_deadline(withdrawn_on, holidays=clock_services.working_calendar()),
-            Deadline.Binds.ADVISER,
-            {"withdrew_on": withdrawn_on.isoformat()},
-        ),
-    )
+    _certificate_clock(case, actor, "C2", withdrawn_on, {"withdrew_on": withdrawn_on.isoformat()})
     _event(
         case,
         actor,
