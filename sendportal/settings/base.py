@@ -181,6 +181,9 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBacken
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sendportal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The council named on mediation certificates.
+LOCAL_AUTHORITY_NAME = os.environ.get("LOCAL_AUTHORITY_NAME", "Example Borough Council")
+
 # Base address used in links inside emails sent by management commands (no request to build from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
