@@ -85,6 +85,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The dashboards' aggregate queries are short; PostgreSQL's JIT spent longer compiling them than running them.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections do not help SQLite; WAL and a busy timeout let concurrent writers queue.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
