@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import (
@@ -61,8 +62,6 @@ def certificate_get_for(user, pk) -> Certificate:
         return cert
     if cert.referral_id and referral_list_for(user).filter(pk=cert.referral_id).exists():
         return cert
-    from django.http import Http404
-
     raise Http404
 
 

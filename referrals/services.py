@@ -158,9 +158,10 @@ def adviser_contact_record(
 # --- Referral to a provider ----------------------------------------------------------------------------------
 
 
-def provider_suggestion():
-    """The provider furthest below its contracted share since shares last changed (with the reasoning)."""
-    providers = selectors.providers_with_counts()
+def provider_suggestion(providers=None):
+    """The provider furthest below its contracted share since shares last changed (with the reasoning).
+    `providers` is a list already read through selectors.providers_with_counts(), to avoid reading it twice."""
+    providers = selectors.providers_with_counts() if providers is None else providers
     facts = [
         rules.ProviderFacts(
             id=p.pk,

@@ -6,7 +6,7 @@ from django import template
 from cases.clock_services import APPEALABLE_DECISIONS
 from cases.models import Route
 
-from .. import permissions, rules, selectors
+from .. import permissions, selectors, services
 from ..forms import (
     AdviserContactForm,
     DrsRecordForm,
@@ -21,25 +21,6 @@ register = template.Library()
 
 # Dates carried over from a declined referral: the statutory clocks do not restart with a new provider.
 CARRIED_OVER = ["family_told_la_on", "provider_told_la_on", "health_issues", "health_only", "health_told_on"]
-
-
-def _suggestion(providers):
-    """The provider suggestion from an already-fetched provider list (the same facts as
-    services.provider_suggestion, without fetching them a second time)."""
-    return rules.suggest_provider(
-        [
-            rules.ProviderFacts(
-                id=p.pk,
-                name=p.name,
-                active=p.active,
-                contract_share=p.contract_share,
-                referrals_since_change=p.referrals_since_change,
-                has_capacity=p.has_capacity,
-                offers_mediation=p.offers_mediation,
-            )
-            for p in providers
-        ]
-    )
 
 
 @register.inclusion_tag("referrals/_case_panel.html", takes_context=True)
@@ -67,7 +48,7 @@ def case_mediation_panel(context, case):
     providers, suggestion = None, None
     if show_refer:
         providers = selectors.providers_with_counts()
-        suggestion = _suggestion(providers)
+        suggestion = services.provider_suggestion(providers)
     elif show_adviser or show_drs:
         providers = list(MediationProvider.objects.all())
 
