@@ -97,7 +97,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Shared by every app server: a table in the one database (created by a migration).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sendportal_cache"},
+    "default": {"BACKEND": "sendportal.cache.UpsertDatabaseCache", "LOCATION": "sendportal_cache"},
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -105,7 +105,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # django-axes must come first so that it can refuse locked-out sign-ins.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading a user's permissions in one query.
+    "sendportal.auth_backends.OneQueryModelBackend",
 ]
 
 PASSWORD_HASHERS = [
@@ -144,6 +145,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Sessions: 30-minute idle timeout, ended when the browser closes (shared council PCs).
+SESSION_ENGINE = "sendportal.sessions"  # database sessions, saved with one UPDATE
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
