@@ -288,6 +288,15 @@ class Case(models.Model):
             models.Index(fields=["next_deadline_on"], name="cases_case_next_deadline_idx"),
             # The case list's default order (newest first) walks this index instead of sorting every case.
             models.Index(fields=["-created_at", "-id"], name="cases_case_created_idx"),
+            # Most cases are closed after a year or two: partial indexes over the open ones only, for an
+            # officer's open cases (My work, the case list's "mine") and the unassigned intake queue.
+            models.Index(
+                fields=["officer", "status"], condition=~Q(status="closed"), name="cases_case_open_officer_idx"
+            ),
+            models.Index(
+                fields=["created_at", "id"], condition=Q(officer__isnull=True) & ~Q(status="closed"),
+                name="cases_case_queue_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="cases_case_status_valid"),
