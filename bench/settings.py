@@ -23,14 +23,13 @@ _url = os.environ.get("BENCH_DATABASE")
 if not _url:
     raise RuntimeError("bench.settings is only for `python -m bench`, which sets BENCH_DATABASE.")
 
-# As in production: persistent connections on PostgreSQL (the test client keeps one open anyway).
-DATABASES = {"default": dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The same options as sendportal.settings.base gives SQLite.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+# As in production: persistent connections on PostgreSQL (the test client keeps one open anyway), and the
+# portal's own engine options (JIT off on PostgreSQL; WAL and a busy timeout on SQLite).
+DATABASES = {
+    "default": tune_database(  # noqa: F405
+        dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True)
     )
+}
 
 # Requests answered 403/404 on purpose (pages not built yet, roles without access) are not news.
 LOGGING = {
