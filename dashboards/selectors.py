@@ -23,10 +23,13 @@ from django.db.models import (
     Avg,
     CharField,
     Count,
+    DateField,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -39,7 +42,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models import Case as CaseWhen
-from django.db.models.functions import Coalesce, Least, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, Least, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -81,6 +84,19 @@ CHANGED_AT_TRIBUNAL = [
 ]
 HELD = MediationSession.SessionStatus.HELD
 NO_DECISION = ("", "No decision recorded")
+
+
+class MonthStart(Func):
+    """The first day of a date's month, as a date. TruncMonth does this too, but on SQLite it calls a Python
+    function for every row; strftime and date_trunc are the databases' own."""
+
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="DATE_TRUNC('month', %(expressions)s)::date")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="strftime('%%%%Y-%%%%m-01', %(expressions)s)")
 
 
 # --- Small pure helpers ------------------------------------------------------------------------------------
@@ -289,17 +305,17 @@ def workload(*, officers, today: date) -> dict:
     today) or due this week (due today or in the next 7 days). Every officer who can hold cases is listed, even
     with none, plus anyone else still holding open cases; unassigned cases are a row of their own. The totals
     are the headline numbers. One grouped query; `officers` is the list the period form already loaded."""
-    open_clock = Q(deadlines__state=Deadline.State.OPEN)
+    week_end = today + timedelta(days=SOON_DAYS)
     rows = (
         Case.objects.exclude(status=CaseStatus.CLOSED)
+        # Joined to the open clocks only (the (state, due_on) index), not to every clock the cases ever had.
+        .alias(open_clocks=FilteredRelation("deadlines", condition=Q(deadlines__state=Deadline.State.OPEN)))
         .values("officer", "officer__first_name", "officer__last_name", "officer__username")
         .annotate(
             open_cases=Count("pk", distinct=True),
-            overdue=Count("deadlines", filter=open_clock & Q(deadlines__due_on__lt=today)),
+            overdue=Count("open_clocks", filter=Q(open_clocks__due_on__lt=today)),
             due_this_week=Count(
-                "deadlines",
-                filter=open_clock & Q(deadlines__due_on__gte=today,
-                                      deadlines__due_on__lte=today + timedelta(days=SOON_DAYS)),
+                "open_clocks", filter=Q(open_clocks__due_on__gte=today, open_clocks__due_on__lte=week_end)
             ),
         )
         .order_by()
@@ -354,7 +370,7 @@ def clock_compliance(*, period: Period, today: date, officer=None) -> list[dict]
     if officer is not None:
         qs = qs.filter(case__officer=officer)
     rows = (
-        qs.annotate(group=group_of, month=TruncMonth("due_on"))
+        qs.annotate(group=group_of, month=MonthStart("due_on"))
         .values("group", "month")
         .annotate(total=Count("pk"), on_time=Count("pk", filter=_on_time()))
         .order_by()
@@ -597,14 +613,23 @@ def mediator_workload() -> list[dict]:
     ]
 
 
-def _certificate_clock_count(today: date, *, on_time: bool) -> Coalesce:
-    """Certificate clocks (C2, C6, C8) on the referral's case that count towards compliance (or, with
-    on_time, that were met on time): a correlated count, summed per provider."""
-    clocks = Deadline.objects.filter(case=OuterRef("case_id"), clock__in=CERTIFICATE_CLOCKS).filter(_counted(today))
-    if on_time:
-        clocks = clocks.filter(_on_time())
-    counted = clocks.values("case_id").annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def provider_certificate_counts(*, period: Period, today: date) -> dict[int, dict[str, int]]:
+    """Per provider: the certificate clocks (C2, C6, C8) that count towards compliance on the cases of the
+    referrals referred to it in the period (declined referrals left out), and how many were met on time. A clock
+    counts once for each such referral on its case. One grouped query, driven from the certificate clocks."""
+    rows = (
+        Deadline.objects.filter(clock__in=CERTIFICATE_CLOCKS)
+        .filter(_counted(today))
+        .filter(  # one filter() call: the same referral meets all three conditions
+            case__referrals__referred_on__gte=period.start,
+            case__referrals__referred_on__lte=period.end,
+            case__referrals__status__in=[v for v in Referral.Status.values if v != Referral.Status.DECLINED],
+        )
+        .values(provider=F("case__referrals__provider"))
+        .annotate(total=Count("pk"), on_time=Count("pk", filter=_on_time()))
+        .order_by()
+    )
+    return {row["provider"]: {"total": row["total"], "on_time": row["on_time"]} for row in rows}
 
 
 def provider_performance(*, period: Period, today: date) -> list[dict]:
@@ -617,7 +642,7 @@ def provider_performance(*, period: Period, today: date) -> list[dict]:
     - certificates on time: certificate clocks (C2, C6, C8) on the cases of those referrals (declined referrals
       left out), by the clock compliance rule.
     Means, not medians: a median needs database-specific functions (PostgreSQL percentile_cont) and SQLite has
-    none. One grouped query.
+    none. Two grouped queries: the referrals, and the certificate clocks (provider_certificate_counts).
     """
     tz = timezone.get_current_timezone()
     # A grouped MIN rather than ORDER BY ... LIMIT 1, so the database looks sessions up by referral (its
@@ -627,14 +652,10 @@ def provider_performance(*, period: Period, today: date) -> list[dict]:
         .values("referral_id").annotate(first=Min("starts_at")).values("first")
     )
     clock_start = Least("family_told_la_on", Coalesce("provider_told_la_on", "family_told_la_on"))
-    not_declined = ~Q(status=Referral.Status.DECLINED)
     rows = (
         Referral.objects.filter(referred_on__gte=period.start, referred_on__lte=period.end)
-        .alias(
-            first_held_on=TruncDate(Subquery(first_held), tzinfo=tz),
-            cert_total=_certificate_clock_count(today, on_time=False),
-            cert_on_time=_certificate_clock_count(today, on_time=True),
-        )
+        .alias(first_held_at=Subquery(first_held))
+        .alias(first_held_on=TruncDate("first_held_at", tzinfo=tz))
         .values("provider", "provider__name")
         .annotate(
             referrals=Count("pk"),
@@ -644,15 +665,15 @@ def provider_performance(*, period: Period, today: date) -> list[dict]:
             mean_contact=Avg(
                 ExpressionWrapper(F("responded_on") - F("referred_on"), output_field=DurationField())
             ),
-            mediated=Count("first_held_on"),
+            mediated=Count("first_held_at"),  # (the London date is only worked out for the mean)
             mean_to_mediation=Avg(ExpressionWrapper(F("first_held_on") - clock_start, output_field=DurationField())),
             concluded=Count("pk", filter=Q(status=Referral.Status.CONCLUDED)),
             agreed=Count("pk", filter=Q(status=Referral.Status.CONCLUDED, outcome__in=AGREED_OUTCOMES)),
-            certificates_total=Coalesce(Sum("cert_total", filter=not_declined), 0),
-            certificates_on_time=Coalesce(Sum("cert_on_time", filter=not_declined), 0),
         )
         .order_by("provider__name")
     )
+    certificates = provider_certificate_counts(period=period, today=today)
+    none = {"total": 0, "on_time": 0}
     return [
         {
             "provider": row["provider__name"],
@@ -665,10 +686,10 @@ def provider_performance(*, period: Period, today: date) -> list[dict]:
             "agreed": row["agreed"],
             "agreement_rate": percent(row["agreed"], row["concluded"]),
             "agreement_text": percent_text(row["agreed"], row["concluded"]),
-            "certificates_on_time": row["certificates_on_time"],
-            "certificates_total": row["certificates_total"],
-            "certificates_percent": percent(row["certificates_on_time"], row["certificates_total"]),
-            "certificates_text": percent_text(row["certificates_on_time"], row["certificates_total"]),
+            "certificates_on_time": (c := certificates.get(row["provider"], none))["on_time"],
+            "certificates_total": c["total"],
+            "certificates_percent": percent(c["on_time"], c["total"]),
+            "certificates_text": percent_text(c["on_time"], c["total"]),
         }
         for row in rows
     ]
