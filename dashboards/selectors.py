@@ -42,7 +42,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models import Case as CaseWhen
-from django.db.models.functions import Coalesce, Least, TruncDate
+from django.db.models.functions import Coalesce, Least
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -521,10 +521,12 @@ def sen2_figures(*, year: int, appeals: list[dict] | None = None) -> dict:
     type and by outcome. One query for both windows (plus appeal_counts() unless given).
     """
     windows = {"calendar": calendar_window(year), "academic": academic_window(year)}
-    tz = timezone.get_current_timezone()
 
     def within(start: date, end: date) -> Q:
         return Q(starts_at__gte=_london_midnight(start), starts_at__lt=_london_midnight(end + timedelta(days=1)))
+
+    def on_dates(start: date, end: date) -> Q:  # the same sessions, by their date in England
+        return Q(starts_on__gte=start, starts_on__lte=end)
 
     # Driven from the held sessions in either window (the (status, starts_at) index), one row per referral:
     # the date of its first held session in each window and the latest appeal on its case. "Followed by an
@@ -536,7 +538,7 @@ def sen2_figures(*, year: int, appeals: list[dict] | None = None) -> dict:
         .values("referral_id")
         .annotate(
             **{
-                f"{name}_first": TruncDate(Min("starts_at", filter=within(*window)), tzinfo=tz)
+                f"{name}_first": Min("starts_on", filter=on_dates(*window))
                 for name, window in windows.items()
             },
             last_appeal=Max("referral__case__appeals__registered_on"),
@@ -644,18 +646,16 @@ def provider_performance(*, period: Period, today: date) -> list[dict]:
     Means, not medians: a median needs database-specific functions (PostgreSQL percentile_cont) and SQLite has
     none. Two grouped queries: the referrals, and the certificate clocks (provider_certificate_counts).
     """
-    tz = timezone.get_current_timezone()
     # A grouped MIN rather than ORDER BY ... LIMIT 1, so the database looks sessions up by referral (its
     # index) instead of walking the (status, starts_at) index for every referral.
     first_held = (
         MediationSession.objects.filter(referral=OuterRef("pk"), status=HELD)
-        .values("referral_id").annotate(first=Min("starts_at")).values("first")
+        .values("referral_id").annotate(first=Min("starts_on")).values("first")
     )
     clock_start = Least("family_told_la_on", Coalesce("provider_told_la_on", "family_told_la_on"))
     rows = (
         Referral.objects.filter(referred_on__gte=period.start, referred_on__lte=period.end)
-        .alias(first_held_at=Subquery(first_held))
-        .alias(first_held_on=TruncDate("first_held_at", tzinfo=tz))
+        .alias(first_held_on=Subquery(first_held, output_field=DateField()))
         .values("provider", "provider__name")
         .annotate(
             referrals=Count("pk"),
@@ -665,7 +665,7 @@ def provider_performance(*, period: Period, today: date) -> list[dict]:
             mean_contact=Avg(
                 ExpressionWrapper(F("responded_on") - F("referred_on"), output_field=DurationField())
             ),
-            mediated=Count("first_held_at"),  # (the London date is only worked out for the mean)
+            mediated=Count("first_held_on"),
             mean_to_mediation=Avg(ExpressionWrapper(F("first_held_on") - clock_start, output_field=DurationField())),
             concluded=Count("pk", filter=Q(status=Referral.Status.CONCLUDED)),
             agreed=Count("pk", filter=Q(status=Referral.Status.CONCLUDED, outcome__in=AGREED_OUTCOMES)),

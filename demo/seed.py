@@ -74,6 +74,7 @@ from referrals.models import (
     PlanIssue,
     Referral,
     TribunalAppeal,
+    england_date,
 )
 from referrals.selectors import ACTIVE_REFERRAL_STATUSES, MEDIATOR_CASELOAD_STATUSES, mediator_loads
 
@@ -1947,6 +1948,7 @@ class PathwayMaker:
         parent = c.party_type == PartyType.PARENT
         session = {
             "id": self.ids[MediationSession].next(), "referral_id": ref["id"], "starts_at": starts,
+            "starts_on": england_date(starts),
             "mode": MediationSession.Mode.ONLINE if online else MediationSession.Mode.IN_PERSON,
             "venue": rng.choice(VENUES_ONLINE if online else VENUES_IN_PERSON), "notice_sent_on": notice,
             "short_notice_consent": notice > due, "status": status,

@@ -1,7 +1,9 @@
 """The mediation and disagreement-resolution pathway. Reference data: commissioned providers and their
 independent mediators (send-rules.md section 7)."""
 
+from datetime import date
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -295,6 +297,11 @@ class MediationSession(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="sessions")
     starts_at = models.DateTimeField("date and time")
+    starts_on = models.DateField(
+        "date", editable=False,
+        help_text="The session's date in England, kept with starts_at by save(): the date-based figures (SEN2, days "
+        "to mediation) read it instead of converting every start time to London time.",
+    )
     mode = models.CharField(max_length=10, choices=Mode)
     venue = models.CharField(max_length=300, blank=True, help_text="Address, or the online meeting service.")
     notice_sent_on = models.DateField("date notice of the date and place was sent")
@@ -323,6 +330,18 @@ class MediationSession(models.Model):
 
     def __str__(self):
         return f"Session {self.pk} on referral {self.referral_id}"
+
+    def save(self, *args, **kwargs):
+        self.starts_on = england_date(self.starts_at)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "starts_at" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "starts_on"}
+        super().save(*args, **kwargs)
+
+
+def england_date(moment) -> date:
+    """The calendar date in England (settings.TIME_ZONE, Europe/London) of an aware datetime."""
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
 class IssueOutcome(models.Model):
