@@ -10,6 +10,7 @@ from django.utils import timezone
 from .forms import DateInput
 from .models import Case, Decision, Route, School, Status
 from .selectors import officers_qs
+from .services import REFERENCE_PREFIX
 
 MINE = "mine"
 UNASSIGNED = "unassigned"
@@ -127,12 +128,22 @@ class CaseFilter(django_filters.FilterSet):
         return self._qs
 
 
+# Every character a case reference (SEND-2026-00042) can hold.
+REFERENCE_CHARACTERS = frozenset(f"{REFERENCE_PREFIX.upper()}-0123456789")
+
+
+def may_be_in_a_reference(term: str) -> bool:
+    """False when `term` holds a character no reference has (a space; the M, I, T and H of "Smith"): it cannot be
+    part of a reference, so the search need not scan every reference for it (LIKE '%...%' can use no index)."""
+    return all(ch in REFERENCE_CHARACTERS for ch in term.upper() if ch.isascii())
+
+
 def search_cases(queryset, term: str):
     """Search by case reference (exact or partial) or child's name ("Amy", "Smith", "Amy Smith")."""
     term = " ".join(term.split())
     if not term:
         return queryset
-    q = Q(reference__icontains=term)
+    q = Q(reference__icontains=term) if may_be_in_a_reference(term) else Q()
     parts = term.split(" ")
     if len(parts) >= 2:
         q |= Q(child_first_name__iexact=parts[0], child_last_name__iexact=" ".join(parts[1:]))

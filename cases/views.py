@@ -49,7 +49,7 @@ def case_list(request):
     base = selectors.case_list_for(request.user)
     case_filter = CaseFilter(request.GET or None, queryset=base, user=request.user)
     sort, ordering = ordering_for(request.GET.get("sort"))
-    qs = search_cases(case_filter.qs, term).order_by(*ordering)
+    qs = selectors.case_list_rows(search_cases(case_filter.qs, term).order_by(*ordering))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

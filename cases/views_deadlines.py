@@ -1,12 +1,11 @@
 """Clock pages: my deadlines (grouped by urgency) and waiving a clock (managers, confirm-an-action page)."""
 
-from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, Value, When
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -14,8 +13,18 @@ from . import clock_services, selectors
 from .clock_display import clock_rows
 from .forms import OfficerChoiceField
 
-GROUP_LIMIT = 50
 GROUPS = [("overdue", "Overdue"), ("today", "Due today"), ("soon", "Due this week (next 7 days)"), ("later", "Later")]
+# Rows each group shows on the overview; the rest of a group is one link away (?group=<key>, paginated).
+GROUP_LIMITS = {"overdue": 25, "today": 25, "soon": 25, "later": 10}
+GROUP_PAGE_SIZE = 50
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (the grouped totals query already worked it out): no COUNT query."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
 
 
 class OfficerFilterForm(forms.Form):
@@ -37,6 +46,8 @@ class WaiveForm(forms.Form):
 
 @permission_required("cases.view_case", raise_exception=True)
 def deadline_list(request):
+    """Open clocks in four urgency groups, the first rows of each with the group's full count and a link to the
+    rest; `?group=<key>` shows that one group in full, a page at a time."""
     today = timezone.localdate()
     can_filter = request.user.has_perm("cases.view_team_work")
     form = OfficerFilterForm(request.GET or None) if can_filter else None
@@ -44,32 +55,40 @@ def deadline_list(request):
     qs = selectors.open_deadlines_for(request.user, officer=officer)
     if form is not None and form.errors:
         qs = qs.none()
+    totals = selectors.open_deadline_totals(qs, today=today)
     calendar = clock_services.working_calendar()
-    week_end = today + timedelta(days=7)
-    bounds = {
-        "overdue": qs.filter(due_on__lt=today),
-        "today": qs.filter(due_on=today),
-        "soon": qs.filter(due_on__gt=today, due_on__lte=week_end),
-        "later": qs.filter(due_on__gt=week_end),
-    }
-    totals = dict.fromkeys(bounds, 0)
-    bucket = Case(
-        When(due_on__lt=today, then=Value("overdue")),
-        When(due_on=today, then=Value("today")),
-        When(due_on__lte=week_end, then=Value("soon")),
-        default=Value("later"),
-    )
-    for row in qs.order_by().annotate(bucket=bucket).values("bucket").annotate(n=Count("pk")):
-        totals[row["bucket"]] = row["n"]
+    shown = request.GET.get("group") if request.GET.get("group") in GROUP_LIMITS else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("group", None)
+    context = {"form": form, "today": today, "officer": officer, "show_officer": can_filter, "shown": shown}
     groups = []
     for key, label in GROUPS:
-        first = bounds[key].order_by("due_on", "case__reference")[:GROUP_LIMIT]
-        rows = clock_rows(first, today=today, calendar=calendar)
-        groups.append({"key": key, "label": label, "rows": rows, "total": totals[key]})
-    return render(
-        request, "cases/deadline_list.html",
-        {"groups": groups, "form": form, "today": today, "limit": GROUP_LIMIT, "officer": officer},
-    )
+        if shown and key != shown:
+            continue
+        rows = selectors.open_deadline_group(qs, key, today=today)
+        if shown:  # the whole group, a page at a time (the count is known: no COUNT query)
+            context["page"] = KnownCountPaginator(rows, GROUP_PAGE_SIZE, count=totals[key]).get_page(
+                request.GET.get("page")
+            )
+            rows = context["page"].object_list
+        else:
+            rows = rows[: GROUP_LIMITS[key]]
+        groups.append({
+            "key": key, "label": label, "total": totals[key], "limit": GROUP_LIMITS[key],
+            "rows": clock_rows(rows, today=today, calendar=calendar),
+            "more_url": "?" + _with(query, group=key) if not shown and totals[key] > GROUP_LIMITS[key] else "",
+        })
+    context["groups"] = groups
+    context["all_url"] = "?" + query.urlencode()  # back to every group, keeping the officer filter
+    context["query"] = _with(query, group=shown) if shown else query.urlencode()  # for the pagination links
+    return render(request, "cases/deadline_list.html", context)
+
+
+def _with(query, **params) -> str:
+    query = query.copy()
+    query.update(params)
+    return query.urlencode()
 
 
 @permission_required("cases.waive_deadline", raise_exception=True)

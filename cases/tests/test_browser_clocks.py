@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases import clock_services, deadlines
-from cases.models import Decision, Status
+from cases.models import Deadline, Decision, Status
 from cases.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.browser
@@ -60,3 +60,38 @@ def test_correcting_the_decision_date_moves_the_appeal_deadline(officer, signed_
     )
     screenshot(page, "clocks-after")
     assert_accessible(page)
+
+
+def test_officer_sees_the_first_overdue_clocks_and_opens_the_whole_group(
+    officer, signed_in_page, assert_accessible, screenshot, monkeypatch
+):
+    from cases import views_deadlines
+
+    monkeypatch.setitem(views_deadlines.GROUP_LIMITS, "overdue", 2)
+    today = timezone.localdate()
+    cases = []
+    for n in range(3):
+        case = CaseFactory(officer=officer, status=Status.INTAKE)
+        Deadline.objects.create(
+            case=case, key="C1", clock="C1", title="Contact the mediation adviser", due_on=today - timedelta(days=3 - n)
+        )
+        cases.append(case)
+    oldest = cases[-1]  # the clock due most recently comes last
+
+    page = signed_in_page(officer)
+    page.goto(reverse("deadlines"))
+    overdue = page.get_by_role("region", name=re.compile("^Overdue"))
+    expect(overdue).to_contain_text("Showing the first 2 of 3.")
+    expect(overdue.get_by_role("row")).to_have_count(3)  # the header and two clocks
+    expect(overdue).not_to_contain_text(oldest.reference)
+    screenshot(page, "deadlines-overview")
+    assert_accessible(page)
+
+    overdue.get_by_role("link", name="See all 3 clocks in Overdue").click()
+    expect(page).to_have_title(re.compile("^Overdue: Deadlines"))
+    expect(page.get_by_role("region", name=re.compile("^Overdue"))).to_contain_text(oldest.reference)
+    expect(page.get_by_role("region", name=re.compile("^Due today"))).to_have_count(0)
+    screenshot(page, "deadlines-one-group")
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to all deadlines").click()
+    expect(page.get_by_role("region", name=re.compile("^Later"))).to_be_visible()

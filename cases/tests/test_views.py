@@ -443,3 +443,30 @@ def test_detail_query_count_does_not_grow_with_timeline(client_for, officer, dja
         CaseEvent.objects.create(case=case, actor=officer, kind="updated", description=f"event {i}")
     with django_assert_max_num_queries(20):
         c.get(case.get_absolute_url())
+
+
+def test_search_scans_references_only_for_terms_a_reference_can_hold(client_for, officer):
+    from cases.filters import may_be_in_a_reference, search_cases
+    from cases.models import Case
+
+    assert may_be_in_a_reference("00123") and may_be_in_a_reference("send-2025") and may_be_in_a_reference("End")
+    assert not may_be_in_a_reference("Smith") and not may_be_in_a_reference("Amy Smith")
+    assert "reference" not in str(search_cases(Case.objects.all(), "Smith").query).split("WHERE")[1]
+    assert "reference" in str(search_cases(Case.objects.all(), "00123").query).split("WHERE")[1]
+    CaseFactory(reference="SEND-2025-00123", child_first_name="Found", child_last_name="Smith")
+    CaseFactory(reference="SEND-2025-00999", child_first_name="Smithson", child_last_name="Jones")
+    CaseFactory(reference="SEND-2026-00001", child_first_name="Hidden", child_last_name="Brown")
+    c = client_for(officer)
+    for term, found, hidden in (("smith", ["Found Smith", "Smithson Jones"], ["Hidden"]),
+                                ("send-2025", ["Found Smith", "Smithson Jones"], ["Hidden"]),
+                                ("2026-0000", ["Hidden Brown"], ["Found", "Smithson"])):
+        content = c.get(c.post(reverse("cases:list"), {"q": term})["Location"]).content.decode()
+        body = content[content.index("<tbody>"):]
+        assert all(name in body for name in found) and not any(name in body for name in hidden), term
+
+
+def test_case_list_rows_show_the_officer_and_link_to_the_case(client_for, officer):
+    case = CaseFactory(officer=officer, reference="SEND-2026-00042")
+    content = client_for(officer).get(reverse("cases:list")).content.decode()
+    assert f'<a href="{case.get_absolute_url()}">SEND-2026-00042</a>' in content
+    assert "Olivia Officer" in content

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cases import clock_services
+from cases import clock_services, views_deadlines
 from cases.models import Deadline
 from cases.tests.factories import CaseFactory
 
@@ -144,3 +144,81 @@ def test_waive_of_a_clock_on_another_case_is_404(client_for, officer, manager):
     assert response.status_code == 404
     c1.refresh_from_db()
     assert c1.state == Deadline.State.OPEN
+
+
+def open_clock(officer, reference, due_on):
+    case = CaseFactory(officer=officer, reference=reference)
+    return Deadline.objects.create(
+        case=case, key="C1", clock="C1", title="Contact the mediation adviser", due_on=due_on
+    )
+
+
+def section(content, key):
+    return content.split(f'id="group-{key}"')[1].split("</section>")[0]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_capped_group_states_its_full_count_and_links_to_the_rest(client_for, officer, monkeypatch):
+    monkeypatch.setitem(views_deadlines.GROUP_LIMITS, "overdue", 2)
+    for day in (1, 2, 3):
+        open_clock(officer, f"SEND-2026-0000{day}", date(2026, 5, day))
+    content = client_for(officer).get(reverse("deadlines")).content.decode()
+    overdue = section(content, "overdue")
+    assert "(3)" in overdue
+    assert "SEND-2026-00001" in overdue and "SEND-2026-00002" in overdue and "SEND-2026-00003" not in overdue
+    assert "<caption class=\"visually-hidden\">Overdue: the first 2 of 3</caption>" in overdue
+    assert "Showing the first 2 of 3." in overdue
+    assert '<a href="?group=overdue">See all 3 clocks<span class="visually-hidden"> in Overdue</span></a>' in overdue
+    assert "See all" not in section(content, "today") and "None." in section(content, "today")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_one_group_in_full_a_page_at_a_time(client_for, officer, other_officer, monkeypatch):
+    monkeypatch.setattr(views_deadlines, "GROUP_PAGE_SIZE", 2)
+    for day in (1, 2, 3):
+        open_clock(officer, f"SEND-2026-0000{day}", date(2026, 5, day))
+    open_clock(officer, "SEND-2026-00010", date(2026, 5, 20))
+    open_clock(other_officer, "SEND-2026-00099", date(2026, 5, 1))
+    c = client_for(officer)
+    first = c.get(reverse("deadlines"), {"group": "overdue"}).content.decode()
+    assert 'id="group-overdue"' in first and 'id="group-today"' not in first and "SEND-2026-00010" not in first
+    assert "Overdue <span class=\"text-body-secondary\">(3)</span>" in first
+    assert "SEND-2026-00001" in first and "SEND-2026-00002" in first and "SEND-2026-00003" not in first
+    assert "SEND-2026-00099" not in first  # still only the officer's own cases
+    assert "Page 1 of 2" in first and 'href="?group=overdue&amp;page=2"' in first
+    assert '<a href="?">Back to all deadlines</a>' in first
+    second = c.get(reverse("deadlines"), {"group": "overdue", "page": 2}).content.decode()
+    assert "SEND-2026-00003" in second and "SEND-2026-00001" not in second and "Page 2 of 2" in second
+    unknown = c.get(reverse("deadlines"), {"group": "nonsense"}).content.decode()
+    assert all(f'id="group-{key}"' in unknown for key in ("overdue", "today", "soon", "later"))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_group_in_full_keeps_the_managers_officer_filter(client_for, manager, officer, other_officer, monkeypatch):
+    monkeypatch.setitem(views_deadlines.GROUP_LIMITS, "overdue", 1)
+    open_clock(officer, "SEND-2026-00001", date(2026, 5, 1))
+    open_clock(other_officer, "SEND-2026-00098", date(2026, 5, 1))
+    open_clock(other_officer, "SEND-2026-00099", date(2026, 5, 2))
+    c = client_for(manager)
+    overview = c.get(reverse("deadlines"), {"officer": other_officer.pk}).content.decode()
+    more = f"?officer={other_officer.pk}&amp;group=overdue"
+    assert f'<a href="{more}">See all 2 clocks' in overview
+    full = c.get(reverse("deadlines"), {"officer": other_officer.pk, "group": "overdue"}).content.decode()
+    assert "SEND-2026-00098" in full and "SEND-2026-00099" in full and "SEND-2026-00001" not in full
+    assert '<input type="hidden" name="group" value="overdue">' in full  # changing the officer keeps the group
+    assert f'<a href="?officer={other_officer.pk}">Back to all deadlines</a>' in full
+    assert "Owen Other" in full  # the officer column
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_group_in_full_has_a_constant_query_count(client_for, manager, officer, django_assert_max_num_queries):
+    c = client_for(manager)
+    open_clock(officer, "SEND-2026-00001", date(2026, 5, 1))
+    with django_assert_max_num_queries(15) as small:
+        c.get(reverse("deadlines"), {"group": "overdue"})
+    for n in range(2, 40):
+        open_clock(officer, f"SEND-2026-{n:05d}", date(2026, 5, 1 + n % 18))
+    with django_assert_max_num_queries(15) as large:
+        response = c.get(reverse("deadlines"), {"group": "overdue"})
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert "SEND-2026-00039" in response.content.decode()
