@@ -249,9 +249,14 @@ def overhead_statements(queries: list[Query]) -> int:
         after = queries[i + 1] if i + 1 < len(queries) else None
         if (
             '"django_session"' in sql
-            or (sql.startswith('SELECT "auth_user"."id"') and 'WHERE "auth_user"."id" =' in sql)
-            or ('"auth_user_user_permissions"' in sql and 'FROM "auth_permission"' in sql)
-            or ('INNER JOIN "auth_group_permissions"' in sql and '"auth_user_groups"' in sql)
+            or (  # the signed-in user (a get(): LIMIT 21), not a page's own list of users
+                sql.startswith('SELECT "auth_user"."id"')
+                and 'WHERE "auth_user"."id" =' in sql
+                and sql.endswith("LIMIT 21")
+            )
+            # the user's permissions (one query here; Django's ModelBackend makes two), not a page's list of
+            # users who hold a permission
+            or (sql.startswith('SELECT "django_content_type"."app_label"') and 'FROM "auth_permission"' in sql)
             or (sql.upper().startswith("BEGIN") and _is_session_write(after))
             or (sql.upper() == "COMMIT" and _is_session_write(before))
         ):

@@ -107,10 +107,17 @@ def _decisions_summary(decisions: dict) -> str:
 # --- Pages ---------------------------------------------------------------------------------------------------
 
 
+# My work is a summary of what to do next: the first clocks of each group and of the queue, each with its full
+# count; every clock group is one link away on the Deadlines page (?group=<key>) and the queue on the case list.
+MY_WORK_LIMIT = 10
+
+
 @permission_required("cases.view_case", raise_exception=True)
 def my_work(request):
     today = timezone.localdate()
-    data = selectors.my_work(request.user, today=today, calendar=clock_services.working_calendar())
+    data = selectors.my_work(
+        request.user, today=today, calendar=clock_services.working_calendar(), limit=MY_WORK_LIMIT
+    )
     stage_summary = _counts_summary("open cases", data["stages"], data["open_cases"], none="You have no open cases.")
     stage_chart = bar_chart(
         chart_id="my-stages", title="My open cases by stage", summary=stage_summary,

@@ -93,6 +93,25 @@ def test_my_work_shows_my_clocks_with_reference_what_is_due_and_relative_date(cl
 
 
 @time_machine.travel(NOW, tick=False)
+def test_my_work_lists_the_first_clocks_of_a_long_group_and_links_to_the_whole_group(client_for, officer):
+    for n in range(12):
+        case = b.case(officer=officer, reference=f"SEND-2026-{n + 1:05d}")
+        b.deadline(case, "C8", date(2026, 5, 1) + timedelta(days=n), OPEN, title="Certificate after mediation")
+
+    content = client_for(officer).get(reverse("dashboards:my_work")).content.decode()
+
+    overdue = content.split('id="group-overdue"')[1].split("</section>")[0]
+    assert "(12)" in overdue
+    assert "SEND-2026-00001" in overdue and "SEND-2026-00010" in overdue  # the ten due first
+    assert "SEND-2026-00011" not in overdue and "SEND-2026-00012" not in overdue
+    assert "Showing the first 10 of 12." in overdue
+    assert (
+        f'<a href="{reverse("deadlines")}?group=overdue">See all 12 clocks'
+        '<span class="visually-hidden"> overdue</span></a>'
+    ) in overdue
+
+
+@time_machine.travel(NOW, tick=False)
 def test_management_dashboard_shows_known_figures_with_charts_tables_and_summaries(client_for, manager, officer):
     case = b.case(officer=officer)
     for due, met in [(date(2026, 2, 3), date(2026, 2, 2)), (date(2026, 2, 4), date(2026, 2, 4)),
