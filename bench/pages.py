@@ -307,47 +307,70 @@ def reset_clients() -> None:
 # --- Pages ------------------------------------------------------------------------------------------------
 
 
-def measure_page(spec: PageSpec, fx: Fixture, repeat: int) -> PageResult:
+@dataclass
+class _Timing:
+    spec: PageSpec
+    result: PageResult
+    client: Client | None = None
+    times: list[float] = field(default_factory=list)
+
+
+def _prepare(spec: PageSpec, fx: Fixture) -> _Timing:
+    """The page's client and path (after the search POST for a search page), or a result saying why not."""
     path = spec.url(fx)
-    result = PageResult(spec.key, spec.label, spec.username, path or "", "not built")
+    timing = _Timing(spec, PageResult(spec.key, spec.label, spec.username, path or "", "not built"))
     if path is None:
-        result.status = "nothing to show"
-        return result
+        timing.result.status = "nothing to show"
+        return timing
     if not exists(path):
-        return result
+        return timing
     try:
         client = client_for(spec.username)
         if spec.search:
             response = client.post(path, {"q": fx.surname, "keep": ""})
             if response.status_code != 302:
-                result.status = f"HTTP {response.status_code} on the search POST"
-                return result
-            path = result.path = response["Location"]
-        times = []
-        for _ in range(max(repeat, 2)):
-            if spec.cold_cache:
-                cache.clear()
-            started = time.perf_counter()
-            response = client.get(path)
-            body = _body(response)
-            times.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                result.status = f"HTTP {response.status_code}"
-                return result
-        times = times[1:]  # the first request warms caches
+                timing.result.status = f"HTTP {response.status_code} on the search POST"
+                return timing
+            timing.result.path = response["Location"]
+    except Exception as exc:  # a page still being built must not stop the run
+        timing.result.status = f"error: {type(exc).__name__}: {str(exc)[:200]}"
+        return timing
+    timing.client = client
+    timing.result.status = "timing"
+    return timing
+
+
+def _time_one(timing: _Timing) -> None:
+    try:
+        if timing.spec.cold_cache:
+            cache.clear()
+        started = time.perf_counter()
+        response = timing.client.get(timing.result.path)
+        _body(response)
+        timing.times.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            timing.result.status = f"HTTP {response.status_code}"
+    except Exception as exc:
+        timing.result.status = f"error: {type(exc).__name__}: {str(exc)[:200]}"
+
+
+def _finish(timing: _Timing) -> PageResult:
+    """Count and time the queries of one more request, read the rows, and work out the median and p95."""
+    result = timing.result
+    try:
         timed: list[Query] = []
-        if spec.cold_cache:
+        if timing.spec.cold_cache:
             cache.clear()
         with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(_timer(timed)):
-            response = client.get(path)
-            body = _body(response)
-    except Exception as exc:  # a page still being built must not stop the run
+            body = _body(timing.client.get(result.path))
+    except Exception as exc:
         result.status = f"error: {type(exc).__name__}: {str(exc)[:200]}"
         return result
+    times = timing.times[1:]  # the first request warms caches
     html = body.decode("utf-8", "replace")
     result.status = "ok"
     result.shown = rows_shown(html)
-    result.total = rows_total(html, spec.total) if spec.total else None
+    result.total = rows_total(html, timing.spec.total) if timing.spec.total else None
     result.median_ms = statistics.median(times) * 1000
     result.p95_ms = percentile(times, 95) * 1000
     result.queries = _queries(ctx)
@@ -358,13 +381,21 @@ def measure_page(spec: PageSpec, fx: Fixture, repeat: int) -> PageResult:
 
 
 def measure_pages(fx: Fixture, repeat: int, log=print) -> list[PageResult]:
+    """Every page `repeat` times, in rounds: each round requests every page once, in turn, so a change in the
+    machine's speed during the run (other work, thermal limits) falls on every page and on the admin
+    changelist alike instead of on whichever page was being timed at that moment."""
+    timings = [_prepare(spec, fx) for spec in PAGES]
+    for _ in range(max(repeat, 2)):
+        for timing in timings:
+            if timing.result.status == "timing":
+                _time_one(timing)
     results = []
-    for spec in PAGES:
-        result = measure_page(spec, fx, repeat)
+    for timing in timings:
+        result = _finish(timing) if timing.result.status == "timing" else timing.result
         if result.ok:
-            log(f"    {spec.label}: {result.median_ms:.1f} ms median, {result.query_count} queries")
+            log(f"    {result.label}: {result.median_ms:.1f} ms median, {result.query_count} queries")
         else:
-            log(f"    {spec.label}: {result.status}")
+            log(f"    {result.label}: {result.status}")
         results.append(result)
     return results
 

@@ -261,8 +261,9 @@ def render(run: Run, info: dict[str, str]) -> str:
         f"# sendportal benchmark: {name}",
         "",
         f"Run {run.started:%Y-%m-%d %H:%M %Z} with `make bench`; sizes {_sizes([s.size for s in run.sizes])}; "
-        f"each page requested {run.repeat} times, the first discarded as warm-up (median and 95th percentile, "
-        "nearest rank, of the rest); queries counted on one more request.",
+        f"each page requested {run.repeat} times in rounds (every page once per round, in turn, so a change in "
+        "the machine's speed falls on all of them alike), the first round discarded as warm-up (median and 95th "
+        "percentile, nearest rank, of the rest); queries counted on one more request.",
         "",
         "## Machine",
         "",
