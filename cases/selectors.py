@@ -36,6 +36,14 @@ def case_list_rows(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related(None).select_related("officer").only(*CASE_LIST_ROW_FIELDS)
 
 
+def case_list_page_rows(user, pks: list[int]) -> list[Case]:
+    """The rows of one page of the case list, in the order of `pks` (the page's ids, worked out from the filtered
+    and sorted list). Finding a page's ids first lets the database sort an officer's thousands of cases from an
+    index alone and read only the 25 rows it shows. Scoped to the user like every case lookup."""
+    rows = {case.pk: case for case in case_list_rows(case_list_for(user).filter(pk__in=pks))}
+    return [rows[pk] for pk in pks if pk in rows]
+
+
 def case_get_for(user, pk) -> Case:
     return get_object_or_404(case_list_for(user).select_related("icb", "created_by"), pk=pk)
 

@@ -49,8 +49,9 @@ def case_list(request):
     base = selectors.case_list_for(request.user)
     case_filter = CaseFilter(request.GET or None, queryset=base, user=request.user)
     sort, ordering = ordering_for(request.GET.get("sort"))
-    qs = selectors.case_list_rows(search_cases(case_filter.qs, term).order_by(*ordering))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    pks = search_cases(case_filter.qs, term).order_by(*ordering).values_list("pk", flat=True)
+    page = Paginator(pks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.case_list_page_rows(request.user, list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
