@@ -115,8 +115,12 @@ def open_deadlines_for(user, *, officer=None) -> QuerySet[Deadline]:
 DEADLINE_GROUPS = ("overdue", "today", "soon", "later")
 
 
+SOON_DAYS = 7
+"""'Due this week': due after today and within the next 7 calendar days (the Deadlines page and My work)."""
+
+
 def _deadline_group_bounds(today) -> dict[str, Q]:
-    week_end = today + timedelta(days=7)
+    week_end = today + timedelta(days=SOON_DAYS)
     return {
         "overdue": Q(due_on__lt=today),
         "today": Q(due_on=today),
@@ -146,4 +150,4 @@ def open_deadline_group(qs: QuerySet[Deadline], key: str, *, today) -> QuerySet[
     """One urgency group of `qs` (open_deadlines_for) in due order, loading only the columns a row of the
     deadlines page shows."""
     rows = qs.filter(_deadline_group_bounds(today)[key]).only(*DEADLINE_ROW_FIELDS)
-    return rows.order_by("due_on", "case__reference")
+    return rows.order_by("due_on", "case__reference", "pk")

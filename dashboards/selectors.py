@@ -7,8 +7,8 @@ of queries at any size: figures come from aggregate()/annotate() with conditiona
 the handful of aggregated rows (one per month, outcome, decision type, officer, mediator or provider).
 
 Page budgets (a signed-in request costs 4 queries first: the session, the user, their permissions in one query,
-and the session save as one UPDATE): my work 8 queries, mediator dashboard 4, management dashboard 8, plus the
-cache read and, when the figures are worked out, the cache write.
+and the session save as one UPDATE): my work 8 queries, mediator dashboard 4, management dashboard 9 (with the
+officer list), plus the cache read and, when the figures are worked out, the cache write.
 
 The definitions are the business rules: each page repeats them under "How these figures are worked out".
 """
@@ -49,14 +49,13 @@ from django.utils import timezone
 from cases.clock_display import clock_rows
 from cases.models import Case, Deadline, Decision
 from cases.models import Status as CaseStatus
+from cases.selectors import SOON_DAYS, open_deadline_group, open_deadline_totals, open_deadlines_for
 from referrals.models import MediationSession, Mediator, Referral, TribunalAppeal
 from referrals.selectors import MEDIATOR_CASELOAD_STATUSES, referral_list_for
 
 LIST_LIMIT = 20
 """Rows shown per list on a dashboard; the totals are always counted in full."""
 
-SOON_DAYS = 7
-"""'Due this week' on My work: due after today and within the next 7 calendar days (as on the Deadlines page)."""
 
 MAX_PERIOD_DAYS = 5 * 366
 """Longest period the management dashboard accepts: 5 years (60 monthly trend columns)."""
@@ -198,7 +197,8 @@ def _decision_rows(values: dict[str, dict]) -> list[dict]:
 CLOCK_ROW_FIELDS = (
     "case_id", "case__reference", "clock", "title", "binds", "due_on", "due_time", "state", "met_on", "waived_reason",
 )
-"""What a clock row on a dashboard shows (cases.clock_display and _clock_dict): not the child's details."""
+"""What a clock row on the mediator dashboard shows (cases.clock_display and _clock_dict): not the child's
+details, nor the officer (which the Deadlines page's rows, cases.selectors.DEADLINE_ROW_FIELDS, add)."""
 
 CLOCK_BUCKETS = [
     ("overdue", "Overdue"), ("today", "Due today"), ("soon", "Due this week (next 7 days)"), ("later", "Later"),
@@ -212,30 +212,13 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
     due in the next 7 days after today; later = after that. Open cases: the user's cases whose status is not
     closed, counted by status. Intake queue: cases with no officer whose status is not closed, oldest first.
     Seven queries (plus the working-day calendar): one counting every clock bucket, one for the first rows of
-    each of the four buckets, one grouped count of cases, one page of the queue.
+    each of the four buckets (the Deadlines page's selectors), one grouped count of cases, one page of the queue.
     """
-    week_end = today + timedelta(days=SOON_DAYS)
-    # Closed cases hold no open clocks (closing a case closes them); saying so lets the database go through
-    # the officer's open cases only (a partial index) instead of every case they ever held.
-    mine = Deadline.objects.filter(state=Deadline.State.OPEN, case__officer=user).exclude(
-        case__status=CaseStatus.CLOSED
-    )
-    ranges = {
-        "overdue": Q(due_on__lt=today),
-        "today": Q(due_on=today),
-        "soon": Q(due_on__gt=today, due_on__lte=week_end),
-        "later": Q(due_on__gt=week_end),
-    }
-    # One count per bucket in a single aggregate, then each bucket's first rows: a short walk along the
-    # (state, due_on) index that stops after `limit` rows, rather than numbering every open clock.
-    totals = mine.aggregate(**{key: Count("pk", filter=where) for key, where in ranges.items()})
-    by_bucket = {
-        key: list(
-            mine.filter(where).select_related("case").only(*CLOCK_ROW_FIELDS)
-            .order_by("due_on", "case__reference", "pk")[:limit]
-        )
-        for key, where in ranges.items()
-    }
+    # The officer's own open clocks, bucketed and read as on the Deadlines page (cases.selectors): one grouped
+    # count, then each bucket's first rows.
+    mine = open_deadlines_for(user, officer=user)
+    totals = open_deadline_totals(mine, today=today)
+    by_bucket = {key: list(open_deadline_group(mine, key, today=today)[:limit]) for key, _ in CLOCK_BUCKETS}
     groups = [
         {"key": key, "label": label, "total": totals[key],
          "rows": [_clock_dict(row) for row in clock_rows(by_bucket[key], today=today, calendar=calendar)]}
@@ -696,7 +679,7 @@ def provider_performance(*, period: Period, today: date) -> list[dict]:
 
 
 def management_dashboard(*, today: date, period: Period, year: int, officer=None, officers) -> dict:
-    """Everything on the management dashboard (see each function for its definition): 8 queries including the
+    """Everything on the management dashboard (see each function for its definition): 9 queries including the
     officer list the caller loaded."""
     work = workload(officers=officers, today=today)
     referral_counts = concluded_referral_counts(period=period, officer=officer)
