@@ -53,9 +53,11 @@ def deadline_list(request):
     form = OfficerFilterForm(request.GET or None) if can_filter else None
     officer = form.cleaned_data["officer"] if form is not None and form.is_valid() else None
     qs = selectors.open_deadlines_for(request.user, officer=officer)
-    if form is not None and form.errors:
+    if form is not None and form.errors:  # an unknown officer: the form says so, and no clocks are shown
         qs = qs.none()
-    totals = selectors.open_deadline_totals(qs, today=today)
+        totals = dict.fromkeys(selectors.DEADLINE_GROUPS, 0)
+    else:
+        totals = selectors.open_deadline_totals(request.user, officer=officer, today=today)
     calendar = clock_services.working_calendar()
     shown = request.GET.get("group") if request.GET.get("group") in GROUP_LIMITS else None
     query = request.GET.copy()

@@ -217,7 +217,7 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
     # The officer's own open clocks, bucketed and read as on the Deadlines page (cases.selectors): one grouped
     # count, then each bucket's first rows.
     mine = open_deadlines_for(user, officer=user)
-    totals = open_deadline_totals(mine, today=today)
+    totals = open_deadline_totals(user, officer=user, today=today)
     by_bucket = {key: list(open_deadline_group(mine, key, today=today)[:limit]) for key, _ in CLOCK_BUCKETS}
     groups = [
         {"key": key, "label": label, "total": totals[key],

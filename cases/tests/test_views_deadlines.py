@@ -222,3 +222,78 @@ def test_a_group_in_full_has_a_constant_query_count(client_for, manager, officer
         response = c.get(reverse("deadlines"), {"group": "overdue"})
     assert len(large.captured_queries) == len(small.captured_queries)
     assert "SEND-2026-00039" in response.content.decode()
+
+
+# --- The clock selectors: counts and rows agree, for every scope ---------------------------------------------
+
+
+def _clock_set(officer, other_officer):
+    """Open clocks either side of each group boundary (today is Wed 20 May 2026; 'this week' ends Wed 27 May),
+    plus clocks that must never be counted: met ones, and those on a closed case."""
+    days = {
+        "overdue": [date(2026, 5, 1), date(2026, 5, 19)],
+        "today": [date(2026, 5, 20)],
+        "soon": [date(2026, 5, 21), date(2026, 5, 27)],
+        "later": [date(2026, 5, 28), date(2026, 9, 1)],
+    }
+    n = 0
+    for dates in days.values():
+        for due_on in dates:
+            n += 1
+            open_clock(officer, f"SEND-2026-{n:05d}", due_on)
+    open_clock(other_officer, "SEND-2026-00090", date(2026, 5, 2))
+    open_clock(other_officer, "SEND-2026-00091", date(2026, 5, 20))
+    met = open_clock(officer, "SEND-2026-00080", date(2026, 5, 3))
+    Deadline.objects.filter(pk=met.pk).update(state=Deadline.State.MET, met_on=date(2026, 5, 2))
+    closed = open_clock(officer, "SEND-2026-00081", date(2026, 5, 4))
+    closed.case.status = "closed"
+    closed.case.save(update_fields=["status"])
+    closed.state = Deadline.State.MISSED
+    closed.save(update_fields=["state"])
+    return days
+
+
+@time_machine.travel(NOW, tick=False)
+def test_clock_totals_and_rows_agree_for_an_officer_the_team_and_one_officer(officer, other_officer, manager,
+                                                                             mediator_user):
+    from cases import selectors
+
+    _clock_set(officer, other_officer)
+    today = date(2026, 5, 20)
+    expected = {
+        (officer, None): {"overdue": 2, "today": 1, "soon": 2, "later": 2},  # an officer sees only their own
+        (officer, other_officer): {"overdue": 2, "today": 1, "soon": 2, "later": 2},  # and cannot ask for others'
+        (manager, None): {"overdue": 3, "today": 2, "soon": 2, "later": 2},  # the team
+        (manager, other_officer): {"overdue": 1, "today": 1, "soon": 0, "later": 0},
+        (mediator_user, None): {"overdue": 0, "today": 0, "soon": 0, "later": 0},
+    }
+    for (user, asked_for), totals in expected.items():
+        assert selectors.open_deadline_totals(user, officer=asked_for, today=today) == totals, (user, asked_for)
+        listed = selectors.open_deadlines_for(user, officer=asked_for)
+        for key, count in totals.items():
+            rows = list(selectors.open_deadline_group(listed, key, today=today))
+            assert len(rows) == count, (user, asked_for, key)
+            assert [row.due_on for row in rows] == sorted(row.due_on for row in rows)
+            assert all(row.state == Deadline.State.OPEN and row.case.status != "closed" for row in rows)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_one_officers_clocks_are_listed_by_walking_the_open_clocks_in_due_order(officer):
+    """A page of one officer's clocks must not gather every clock of their (thousands of) cases and sort them:
+    the officer's case is an EXISTS test on each open clock, read in due order from the (state, due_on) index."""
+    from django.db import connection
+
+    from cases import selectors
+
+    open_clock(officer, "SEND-2026-00001", date(2026, 5, 1))
+    rows = selectors.open_deadline_group(selectors.open_deadlines_for(officer), "overdue", today=date(2026, 5, 20))
+    sql, params = rows[:25].query.sql_with_params()
+    assert "EXISTS" in sql
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny: ask whether it *can*
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "cases_deadline_due_idx" in plan
