@@ -282,7 +282,9 @@ def deadlines_recompute_all(*, batch_size: int = 2000, actor=None) -> dict[str, 
     calendar = working_calendar()
     counts = {"cases": 0, "created": 0, "moved": 0, "unchanged": 0}
     last_pk = 0
-    fields = ["id", "route", "decision", "decision_sent_on", "certificate_issued_on", "status", "closed_on"]
+    fields = [
+        "id", "route", "decision", "decision_sent_on", "certificate_issued_on", "status", "closed_on", "officer_id",
+    ]
     while True:
         batch = list(Case.objects.filter(pk__gt=last_pk).order_by("pk").values(*fields)[:batch_size])
         if not batch:
@@ -304,7 +306,8 @@ def deadlines_recompute_all(*, batch_size: int = 2000, actor=None) -> dict[str, 
                     if current is None:
                         to_create.append(
                             Deadline(
-                                case_id=row["id"], key=spec.key, clock=spec.clock, title=spec.display_title,
+                                case_id=row["id"], officer_id=row["officer_id"], key=spec.key, clock=spec.clock,
+                                title=spec.display_title,
                                 binds=spec.binds, due_on=spec.due_on, due_time=spec.due_time, facts=spec.facts,
                                 needs_legal_review=spec.needs_legal_review, note=spec.note,
                                 state=_state_for_new_clock(row, spec.due_on),

@@ -443,6 +443,13 @@ class Deadline(models.Model):
     waived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A copy of the case's officer, so one officer's clocks come from one index (cases_deadline_officer_idx)
+    # rather than from every clock of every case they hold. Set from the case when a clock is created (save(),
+    # and the bulk writers set it themselves) and moved with the case by services.case_assign_officer.
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="+", db_index=False, help_text="The officer holding the case (copied from the case).",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -468,10 +475,17 @@ class Deadline(models.Model):
             models.Index(fields=["clock", "state"], name="cases_deadline_clock_idx"),
             # Clock compliance over a period (management dashboard).
             models.Index(fields=["clock", "due_on"], name="cases_deadline_clock_due_idx"),
+            # One officer's open clocks by due date (My work, the Deadlines page).
+            models.Index(fields=["officer", "state", "due_on"], name="cases_deadline_officer_idx"),
         ]
 
     def __str__(self):
         return f"{self.case_id} {self.key} due {self.due_on}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.case_id is not None:
+            self.officer_id = self.case.officer_id  # a new clock belongs to whoever holds the case
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self):

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import clock_services, permissions, rules
-from .models import Case, CaseEvent, CaseNote, CaseReferenceCounter, Status
+from .models import Case, CaseEvent, CaseNote, CaseReferenceCounter, Deadline, Status
 
 REFERENCE_PREFIX = "SEND"
 
@@ -168,6 +168,7 @@ def case_assign_officer(*, case: Case, actor, officer) -> Case:
         return case
     case.officer = officer
     case.save(update_fields=["officer", "updated_at"])
+    Deadline.objects.filter(case=case).update(officer=officer)  # the case's clocks go with it
     who = (officer.get_full_name() or officer.get_username()) if officer else "nobody"
     case_event_record(
         case=case,

@@ -1535,7 +1535,8 @@ class PathwayMaker:
                title: str = "", due_time=None, note: str = "", review: bool = False) -> dict:  # fmt: skip
         """A Deadline row as deadline_set() would store it (open)."""
         row = {
-            "id": self.ids[Deadline].next(), "case_id": w.c.id, "key": key, "clock": clock,
+            "id": self.ids[Deadline].next(), "case_id": w.c.id, "officer_id": w.c.officer_id, "key": key,
+            "clock": clock,
             "title": (title or deadlines.CLOCKS[clock].title)[:200], "binds": binds, "due_on": due,
             "due_time": due_time, "facts": facts, "state": DS.OPEN, "met_on": None, "needs_legal_review": review,
             "note": note[:300], "created_at": self._midday(set_on),

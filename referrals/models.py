@@ -220,7 +220,10 @@ class Referral(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "referred_on"], name="referrals_ref_status_idx"),
-            models.Index(fields=["mediator", "status"], name="referrals_ref_mediator_idx"),
+            # A mediator's referrals: counted by stage and outcome from the index alone (the mediator's home),
+            # and listed newest first without sorting them all (the referrals page).
+            models.Index(fields=["mediator", "status", "outcome"], name="referrals_ref_mediator_st_idx"),
+            models.Index(fields=["mediator", "-referred_on", "-id"], name="referrals_ref_mediator_new_idx"),
             models.Index(fields=["provider", "referred_on"], name="referrals_ref_provider_idx"),
             models.Index(fields=["concluded_on"], name="referrals_ref_concluded_idx"),
             # The referral list's default order (newest first) walks this index.

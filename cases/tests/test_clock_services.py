@@ -163,6 +163,16 @@ def test_bulk_recompute_matches_single_case_recompute(officer):
         assert {k: d.due_on for k, d in clocks(case).items()} == expected[case.pk]
     again = clock_services.deadlines_recompute_all()
     assert again == {"cases": 6, "created": 0, "moved": 0, "unchanged": 12}
+
+
+def test_bulk_recompute_gives_new_clocks_their_cases_officer(officer, other_officer):
+    mine = CaseFactory(officer=officer, decision_sent_on=date(2026, 3, 27), route=Route.MEDIATION)
+    theirs = CaseFactory(officer=other_officer, decision_sent_on=date(2026, 3, 27), route=Route.MEDIATION)
+    nobodys = CaseFactory(officer=None, decision_sent_on=date(2026, 3, 27), route=Route.MEDIATION)
+    assert clock_services.deadlines_recompute_all()["created"] == 6
+    assert set(mine.deadlines.values_list("officer", flat=True)) == {officer.pk}
+    assert set(theirs.deadlines.values_list("officer", flat=True)) == {other_officer.pk}
+    assert set(nobodys.deadlines.values_list("officer", flat=True)) == {None}
     assert Case.objects.filter(next_deadline_on__isnull=True).count() == 0
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from cases import services
-from cases.models import Case, CaseEvent, CaseReferenceCounter, Decision, PartyType, Route, Status
+from cases.models import Case, CaseEvent, CaseReferenceCounter, Deadline, Decision, PartyType, Route, Status
 from cases.tests.factories import CaseFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +132,20 @@ def test_assign_officer_records_who(officer, other_officer):
     case.refresh_from_db()
     assert case.officer == other_officer
     assert case.events.get().description == "Assigned to Owen Other"
+
+
+def test_a_cases_clocks_go_with_it_to_its_new_officer_and_back_to_nobody(officer, other_officer):
+    case = CaseFactory(officer=officer)
+    other = CaseFactory(officer=officer)
+    for on in (case, other):
+        for key, due in (("C1", date(2026, 5, 1)), ("C9", date(2026, 6, 1))):
+            Deadline.objects.create(case=on, key=key, clock=key, title=key, due_on=due)
+    assert set(Deadline.objects.values_list("officer", flat=True)) == {officer.pk}  # copied when created
+    services.case_assign_officer(case=case, actor=officer, officer=other_officer)
+    assert set(case.deadlines.values_list("officer", flat=True)) == {other_officer.pk}
+    assert set(other.deadlines.values_list("officer", flat=True)) == {officer.pk}  # another case's stay put
+    services.case_assign_officer(case=case, actor=other_officer, officer=None)
+    assert set(case.deadlines.values_list("officer", flat=True)) == {None}
 
 
 def test_cannot_assign_a_mediator_as_officer(officer, mediator_user):

@@ -547,6 +547,15 @@ def test_next_deadline_is_the_earliest_open_clock(seeded):
 
 
 @pytest.mark.django_db
+def test_every_clock_carries_its_cases_officer(seeded):
+    assert Deadline.objects.filter(case__officer__isnull=False).exists()
+    assert Deadline.objects.filter(case__officer__isnull=True).exists()  # the intake queue's cases have clocks
+    assert not Deadline.objects.exclude(officer=F("case__officer")).exclude(
+        officer__isnull=True, case__officer__isnull=True
+    ).exists()
+
+
+@pytest.mark.django_db
 def test_referrals_go_to_their_providers_mediators_never_an_excluded_one(seeded):
     excluded = set(Mediator.objects.filter(Q(active=False) | Q(employed_by_la=True)).values_list("pk", flat=True))
     assert len(excluded) == 2

@@ -151,6 +151,8 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Django's widget templates, with the select box written out in Python (the filter forms' long lists).
+FORM_RENDERER = "sendportal.form_renderer.FormRenderer"
 
 # Sessions: 30-minute idle timeout, ended when the browser closes (shared council PCs).
 SESSION_ENGINE = "sendportal.sessions"  # database sessions, saved with one UPDATE
