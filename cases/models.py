@@ -7,7 +7,7 @@ database constraints only.
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -483,9 +483,16 @@ class Deadline(models.Model):
         return f"{self.case_id} {self.key} due {self.due_on}"
 
     def save(self, *args, **kwargs):
-        if self._state.adding and self.case_id is not None:
-            self.officer_id = self.case.officer_id  # a new clock belongs to whoever holds the case
-        super().save(*args, **kwargs)
+        if not (self._state.adding and self.case_id is not None):
+            return super().save(*args, **kwargs)
+        # A new clock belongs to whoever holds the case now. Read under the case's row lock (which
+        # case_assign_officer holds while it moves the case's clocks), not from a case object loaded earlier,
+        # so a reassignment at the same moment cannot leave the new clock with the previous officer.
+        with transaction.atomic():
+            self.officer_id = (
+                Case.objects.select_for_update().filter(pk=self.case_id).values_list("officer_id", flat=True).get()
+            )
+            return super().save(*args, **kwargs)
 
     @property
     def is_open(self):

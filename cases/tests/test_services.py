@@ -148,6 +148,15 @@ def test_a_cases_clocks_go_with_it_to_its_new_officer_and_back_to_nobody(officer
     assert set(case.deadlines.values_list("officer", flat=True)) == {None}
 
 
+def test_a_new_clock_takes_whoever_holds_the_case_now_not_a_stale_copy(officer, other_officer):
+    case = CaseFactory(officer=officer)
+    loaded_earlier = Case.objects.get(pk=case.pk)
+    services.case_assign_officer(case=case, actor=officer, officer=other_officer)
+    clock = Deadline.objects.create(case=loaded_earlier, key="C1", clock="C1", title="C1", due_on=date(2026, 5, 1))
+    assert loaded_earlier.officer_id == officer.pk
+    assert Deadline.objects.get(pk=clock.pk).officer_id == other_officer.pk
+
+
 def test_cannot_assign_a_mediator_as_officer(officer, mediator_user):
     case = CaseFactory()
     with pytest.raises(ValidationError):
