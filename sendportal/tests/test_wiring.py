@@ -183,3 +183,27 @@ def test_cache_trims_live_entries_over_max_entries(db_cache):
     # 7 live entries > 4: Django's cull deletes 7 // 2 = 3 of them, then the new one is written.
     assert count == 7 - 3 + 1
     assert db_cache.get("last") == "x"
+
+
+def test_tune_database_sets_each_engines_options():
+    from sendportal.settings.base import tune_database
+
+    pg = tune_database({"ENGINE": "django.db.backends.postgresql", "NAME": "x"})
+    assert pg["OPTIONS"]["options"] == "-c jit=off -c random_page_cost=1.1"
+    sqlite = tune_database({"ENGINE": "django.db.backends.sqlite3", "NAME": "x", "CONN_MAX_AGE": 60})
+    assert sqlite["CONN_MAX_AGE"] == 0 and sqlite["OPTIONS"]["init_command"] == "PRAGMA journal_mode=WAL;"
+
+
+@pytest.mark.django_db
+def test_the_connection_runs_with_those_options():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+            cursor.execute("SHOW random_page_cost")
+            assert cursor.fetchone()[0] == "1.1"
+        else:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
