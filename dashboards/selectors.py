@@ -214,8 +214,8 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
     Seven queries (plus the working-day calendar): one counting every clock bucket, one for the first rows of
     each of the four buckets (the Deadlines page's selectors), one grouped count of cases, one page of the queue.
     """
-    # The officer's own open clocks, bucketed and read as on the Deadlines page (cases.selectors): one grouped
-    # count, then each bucket's first rows.
+    # The officer's own open clocks, bucketed and read as on the Deadlines page (cases.selectors): one query
+    # counting every bucket, then each bucket's first rows.
     mine = open_deadlines_for(user, officer=user)
     totals = open_deadline_totals(user, officer=user, today=today)
     by_bucket = {key: list(open_deadline_group(mine, key, today=today)[:limit]) for key, _ in CLOCK_BUCKETS}
@@ -734,8 +734,8 @@ def mediator_dashboard(user, *, now: datetime, today: date, calendar, limit: int
          "reference": s.referral.case.reference, "referral_url": referral_url(s.referral_id)}
         for s in sessions
     ]
-    # The open certificate clocks are few (the LA's, across every case): read them from the (clock, state) index
-    # and keep those on a case one of the mediator's referrals is about, rather than going through every case
+    # The open certificate clocks are few (a few hundred across the authority): go through them and keep those
+    # on a case one of the mediator's referrals is about (EXISTS), rather than through the clocks of every case
     # the mediator ever had a referral on.
     certs = list(
         Deadline.objects.filter(state=Deadline.State.OPEN, clock__in=CERTIFICATE_CLOCKS)
