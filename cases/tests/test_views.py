@@ -474,17 +474,9 @@ def test_case_list_rows_show_the_officer_and_link_to_the_case(client_for, office
 
 def test_the_name_search_can_use_its_indexes(db):
     """Migration 0011: a search by a child's name is answered from an index, not by reading every case."""
-    from django.db import connection
-
     from cases.filters import search_cases
+    from sendportal.testing.plans import query_plan
 
-    sql, params = search_cases(Case.objects.all(), "Smith").values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny: ask whether it *can*
-            cursor.execute("EXPLAIN " + sql, params)
-        else:
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        plan = " ".join(str(row) for row in cursor.fetchall())
+    plan = query_plan(*search_cases(Case.objects.all(), "Smith").values("pk").query.sql_with_params())
     assert "cases_case_child_first_name_search_idx" in plan
     assert "cases_case_child_last_name_search_idx" in plan

@@ -9,6 +9,7 @@ from django.urls import reverse
 from cases import clock_services, views_deadlines
 from cases.models import Deadline
 from cases.tests.factories import CaseFactory
+from sendportal.testing.plans import query_plan
 
 pytestmark = pytest.mark.django_db
 NOW = "2026-05-20 12:00:00+00:00"  # Wednesday
@@ -291,11 +292,5 @@ def test_one_officers_clocks_are_counted_and_listed_from_their_own_index(officer
     with CaptureQueriesContext(connection) as counted:
         assert selectors.open_deadline_totals(officer, today=today)["overdue"] == 1
     for sql, params in (rows[:25].query.sql_with_params(), (counted.captured_queries[0]["sql"], ())):
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL enable_seqscan = off")  # the test table is tiny: ask whether it *can*
-                cursor.execute("EXPLAIN " + sql, params)
-            else:
-                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            plan = " ".join(str(row) for row in cursor.fetchall())
+        plan = query_plan(sql, params)
         assert "cases_deadline_officer_idx" in plan, plan
