@@ -290,7 +290,7 @@ class Case(models.Model):
             models.Index(fields=["next_deadline_on"], name="cases_case_next_deadline_idx"),
             # The case list's default order (newest first) walks this index instead of sorting every case.
             models.Index(fields=["-created_at", "-id"], name="cases_case_created_idx"),
-            # (The search by a child's name has vendor-specific indexes: migration 0011.)
+            # (The search by a child's name has vendor-specific indexes: migrations 0011 and 0013.)
             # Most cases are closed after a year or two: partial indexes over the open ones only, for an
             # officer's open cases (My work, the case list's "mine") and the unassigned intake queue.
             models.Index(
