@@ -1,6 +1,14 @@
-"""Shared fixtures: users for each role, signed-in clients, a temporary media folder."""
+"""Shared fixtures: users for each role, signed-in clients, a temporary media folder.
+
+`SENDPORTAL_TEST_TODAY=YYYY-MM-DD pytest` runs the whole suite as if it were that day (09:30 in London, the
+clock ticking from there), the live server and the clock engine included. Tests must pass on any day: a test
+that is about dates fixes the day it needs with time-machine or builds its facts from a fixed anchor. CI runs
+the suite again on days that catch tests leaning on the real date (Christmas Eve, the end of August, a leap day).
+"""
 
 import os
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import factory.random
 import pytest
@@ -14,8 +22,70 @@ pytest_plugins = ["sendportal.testing.browser"]
 # synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+TEST_TODAY_VARIABLE = "SENDPORTAL_TEST_TODAY"
+_today_traveller = None
+
+
+def test_today_from_environment() -> date | None:
+    """The day SENDPORTAL_TEST_TODAY asks for (None when unset); a malformed value stops the run."""
+    value = os.environ.get(TEST_TODAY_VARIABLE, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"{TEST_TODAY_VARIABLE} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+def pytest_configure(config):
+    global _today_traveller
+    day = test_today_from_environment()
+    if day is None:
+        return
+    import time_machine
+
+    # Started before any test module is imported, so nothing computed at import time sees the real date.
+    _today_traveller = time_machine.travel(datetime.combine(day, time(9, 30), tzinfo=ZoneInfo("Europe/London")))
+    _today_traveller.start()
+
+
+def pytest_unconfigure(config):
+    global _today_traveller
+    if _today_traveller is not None:
+        _today_traveller.stop()
+        _today_traveller = None
+
+
+def pytest_report_header(config):
+    day = test_today_from_environment()
+    return f"{TEST_TODAY_VARIABLE}: the suite runs as if today were {day:%a %d %b %Y}" if day else None
+
+
 # Incidental data (names, emails) is reproducible from run to run; tests set what they are about explicitly.
 factory.random.reseed_random("sendportal")
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(request):
+    """`@pytest.mark.today(date(2026, 6, 17))` runs the test on that day (09:30 in London, the clock ticking),
+    live server included, whatever the real date or SENDPORTAL_TEST_TODAY says."""
+    marker = request.node.get_closest_marker("today")
+    if marker is None:
+        yield None
+        return
+    import time_machine
+
+    (day,) = marker.args
+    with time_machine.travel(datetime.combine(day, time(9, 30), tzinfo=ZoneInfo("Europe/London"))):
+        yield day
+
+
+@pytest.fixture
+def today(_fixed_today):
+    """The day a `@pytest.mark.today(...)` test runs on."""
+    if _fixed_today is None:
+        pytest.fail("the `today` fixture needs a @pytest.mark.today(date(...)) on the test or its module")
+    return _fixed_today
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,7 @@ CULL_INTERVAL = 300
 class UpsertDatabaseCache(DatabaseCache):
     def __init__(self, table, params):
         super().__init__(table, params)
-        self._last_cull = 0.0
+        self._last_cull: float | None = None  # None: never culled in this process, so the first write culls
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
@@ -42,7 +42,7 @@ class UpsertDatabaseCache(DatabaseCache):
         guard = transaction.atomic(using=db) if connection.in_atomic_block else nullcontext()
         try:
             with guard, connection.cursor() as cursor:
-                if time.monotonic() - self._last_cull > CULL_INTERVAL:
+                if self._last_cull is None or time.monotonic() - self._last_cull > CULL_INTERVAL:
                     self._last_cull = time.monotonic()
                     cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (names quoted by Django)
                     count = cursor.fetchone()[0]

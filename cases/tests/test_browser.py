@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Case, Status
 from cases.tests.factories import CaseFactory
 
-pytestmark = pytest.mark.browser
+# Each journey runs on a fixed day (the live server too), so it passes whatever the real date.
+pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 3, 11))]
 
 CHILD_FIRST, CHILD_LAST = "Amara", "Okafor-Browne"
 
@@ -41,9 +41,8 @@ def test_sign_in_page_is_accessible_and_a_wrong_password_is_explained(officer, n
 
 
 def test_officer_takes_in_a_case_corrects_mistakes_and_finds_it_again(
-    officer, signed_in_page, assert_accessible, screenshot
+    officer, signed_in_page, assert_accessible, screenshot, today
 ):
-    today = timezone.localdate()
     decision_sent_on = today - timedelta(days=20)
 
     page = signed_in_page(officer)

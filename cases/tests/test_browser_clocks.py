@@ -2,26 +2,27 @@
 deadline, on the case page and on the timeline."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases import clock_services, deadlines
 from cases.models import Deadline, Decision, Status
 from cases.tests.factories import CaseFactory
 
-pytestmark = pytest.mark.browser
+# Each journey runs on a fixed day (the live server too), so it passes whatever the real date.
+pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 6, 17))]
 
 
 def long_day(day):
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def test_correcting_the_decision_date_moves_the_appeal_deadline(officer, signed_in_page, assert_accessible, screenshot):
-    today = timezone.localdate()
+def test_correcting_the_decision_date_moves_the_appeal_deadline(
+    officer, signed_in_page, assert_accessible, screenshot, today
+):
     first_date = today - timedelta(days=40)
     corrected = today - timedelta(days=33)
     case = CaseFactory(
@@ -63,12 +64,11 @@ def test_correcting_the_decision_date_moves_the_appeal_deadline(officer, signed_
 
 
 def test_officer_sees_the_first_overdue_clocks_and_opens_the_whole_group(
-    officer, signed_in_page, assert_accessible, screenshot, monkeypatch
+    officer, signed_in_page, assert_accessible, screenshot, monkeypatch, today
 ):
     from cases import views_deadlines
 
     monkeypatch.setitem(views_deadlines.GROUP_LIMITS, "overdue", 2)
-    today = timezone.localdate()
     cases = []
     for n in range(3):
         case = CaseFactory(officer=officer, status=Status.INTAKE)

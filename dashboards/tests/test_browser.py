@@ -17,7 +17,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases import clock_services, deadlines
@@ -26,7 +25,8 @@ from cases.models import Status as CaseStatus
 from dashboards.tests import builders as b
 from referrals.models import Referral
 
-pytestmark = pytest.mark.browser
+# Each journey runs on a fixed day (the live server too), so it passes whatever the real date.
+pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 11, 18))]
 
 MET, OPEN = Deadline.State.MET, Deadline.State.OPEN
 S, O = Referral.Status, Referral.Outcome  # noqa: E741 - short names for the data set
@@ -94,8 +94,8 @@ def numeric(region, label: str):
 
 
 @pytest.fixture
-def managed_world(officer, other_officer, mediator_user):
-    """A small authority whose figures are worked out by hand (today is the live server's today):
+def managed_world(officer, other_officer, mediator_user, today):
+    """A small authority whose figures are worked out by hand (today is the module's fixed day, the live server's too):
 
     - Olivia's case A: certificate clocks met on time 30, 25 and 20 days ago, met late 15 days ago and (outside
       the narrowed period) 200 days ago; an open C4 3 days overdue; an open C7 due in 2 days.
@@ -106,7 +106,6 @@ def managed_world(officer, other_officer, mediator_user):
     - Mo Mediator, allowed 1 active referral, holds 2 (over capacity).
     Open cases: A, B, C, three mediation cases and two assigned cases: 8. Clocks overdue 2, due this week 1.
     """
-    today = timezone.localdate()
     case_a = b.case(officer=officer, reference="SEND-2026-09101", child_first_name="Amara", child_last_name="Okafor")
     case_b = b.case(
         officer=officer, reference="SEND-2026-09102", child_first_name=FORMULA_NAME, child_last_name="Hughes"
@@ -292,9 +291,8 @@ def test_manager_reads_the_dashboard_narrows_the_period_and_exports_the_filtered
 
 
 def test_officer_lands_on_my_work_and_follows_a_clock_to_its_case(
-    officer, other_officer, signed_in_page, assert_accessible, screenshot
+    officer, other_officer, signed_in_page, assert_accessible, screenshot, today
 ):
-    today = timezone.localdate()
     calendar = clock_services.working_calendar()
     soon_due, later_due = today + timedelta(days=5), today + timedelta(days=30)
     overdue = b.case(officer=officer, reference="SEND-2026-09201", status=CaseStatus.INTAKE)

@@ -48,6 +48,10 @@ from referrals.selectors import MEDIATOR_CASELOAD_STATUSES
 
 CASES = 200
 
+# The seed dates everything from today: the module runs on a fixed day (just before Christmas, where the working-day
+# calendar is at its most irregular), so it passes whatever the real date.
+pytestmark = pytest.mark.today(date(2026, 12, 23))
+
 
 @pytest.fixture
 def seeded(db):

@@ -12,7 +12,7 @@ live server runs on the real clock, so every date is relative to today and none 
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -28,7 +28,8 @@ from referrals import services
 from referrals.models import AdviserContact, Certificate, IssueOutcome, MediationSession, Mediator, PlanIssue, Referral
 from referrals.tests.factories import MediatorFactory, ProviderFactory, ReferralFactory
 
-pytestmark = pytest.mark.browser
+# Each journey runs on a fixed day (the live server too), so it passes whatever the real date.
+pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 10, 14))]
 
 RS = Referral.Status
 SUGGESTED, OTHER_PROVIDER = "Northway Mediation", "Riverside Resolution"
@@ -78,8 +79,8 @@ class World:
 
 
 @pytest.fixture
-def world(officer, mediator_user, django_user_model):
-    dates = Dates(timezone.localdate())
+def world(officer, mediator_user, django_user_model, today):
+    dates = Dates(today)
     suggested = ProviderFactory(name=SUGGESTED, contract_share=Decimal("60"))
     other_provider = ProviderFactory(name=OTHER_PROVIDER, contract_share=Decimal("40"))
 

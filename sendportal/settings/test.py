@@ -20,3 +20,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory, so tests with several connections (concurrent intakes) share one database.
     # One file per test process, so parallel runs never share (or delete) each other's database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}  # noqa: F405
+CSRF_COOKIE_AGE = None  # a browser-session cookie: browser tests run on fixed days whatever the browser clock says

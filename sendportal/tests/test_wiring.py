@@ -158,7 +158,7 @@ def test_cache_culls_expired_then_trims_to_max_entries_at_most_once_per_interval
     with time_machine.travel("2026-11-29 10:00 +0000", tick=False):
         for n in range(4):
             db_cache.set(f"new{n}", n, 600)
-        db_cache._last_cull = 0.0  # due
+        db_cache._last_cull = None  # due
         db_cache.set("new4", 4, 600)
         with connection.cursor() as cursor:
             cursor.execute("SELECT cache_key FROM sendportal_cache")
@@ -175,7 +175,7 @@ def test_cache_culls_expired_then_trims_to_max_entries_at_most_once_per_interval
 def test_cache_trims_live_entries_over_max_entries(db_cache):
     for n in range(7):
         db_cache.set(f"k{n}", n, 600)
-    db_cache._last_cull = 0.0
+    db_cache._last_cull = None  # due
     db_cache.set("last", "x", 600)
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM sendportal_cache")
