@@ -1,4 +1,15 @@
 from django.apps import AppConfig
+from django.core import checks
+
+
+@checks.register()
+def every_clock_has_a_provider(app_configs, **kwargs):
+    """Each statutory clock code must have exactly one provider in the clock registry."""
+    from .clock_registry import missing_providers
+
+    return [
+        checks.Error(f"No clock provider is registered for {code}.", id="cases.E001") for code in missing_providers()
+    ]
 
 
 class CasesConfig(AppConfig):

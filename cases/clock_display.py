@@ -12,11 +12,21 @@ from .models import Deadline
 NOT_ROLLED_FORWARD_UNITS = {deadlines.UNIT_CALENDAR_DAYS, deadlines.UNIT_WEEKS, deadlines.UNIT_MONTHS}
 
 
+# Who must act, as officers read it (decision 12): the LA's own work, what to chase from the provider or the
+# ICB, and the family's windows (information, never the LA's overdue work).
+WHO_MUST_ACT = {
+    Deadline.Binds.LA: "The LA",
+    Deadline.Binds.ADVISER: "The provider: chase them",
+    Deadline.Binds.ICB: "The ICB: chase them",
+    Deadline.Binds.FAMILY: "The family (their window)",
+}
+
+
 @dataclass(frozen=True)
 class ClockRow:
     deadline: Deadline
     relative: str
-    urgency: str  # overdue / today / soon / later / closed
+    urgency: str  # overdue / today / soon / later / closed / window
     rule: str
     source: str
     warning: str
@@ -25,7 +35,17 @@ class ClockRow:
     def state_label(self) -> str:
         if self.deadline.met_late:
             return "Met late"
+        if self.deadline.is_open and self.is_family_window:
+            return "Window open" if self.urgency == "window" else "Window closed"
         return self.deadline.get_state_display()
+
+    @property
+    def who(self) -> str:
+        return WHO_MUST_ACT.get(self.deadline.binds, self.deadline.get_binds_display())
+
+    @property
+    def is_family_window(self) -> bool:
+        return self.deadline.binds == Deadline.Binds.FAMILY
 
 
 def urgency_for(due: date, today: date) -> str:
@@ -38,15 +58,33 @@ def urgency_for(due: date, today: date) -> str:
     return "later"
 
 
+def family_window_label(deadline: Deadline, today: date, calendar) -> tuple[str, str]:
+    """How an open family clock reads: when the family's window closes, or that it has closed and what to do."""
+    if deadline.due_on >= today:
+        return f"the family's window closes {deadlines.relative_label(deadline.due_on, today, holidays=calendar)}", (
+            "window"
+        )
+    if deadline.clock == deadlines.ClockCode.C9:
+        prompt = "record the appeal if one was made, or move the case to 'appeal window expired'"
+    else:
+        prompt = "record the family's contact with the adviser if they made it"
+    return f"the family's window has closed: {prompt}", "window_closed"
+
+
 def clock_row(deadline: Deadline, *, today: date, calendar) -> ClockRow:
     clock = deadlines.CLOCKS.get(deadline.clock)
     rule = clock.rule if clock else ""
     source = clock.source if clock else ""
     warning = ""
     if deadline.is_open:
-        relative = deadlines.relative_label(deadline.due_on, today, holidays=calendar)
-        urgency = urgency_for(deadline.due_on, today)
-        if clock and clock.unit in NOT_ROLLED_FORWARD_UNITS and deadline.clock != "C9":
+        if deadline.binds == Deadline.Binds.FAMILY:
+            # The family's window: information, not overdue work. A passed window prompts the officer to record
+            # the appeal or move the case on.
+            relative, urgency = family_window_label(deadline, today, calendar)
+        else:
+            relative = deadlines.relative_label(deadline.due_on, today, holidays=calendar)
+            urgency = urgency_for(deadline.due_on, today)
+        if clock and clock.unit in NOT_ROLLED_FORWARD_UNITS and deadline.clock != deadlines.ClockCode.C9:
             warning = deadlines.non_working_day_warning(deadline.due_on, holidays=calendar)
     elif deadline.state == Deadline.State.MET:
         late = (deadline.met_on - deadline.due_on).days

@@ -42,6 +42,7 @@ __all__ = [
     "APPEAL_DECISION_MONTHS",
     "CERTIFICATE_WORKING_DAYS",
     "CLOCKS",
+    "ClockCode",
     "DEADLINE_LABELS",
     "HEALTH_BODY_NOTICE_WEEKS",
     "HEALTH_NOTIFICATION_WORKING_DAYS",
@@ -837,22 +838,45 @@ UNIT_MONTHS = "months"
 UNIT_AS_AGREED = "as agreed in writing"
 
 
+class ClockCode(StrEnum):
+    """The statutory clocks of send-rules.md section 3 (docs/rules.md). The only spelling of a clock code: the
+    clock registry (cases.clock_registry) is keyed by it and stored rows hold its value."""
+
+    C1 = "C1"  # the family contacts the mediation adviser
+    C2 = "C2"  # certificate after mediation is declined (or the family withdrew)
+    C3 = "C3"  # the LA tells the ICB about health issues
+    C4 = "C4"  # LA-arranged mediation held
+    C5 = "C5"  # health-only mediation held (ICB arranges)
+    C6 = "C6"  # certificate when mediation cannot be held in time
+    C7 = "C7"  # notice of the mediation date and place
+    C8 = "C8"  # certificate after mediation
+    C9 = "C9"  # the Tribunal must receive the appeal
+    C10 = "C10"  # agreement on an appealable matter
+    C11 = "C11"  # agreement on a non-appealable matter
+    C12 = "C12"  # health body tells the LA of an agreement
+    C13 = "C13"  # timescales agreed in writing
+    C14 = "C14"  # Tribunal order
+    C15 = "C15"  # unopposed appeal
+    C16 = "C16"  # response to health and social care recommendations
+    C17 = "C17"  # dates the Tribunal directs (the LA's response)
+
+
 @dataclass(frozen=True, slots=True)
 class Clock:
     """One statutory clock from send-rules.md section 3."""
 
-    code: str
+    code: ClockCode
     title: str
     rule: str
     unit: str
     source: str
 
 
-CLOCKS: dict[str, Clock] = {
+CLOCKS: dict[ClockCode, Clock] = {
     clock.code: clock
     for clock in (
         Clock(
-            "C1",
+            ClockCode.C1,
             "Contact the mediation adviser",
             f"{ADVISER_CONTACT_MONTHS} calendar months after the written notice of the decision was sent "
             "(SEND Regs 2014 reg 33)",
@@ -860,7 +884,7 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 reg 33",
         ),
         Clock(
-            "C2",
+            ClockCode.C2,
             "Certificate after mediation is declined",
             f"{CERTIFICATE_WORKING_DAYS} working days after the parent or young person told the adviser they "
             "do not want mediation (SEND Regs 2014 reg 34)",
@@ -868,7 +892,7 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 reg 34",
         ),
         Clock(
-            "C3",
+            ClockCode.C3,
             "Tell the ICB about health issues",
             f"{HEALTH_NOTIFICATION_WORKING_DAYS} working days after the parent or young person told the LA "
             "the mediation issues are or include health care provision (SEND Regs 2014; regulation number "
@@ -877,7 +901,7 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 (believed reg 35/36)",
         ),
         Clock(
-            "C4",
+            ClockCode.C4,
             "Hold the mediation (LA-arranged)",
             f"{MEDIATION_CALENDAR_DAYS} calendar days after the LA was told the parent or young person wants "
             "mediation; not moved for weekends or bank holidays (SEND Regs 2014)",
@@ -885,7 +909,7 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 (believed reg 37)",
         ),
         Clock(
-            "C5",
+            ClockCode.C5,
             "Hold the mediation (health-only, ICB-arranged)",
             f"{MEDIATION_CALENDAR_DAYS} calendar days after the ICB received the LA's notification; not "
             "moved for weekends or bank holidays (SEND Regs 2014)",
@@ -893,7 +917,7 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 (believed reg 37)",
         ),
         Clock(
-            "C6",
+            ClockCode.C6,
             "Certificate when mediation cannot be held in time",
             f"{CERTIFICATE_WORKING_DAYS} working days after the adviser was told mediation cannot take place "
             f"within {MEDIATION_CALENDAR_DAYS} days (SEND Regs 2014)",
@@ -901,7 +925,7 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 (regulation number unverified)",
         ),
         Clock(
-            "C7",
+            ClockCode.C7,
             "Notice of the mediation date and place",
             f"At least {MEDIATION_NOTICE_WORKING_DAYS} working days before the mediation, unless the parent "
             "or young person agrees to shorter notice",
@@ -909,14 +933,14 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 / SEND Code of Practice (unverified)",
         ),
         Clock(
-            "C8",
+            ClockCode.C8,
             "Certificate after mediation",
             f"{CERTIFICATE_WORKING_DAYS} working days after the mediation concluded (SEND Regs 2014)",
             UNIT_WORKING_DAYS,
             "SEND Regs 2014 (believed reg 39)",
         ),
         Clock(
-            "C9",
+            ClockCode.C9,
             "Tribunal must receive the appeal",
             f"By 5pm on the later of {APPEAL_DECISION_MONTHS} months after the decision notice was sent and "
             f"{APPEAL_CERTIFICATE_MONTHS} month after the mediation certificate was issued; a period ending "
@@ -927,7 +951,7 @@ CLOCKS: dict[str, Clock] = {
             "HESC Rules 2008 r.20(1)(c), r.12",
         ),
         Clock(
-            "C10",
+            ClockCode.C10,
             "Carry out an agreement on an appealable matter",
             "The Tribunal order timetable (SEND Regs 2014 reg 44) counted from the date of the mediation "
             "agreement (SEND Regs 2014 reg 42(2))",
@@ -935,7 +959,7 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 reg 42(2)",
         ),
         Clock(
-            "C11",
+            ClockCode.C11,
             "Carry out an agreement on a non-appealable matter",
             f"{AGREEMENT_ACTION_WEEKS} weeks after the date of the mediation agreement, unless other dates "
             "were agreed in writing (SEND Regs 2014 reg 42(3), (5))",
@@ -943,7 +967,7 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 reg 42(3)",
         ),
         Clock(
-            "C12",
+            ClockCode.C12,
             "Health body tells the LA about an agreement",
             f"{HEALTH_BODY_NOTICE_WEEKS} week after the date of an agreement the health body reached without "
             "the LA (SEND Regs 2014 reg 42(4))",
@@ -951,7 +975,7 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 reg 42(4)",
         ),
         Clock(
-            "C13",
+            ClockCode.C13,
             "Other timescales agreed in writing",
             "The parties may agree other timescales in writing; the agreed dates then replace C10 and C11 "
             "(SEND Regs 2014 reg 42(5))",
@@ -959,7 +983,7 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 reg 42(5)",
         ),
         Clock(
-            "C14",
+            ClockCode.C14,
             "Carry out a Tribunal order",
             f"From the day the order is sent out: assess or re-assess, tell the parent within "
             f"{ORDER_ASSESS_TELL_PARENT_WEEKS} weeks, then a no-plan decision within "
@@ -973,7 +997,7 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 reg 44",
         ),
         Clock(
-            "C15",
+            ClockCode.C15,
             "Unopposed appeal",
             f"From the day the LA told the Tribunal it will not oppose: assess or re-assess, tell the parent "
             f"within {UNOPPOSED_ASSESS_TELL_PARENT_WEEKS} weeks; amended plan within "
@@ -985,12 +1009,20 @@ CLOCKS: dict[str, Clock] = {
             "SEND Regs 2014 reg 45 (SI 2015/359 reg 8)",
         ),
         Clock(
-            "C16",
+            ClockCode.C16,
             "Respond to Tribunal health and social care recommendations",
             f"{RECOMMENDATION_RESPONSE_WEEKS} weeks after the recommendation, with reasons if it is not "
             "followed (SI 2017/1306 reg 6)",
             UNIT_WEEKS,
             "SI 2017/1306 reg 6",
+        ),
+        Clock(
+            ClockCode.C17,
+            "LA response to the appeal (as directed)",
+            "The date the Tribunal directs in its registration letter; no recalculation when a date is directed "
+            "(HESC Rules 2008 r.12(4))",
+            UNIT_AS_AGREED,
+            "HESC Rules 2008 r.12(4); Tribunal directions",
         ),
     )
 }

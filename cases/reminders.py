@@ -27,6 +27,7 @@ from django.urls import reverse
 from . import deadlines
 from .clock_services import fmt, working_calendar
 from .models import Deadline, ReminderSent, StaffPreference, Status
+from .selectors import WORK_CLOCKS
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def reminder_deadlines_qs(*, horizon: date) -> QuerySet[Deadline]:
     email address and has not turned reminders off (no preference row means on), by officer then due date."""
     return (
         Deadline.objects.filter(
+            WORK_CLOCKS,  # never the family's windows (decision 12)
             state=Deadline.State.OPEN,
             due_on__lte=horizon,
             case__officer__is_active=True,

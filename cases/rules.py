@@ -43,8 +43,114 @@ NO_WITHDRAWAL_FROM = {S.WITHDRAWN, S.CLOSED}
 
 APPEALABLE_SECTIONS = {"B", "F", "I"}
 
-YOUNG_PERSON_MIN_AGE = 16  # CFA 2014 s.83(2): over compulsory school age; send-rules.md glossary
-YOUNG_PERSON_MAX_AGE = 25  # a young person is under 25; the portal accepts 16-25 inclusive of age 25
+# Decisions with an appeal to the Tribunal (CFA 2014 s.51(2)); health and social care alone has none (2.1).
+APPEALABLE_DECISIONS = frozenset(d for d in Decision.values if d != Decision.HSC)
+# Decisions about what a plan says (CFA 2014 s.51(2)(c)): the only ones that can be about placement alone.
+PLAN_CONTENT_DECISIONS = frozenset({Decision.CONTENT_B, Decision.CONTENT_F, Decision.PLACEMENT_I})
+PLACEMENT_SECTION = "I"
+
+YOUNG_PERSON_UPPER_AGE = 25  # CFA 2014 s.83(2): a young person is under 25 (decision 13)
+COMPULSORY_SCHOOL_AGE_LAST_BIRTHDAY = 16  # Education Act 1996 s.8: the school year in which the child turns 16
+FRIDAY = 4
+
+
+def disputed_sections(decision: str, sections_disputed: Iterable[str]) -> set[str]:
+    """The plan sections in dispute; a placement decision with none recorded disputes section I."""
+    sections = set(sections_disputed or ())
+    if not sections and decision == Decision.PLACEMENT_I:
+        return {PLACEMENT_SECTION}
+    return sections
+
+
+def is_placement_only(
+    *,
+    decision: str,
+    sections_disputed: Iterable[str],
+    health_involved: bool = False,
+    social_care_involved: bool = False,
+) -> bool:
+    """Placement only (decision 14): the decision is about a plan and section I is the only part disputed. Once any
+    other section (B, F, or the health or care parts) is disputed, the certificate route applies."""
+    return (
+        decision in PLAN_CONTENT_DECISIONS
+        and disputed_sections(decision, sections_disputed) == {PLACEMENT_SECTION}
+        and not health_involved
+        and not social_care_involved
+    )
+
+
+def has_appeal_window(*, route: str, decision: str, decision_sent_on: date | None) -> bool:
+    """The family has a Tribunal appeal window (C9): an appealable decision with its letter date, not on the
+    disagreement-resolution route."""
+    return decision_sent_on is not None and decision in APPEALABLE_DECISIONS and route != Route.DRS
+
+
+def needs_certificate(
+    *,
+    route: str,
+    decision: str,
+    decision_sent_on: date | None,
+    sections_disputed: Iterable[str],
+    health_involved: bool = False,
+    social_care_involved: bool = False,
+) -> bool:
+    """The family needs a mediation certificate before appealing, so the 2-month adviser clock (C1) runs: every
+    appealable decision except placement only (send-rules.md 2.1, decision 14)."""
+    return has_appeal_window(route=route, decision=decision, decision_sent_on=decision_sent_on) and not (
+        is_placement_only(
+            decision=decision,
+            sections_disputed=sections_disputed,
+            health_involved=health_involved,
+            social_care_involved=social_care_involved,
+        )
+    )
+
+
+def case_needs_certificate(case) -> bool:
+    """needs_certificate() for anything with a case's fields."""
+    return needs_certificate(
+        route=case.route,
+        decision=case.decision,
+        decision_sent_on=case.decision_sent_on,
+        sections_disputed=case.sections_disputed,
+        health_involved=case.health_involved,
+        social_care_involved=case.social_care_involved,
+    )
+
+
+def case_is_placement_only(case) -> bool:
+    return is_placement_only(
+        decision=case.decision,
+        sections_disputed=case.sections_disputed,
+        health_involved=case.health_involved,
+        social_care_involved=case.social_care_involved,
+    )
+
+
+def _last_friday_of_june(year: int) -> date:
+    day = date(year, 6, 30)
+    return date(year, 6, 30 - (day.weekday() - FRIDAY) % 7)
+
+
+def _birthday(born: date, age: int) -> date:
+    """The day someone born on `born` turns `age` (a 29 February birthday falls on 1 March in other years)."""
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return date(born.year + age, 3, 1)
+
+
+def compulsory_school_age_ends(born: date) -> date:
+    """The last day of compulsory school age: the last Friday in June of the school year (1 September to 31
+    August) in which the person turns 16 (Education Act 1996 s.8; decision 13)."""
+    sixteenth = _birthday(born, COMPULSORY_SCHOOL_AGE_LAST_BIRTHDAY)
+    school_year_ends = sixteenth.year + 1 if sixteenth.month >= 9 else sixteenth.year
+    return _last_friday_of_june(school_year_ends)
+
+
+def is_young_person(born: date, on: date) -> bool:
+    """Over compulsory school age and under 25 on `on` (CFA 2014 s.83(2); decision 13)."""
+    return compulsory_school_age_ends(born) < on and age_on(born, on) < YOUNG_PERSON_UPPER_AGE
 
 
 def allowed_transitions(status: str) -> tuple[str, ...]:
@@ -68,8 +174,11 @@ def transition_problems(
     decision_sent_on: date | None,
     sections_disputed: Iterable[str],
     reason: str = "",
+    today: date | None = None,
+    appeal_window_closes_on: date | None = None,
 ) -> list[str]:
-    """Why a case may not move from `status` to `target` (empty when it may). Guards from section 4.1."""
+    """Why a case may not move from `status` to `target` (empty when it may). Guards from section 4.1; the appeal
+    window can only be closed once its last day (C9) has passed (`today` and the window's last day given)."""
     if not can_transition(status, target):
         return [f"A case that is {S(status).label.lower()} cannot move to {S(target).label.lower()}."]
     problems: list[str] = []
@@ -82,8 +191,8 @@ def transition_problems(
         if not sections and decision in {Decision.CONTENT_B, Decision.CONTENT_F, Decision.PLACEMENT_I}:
             problems.append("Record which EHC plan sections are disputed before triage.")
     elif target == S.PLACEMENT_ONLY:
-        if sections != {"I"}:
-            problems.append("Placement only applies when section I is the only disputed matter.")
+        if disputed_sections(decision, sections) != {PLACEMENT_SECTION} or decision not in PLAN_CONTENT_DECISIONS:
+            problems.append("Placement only applies when section I of a plan is the only disputed matter.")
     elif target == S.DRS_ROUTE:
         if route != Route.DRS:
             problems.append("Change the route to disagreement resolution first.")
@@ -92,12 +201,47 @@ def transition_problems(
             problems.append("Change the route to statutory mediation first.")
     elif target == S.WITHDRAWN and not reason.strip():
         problems.append("Give the reason the family withdrew.")
+    elif target == S.WINDOW_EXPIRED:
+        if appeal_window_closes_on is None:
+            problems.append("This case has no appeal window to close.")
+        elif today is None or today <= appeal_window_closes_on:
+            problems.append(
+                f"The family's appeal window is open until 5pm on {appeal_window_closes_on:%a %-d %b %Y}: it can be "
+                "recorded as expired from the next day."
+            )
     return problems
 
 
 def age_on(born: date, on: date) -> int:
     """Whole years of age on a date (a 29 February birthday counts from 1 March in other years)."""
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _age_problems(party_type: str | None, born: date, taken_in_on: date) -> dict[str, str]:
+    """Who may bring the disagreement, by the child's age on the day the case is taken in (decision 13)."""
+    age = age_on(born, taken_in_on)
+    if age >= YOUNG_PERSON_UPPER_AGE:
+        return {
+            "child_date_of_birth": (
+                f"The young person was {age} when the case was taken in: these routes end at 25 "
+                "(Children and Families Act 2014 s.83)."
+            )
+        }
+    if party_type in {PartyType.YOUNG_PERSON, PartyType.ALTERNATIVE} and not is_young_person(born, taken_in_on):
+        ends = compulsory_school_age_ends(born)
+        who = (
+            "A young person acting for themselves"
+            if party_type == PartyType.YOUNG_PERSON
+            else ("An alternative person acting for a young person")
+        )
+        return {
+            "party_type": (
+                f"{who} must be over compulsory school age, which for this child ends on "
+                f"{ends:%-d %B %Y} (the last Friday in June of the school year they turn 16). "
+                "Until then a parent or carer brings the disagreement."
+            )
+        }
+    return {}
 
 
 def intake_problems(
@@ -110,6 +254,7 @@ def intake_problems(
     route: str | None,
     decision: str | None,
     sections_disputed: Iterable[str] = (),
+    taken_in_on: date | None = None,
 ) -> dict[str, str]:
     """Impossible sequences on an intake record, as {field name: message}. Empty when the facts hang together."""
     problems: dict[str, str] = {}
@@ -125,15 +270,9 @@ def intake_problems(
             problems["first_contact_on"] = "The date of first contact must be today or in the past."
         elif decision_sent_on and first_contact_on < decision_sent_on:
             problems["first_contact_on"] = "First contact cannot be before the decision letter was sent."
-    if party_type == PartyType.YOUNG_PERSON and date_of_birth and date_of_birth <= today:
-        age = age_on(date_of_birth, first_contact_on or today)
-        if age < YOUNG_PERSON_MIN_AGE:
-            problems["party_type"] = (
-                f"A young person must be 16 or over to act for themselves; this child was {age} "
-                "at first contact. Choose parent or carer."
-            )
-        elif age > YOUNG_PERSON_MAX_AGE:
-            problems["party_type"] = "A young person acting for themselves must be aged 25 or under."
+    taken_in_on = taken_in_on or today
+    if date_of_birth and date_of_birth <= today:
+        problems.update(_age_problems(party_type, date_of_birth, taken_in_on))
     if route in {Route.MEDIATION, Route.PLACEMENT_ONLY}:
         if not decision:
             problems.setdefault("decision", "Choose the decision under dispute.")

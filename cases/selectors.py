@@ -109,13 +109,19 @@ def _clock_scope(user, officer) -> tuple[bool, object | None]:
     return True, user
 
 
+# The clocks that are somebody's work: the LA's own, and what the LA must chase from the provider or the ICB. The
+# family's windows (C1, C9) are never the LA's overdue work (decision 12): they are shown on the case.
+WORK_CLOCKS = ~Q(binds=Deadline.Binds.FAMILY)
+
+
 def open_deadlines_for(user, *, officer=None) -> QuerySet[Deadline]:
-    """Open clocks on cases the user can see (see _clock_scope). One officer's are read by the clock's copy of
-    its case's officer (Deadline.officer), from the (officer, state, due_on) index."""
+    """Open clocks on cases the user can see (see _clock_scope) that someone other than the family must act on.
+    One officer's are read by the clock's copy of its case's officer (Deadline.officer), from the (officer, state,
+    due_on) index."""
     visible, mine = _clock_scope(user, officer)
     if not visible:
         return Deadline.objects.none()
-    qs = Deadline.objects.filter(state=Deadline.State.OPEN).select_related("case", "case__officer")
+    qs = Deadline.objects.filter(WORK_CLOCKS, state=Deadline.State.OPEN).select_related("case", "case__officer")
     return qs if mine is None else qs.filter(officer=mine)
 
 

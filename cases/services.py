@@ -11,7 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import clock_services, permissions, rules
+from .deadlines import ClockCode
 from .models import Case, CaseEvent, CaseNote, CaseReferenceCounter, Deadline, Status
+from .timeline import case_event_record
 
 REFERENCE_PREFIX = "SEND"
 
@@ -48,13 +50,11 @@ EDITABLE_FIELDS = [
 
 # Changing one of these moves statutory clocks: the timeline shows old and new values.
 DATE_FIELDS = {"decision_sent_on", "first_contact_on", "child_date_of_birth"}
-# Facts the case-level clocks (C1, C9) are computed from.
-CLOCK_FACTS = {"route", "decision", "decision_sent_on"}
-
-
-def case_event_record(*, case: Case, actor, kind: str, description: str, data: dict | None = None) -> CaseEvent:
-    """Append one entry to the case timeline."""
-    return CaseEvent.objects.create(case=case, actor=actor, kind=kind, description=description[:500], data=data or {})
+# Case facts the clocks are computed from (the route, the decision and its date, and what is disputed, which
+# decides whether the family needs a certificate: decision 14).
+CLOCK_FACTS = {
+    "route", "decision", "decision_sent_on", "sections_disputed", "health_involved", "social_care_involved",
+}
 
 
 def next_case_reference(year: int) -> str:
@@ -76,7 +76,10 @@ def next_case_reference(year: int) -> str:
 
 
 def _check_intake(case: Case, today: date) -> None:
+    """Impossible sequences refused, with the age rule applied on the day the case was taken in."""
+    taken_in_on = timezone.localdate(case.created_at) if case.pk and case.created_at else today
     problems = rules.intake_problems(
+        taken_in_on=taken_in_on,
         today=today,
         date_of_birth=case.child_date_of_birth,
         decision_sent_on=case.decision_sent_on,
@@ -189,6 +192,7 @@ def case_change_status(*, case: Case, actor, to_status: str, reason: str = "", a
     if not authorised and not permissions.can_change_status(actor, case):
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=case.pk)
+    appeal_window = case.deadlines.filter(key=ClockCode.C9).exclude(state=Deadline.State.SUPERSEDED).first()
     problems = rules.transition_problems(
         status=case.status,
         target=to_status,
@@ -197,6 +201,8 @@ def case_change_status(*, case: Case, actor, to_status: str, reason: str = "", a
         decision_sent_on=case.decision_sent_on,
         sections_disputed=case.sections_disputed,
         reason=reason,
+        today=timezone.localdate(),
+        appeal_window_closes_on=appeal_window.due_on if appeal_window else None,
     )
     if problems:
         raise ValidationError(problems)
@@ -206,11 +212,6 @@ def case_change_status(*, case: Case, actor, to_status: str, reason: str = "", a
     if to_status == Status.CLOSED:
         case.closed_on = timezone.localdate()
         fields.append("closed_on")
-        clock_services.case_clocks_close(case=case, actor=actor, today=case.closed_on)
-    if to_status == Status.WINDOW_EXPIRED:
-        clock_services.deadline_mark_missed(
-            case=case, key="C9", actor=actor, reason="the appeal window closed with no appeal known"
-        )
     if to_status == Status.WITHDRAWN:
         case.withdrawn_reason = reason.strip()
         fields.append("withdrawn_reason")
@@ -225,6 +226,10 @@ def case_change_status(*, case: Case, actor, to_status: str, reason: str = "", a
         description=description,
         data={"from": old, "to": to_status},
     )
+    if to_status in (Status.CLOSED, Status.WINDOW_EXPIRED):
+        # Closing settles every open clock (missed if already due, otherwise no longer applies); an expired window
+        # is C9 missed. The providers say so from the new status.
+        clock_services.case_clocks_recompute(case=case, actor=actor, reason=f"case {Status(to_status).label.lower()}")
     return case
 
 

@@ -866,7 +866,7 @@ class CaseMaker:
         if case["health_involved"] and rng.random() < 0.6:
             case["nhs_number"] = self._nhs_number()
 
-        adult = rules.YOUNG_PERSON_MIN_AGE <= age <= rules.YOUNG_PERSON_MAX_AGE
+        adult = rules.is_young_person(born, opened)
         roll = rng.random()
         if adult and roll < 0.5:
             case["party_type"] = PartyType.YOUNG_PERSON
@@ -1480,7 +1480,7 @@ class PathwayMaker:
         self.manager_id = get_user_model().objects.filter(username="manager").values_list("pk", flat=True).first()
         self.ids = {model: IdAllocator(model) for model in PATHWAY_MODELS}
         self.rows: dict[type, list[dict]] = {model: [] for model in PATHWAY_MODELS}
-        self.case_updates: list[tuple] = []
+        self.waivers: list[tuple[int, str]] = []  # (case id, clock key) a manager waived
         self.real_pdfs = real_pdfs
         self.shared_pdf: tuple[str, str] | None = None  # (storage name, sha256)
         self.certificates_made = 0
@@ -1572,37 +1572,8 @@ class PathwayMaker:
             self._drs(w)
         else:
             self._statutory(w, wish)
-        for spec in clock_services.case_level_clocks(
-            route=case.route, decision=case.decision, decision_sent_on=case.decision_sent_on,
-            certificate_issued_on=w.certificate_on, calendar=self.cal,
-        ):  # fmt: skip
-            row = self._clock(
-                w,
-                spec.key,
-                spec.clock,
-                spec.due_on,
-                spec.binds,
-                spec.facts,
-                set_on=case.first_contact_on,
-                due_time=spec.due_time,
-                note=spec.note,
-                review=spec.needs_legal_review,
-            )
-            row["created_at"] = case.created_at
-            if spec.key == "C1" and w.contact:
-                self._meet(row, w.contact["contacted_on"])
-            if spec.key == "C9" and w.appeal_on:
-                self._meet(row, w.appeal_on)
-        if case.status == S.CLOSED:  # as case_clocks_close on the day it closed
-            for row in w.clocks.values():
-                self._end(row, DS.MISSED if row["due_on"] < case.closed_on else DS.SUPERSEDED)
-        rows = self.rows[Deadline]
-        rows.extend(w.clocks.values())
-        open_rows = [row for row in w.clocks.values() if row["state"] == DS.OPEN]
-        nxt = min(open_rows, key=lambda row: (row["due_on"], row["id"])) if open_rows else None
-        self.case_updates.append(
-            (w.certificate_on, nxt["due_on"] if nxt else None, nxt["title"] if nxt else "", case.id)
-        )
+        # The statutory clocks are not written here: flush() asks the clock registry for them, from the facts just
+        # made, exactly as the services do (the rows in w.clocks only steer the story: who is late, what is met).
 
     # Mediation and placement routes ------------------------------------------------------------------------
 
@@ -1811,6 +1782,7 @@ class PathwayMaker:
             day = self._workday(self._clamp(wanted, first_day, last_day), first_day, last_day)
         if day > in_time and self.manager_id and self.cover.pick(rng, "waive", [(True, 1), (False, 6)]):
             c45.update(state=DS.WAIVED, waived_reason=WAIVE_REASON, waived_by_id=self.manager_id)
+            self.waivers.append((c.id, key))
         if (day - assigned).days >= 6 and assigned + timedelta(days=3) <= self.today:
             cancel = self.cover.pick(rng, "cancel", [(CANCELLATIONS[0], 5), (CANCELLATIONS[3], 3), (None, 80)])
             if cancel is CANCELLATIONS[0]:
@@ -2025,18 +1997,18 @@ class PathwayMaker:
         for text, owner, basis, kind, agreed_due in specs:
             if basis == B.APPEALABLE:
                 timetable = deadlines.tribunal_order_deadlines(kind, agreed)
-                steps += [(f"{text}: {_step_label(step)}", due, "C10", owner, basis, kind)
+                steps += [(f"{text}: {_step_label(step)}", due, "C10", owner, basis, kind, step)
                           for step, due in timetable.items()]  # fmt: skip
             elif basis == B.OTHER:
-                steps.append((text, deadlines.agreement_action_deadline(agreed), "C11", owner, basis, kind))
+                steps.append((text, deadlines.agreement_action_deadline(agreed), "C11", owner, basis, kind, ""))
             elif basis == B.ICB_TO_LA:
-                steps.append((text, deadlines.health_body_notice_deadline(agreed), "C12", owner, basis, kind))
+                steps.append((text, deadlines.health_body_notice_deadline(agreed), "C12", owner, basis, kind, ""))
             else:
-                steps.append((text, agreed_due, "C13", owner, basis, kind))
+                steps.append((text, agreed_due, "C13", owner, basis, kind, ""))
         complied, breached = when.get(S.COMPLIED), when.get(S.BREACHED)
         end = min(complied or breached or w.limit, w.limit)
         breach = min(range(len(steps)), key=lambda i: steps[i][1]) if breached else None
-        for i, (description, due, clock, owner, basis, kind) in enumerate(steps):
+        for i, (description, due, clock, owner, basis, kind, step) in enumerate(steps):
             done = None
             if wish is not None and wish.kind == "due_today" and basis == B.AGREED_IN_WRITING:
                 pass  # kept open for the officer's "My work"
@@ -2052,7 +2024,7 @@ class PathwayMaker:
                 done = self._between(agreed, end)
             action = {
                 "id": self.ids[AgreementAction].next(), "referral_id": ref["id"], "description": description[:500],
-                "owner": owner, "basis": basis, "order_kind": kind, "due_on": due, "done_on": done,
+                "owner": owner, "basis": basis, "order_kind": kind, "step": step, "due_on": due, "done_on": done,
                 "created_at": self._at(agreed),
             }  # fmt: skip
             self.rows[AgreementAction].append(action)
@@ -2089,9 +2061,13 @@ class PathwayMaker:
                 "correction_reason": correction, "replaces_id": previous["id"] if previous else None,
                 "created_at": self._at(day),
             }  # fmt: skip
+            if version > 1 and self.manager_id:  # a manager confirmed the correction after legal review
+                row.update(review_confirmed_by_id=self.manager_id, review_confirmed_at=self._at(day))
             self.rows[Certificate].append(row)
             previous = row
-        w.certificate_on = versions[-1]
+        # The appeal clock runs from the first certificate the family received (decision 15: the seeded corrections
+        # are not to the issue date).
+        w.certificate_on = versions[0]
 
     def _pdf(self, w: _Work, kind, number, version, issued, issuer, role, provider, correction, previous):
         """(storage name, sha256): a real PDF for the first REAL_CERTIFICATE_PDFS certificates, then the shared
@@ -2100,7 +2076,7 @@ class PathwayMaker:
         if self.certificates_made > self.real_pdfs:
             return self._shared_pdf()
         c = w.c
-        appealable = c.decision_sent_on and c.decision in clock_services.APPEALABLE_DECISIONS
+        appealable = c.decision_sent_on and c.decision in rules.APPEALABLE_DECISIONS
         content = certificates.certificate_content_for(
             case_reference=c.reference, party_name=c.party_name,
             child_name=f"{c.child_first_name} {c.child_last_name}", child_date_of_birth=c.child_date_of_birth,
@@ -2165,6 +2141,7 @@ class PathwayMaker:
         end = decided or self.today
         if end >= response_due or rng.random() < 0.4:
             self._meet(c17, self._done_on(response_due, told, end, must=True))
+            appeal.setdefault("steps_done", {})[c17["key"]] = c17["met_on"].isoformat()
 
         specs: list[tuple[str, str, date, dict, str]] = []  # key, clock, due, facts, title
         if after == S.CONCEDED_UNOPPOSED:
@@ -2196,6 +2173,9 @@ class PathwayMaker:
                 likely = 0.5 if c.health_involved or c.social_care_involved else 0.05
                 if self.cover.pick(rng, "recommendation", [(True, likely), (False, 1 - likely)]):
                     appeal["recommendation_on"] = decided
+                    appeal["recommendation_to"] = (
+                        TribunalAppeal.RecommendationTo.ICB if c.health_involved else TribunalAppeal.RecommendationTo.LA
+                    )
                     specs.append((f"C16:{appeal['id']}", "C16", deadlines.recommendation_response_deadline(decided),
                                   {"recommendation_on": decided.isoformat()}, ""))  # fmt: skip
             elif rng.random() < 0.7:
@@ -2213,6 +2193,8 @@ class PathwayMaker:
                     self._meet(row, self._done_on(due, set_on, w.limit, must=True))
             elif rng.random() < 0.2:
                 self._meet(row, self._between(set_on, w.limit))
+            if row["met_on"]:
+                appeal.setdefault("steps_done", {})[key] = row["met_on"].isoformat()
 
     # Disagreement resolution ----------------------------------------------------------------------------------
 
@@ -2250,8 +2232,10 @@ class PathwayMaker:
 
     # Writing -----------------------------------------------------------------------------------------------
 
-    def flush(self, writers: dict) -> int:
-        """Insert the rows made so far (parents first) and set the cases' certificate date and next clock."""
+    def flush(self, writers: dict, case_ids: Sequence[int]) -> int:
+        """Insert the facts made so far (parents first), then the cases' clocks as the clock registry works them out
+        from those facts (clock_services.recompute_cases, as every service does, without timeline events: the demo's
+        history is its status changes), then the waivers a manager made."""
         written = 0
         for model in PATHWAY_MODELS:
             rows = self.rows[model]
@@ -2261,11 +2245,15 @@ class PathwayMaker:
                 writers[model].insert(rows)
                 written += len(rows)
             self.rows[model] = []
-        updates = [row for row in self.case_updates if row[:3] != (None, None, "")]  # else as seeded
-        self.case_updates = []
-        if updates:
-            _update_cases(updates)
-        return written
+        clock_services.recompute_cases(case_ids, actor=None, record_events=False)
+        for case_id, key in self.waivers:
+            Deadline.objects.filter(case_id=case_id, key=key, state=DS.OPEN).update(
+                state=DS.WAIVED, waived_reason=WAIVE_REASON, waived_by_id=self.manager_id
+            )
+        if self.waivers:
+            clock_services.cases_next_deadline_refresh({case_id for case_id, _ in self.waivers})
+        self.waivers = []
+        return written + Deadline.objects.filter(case_id__in=case_ids).count()
 
     # The demo sign-ins' workspaces ---------------------------------------------------------------------------
 
@@ -2331,27 +2319,6 @@ class PathwayMaker:
             if mine:
                 wishes[mine[0][2][0]] = Wish("due_today")
         return wishes
-
-
-def _update_cases(updates: list[tuple]) -> None:
-    """Set (certificate_issued_on, next_deadline_on, next_deadline_title) by case id: on PostgreSQL one UPDATE
-    joined to a VALUES list per batch (one statement per row costs a round trip each), on SQLite executemany."""
-    ops = connection.ops
-    table = ops.quote_name(Case._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            values = ", ".join(["(%s, %s::date, %s::date, %s)"] * len(updates))
-            cursor.execute(
-                f"UPDATE {table} AS c SET certificate_issued_on = v.cert, next_deadline_on = v.nxt, "
-                f"next_deadline_title = v.title FROM (VALUES {values}) AS v(id, cert, nxt, title) WHERE c.id = v.id",
-                [value for cert, nxt, title, pk in updates for value in (pk, cert, nxt, title)],
-            )
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET certificate_issued_on = %s, next_deadline_on = %s, next_deadline_title = %s "
-                "WHERE id = %s",
-                [(ops.adapt_datefield_value(c), ops.adapt_datefield_value(n), t, pk) for c, n, t, pk in updates],
-            )
 
 
 def _step_label(step: str) -> str:
@@ -2475,7 +2442,7 @@ def seed_pathway(
     for chunk in _chunks(ids, batch_size):
         for case, steps in _load_cases(chunk):
             maker.make(case, steps, wishes.get(case.id))
-        written += maker.flush(writers)
+        written += maker.flush(writers, chunk)
     return written
 
 

@@ -8,6 +8,7 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from . import clocks  # noqa: F401 (registers the pathway's clock providers)
         from .models import (
             AdviserContact,
             AgreementAction,

@@ -192,6 +192,10 @@ class Referral(models.Model):
     health_only = models.BooleanField("the issues are only health care provision (ICB arranges)", default=False)
     health_told_on = models.DateField("date the LA was told the issues include health", null=True, blank=True)
     icb_notified_on = models.DateField("date the LA notified the ICB", null=True, blank=True)
+    icb_received_on = models.DateField(
+        "date the ICB received the notice", null=True, blank=True,
+        help_text="Health-only mediation (C5) runs from this day; the day the notice was sent when not known.",
+    )
     status = models.CharField(max_length=20, choices=Status, default=Status.REFERRED)
     responded_on = models.DateField("date the provider responded", null=True, blank=True)
     decline_reason = models.CharField(max_length=20, choices=DeclineReason, blank=True)
@@ -385,7 +389,13 @@ class AgreementAction(models.Model):
         "what the agreement requires (appealable matters)", max_length=30, blank=True,
         help_text="For appealable matters: which Tribunal-order timetable applies.",
     )
-    due_on = models.DateField()
+    step = models.CharField(
+        "step of the timetable", max_length=30, blank=True,
+        help_text="For appealable matters: which step of the Tribunal-order timetable this action is.",
+    )
+    due_on = models.DateField(
+        help_text="Worked out from the agreement date and the basis; for dates agreed in writing, that date."
+    )
     done_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -417,6 +427,15 @@ class Certificate(models.Model):
     pdf = models.FileField(upload_to="certificates/", editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
     correction_reason = models.CharField(max_length=500, blank=True)
+    corrects_issue_date = models.BooleanField(
+        "the correction is to the issue date", default=False,
+        help_text="Only then does the appeal clock move to this certificate's date (decision 15).",
+    )
+    review_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The manager who confirmed a corrected certificate after legal review.",
+    )
+    review_confirmed_at = models.DateTimeField(null=True, blank=True)
     replaces = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
@@ -438,6 +457,11 @@ class Certificate(models.Model):
 class TribunalAppeal(models.Model):
     """An appeal the LA has been told of (the Tribunal sets its own dates: C17)."""
 
+    class RecommendationTo(models.TextChoices):
+        LA = "la", "LA social care"
+        ICB = "icb", "The ICB (health)"
+        BOTH = "both", "Both the ICB and LA social care"
+
     class Outcome(models.TextChoices):
         UPHELD = "upheld", "Upheld"
         PARTLY_UPHELD = "partly_upheld", "Partly upheld"
@@ -457,6 +481,14 @@ class TribunalAppeal(models.Model):
     unopposed_kind = models.CharField("unopposed appeal: decision conceded", max_length=30, blank=True)
     unopposed_notified_on = models.DateField("date the LA told the Tribunal it will not oppose", null=True, blank=True)
     recommendation_on = models.DateField("date of health or social care recommendations", null=True, blank=True)
+    recommendation_to = models.CharField(
+        "recommendations made to", max_length=4, choices=RecommendationTo, default=RecommendationTo.LA,
+        help_text="Who must respond within 5 weeks (C16).",
+    )
+    steps_done = models.JSONField(
+        default=dict, blank=True, editable=False,
+        help_text="The day each compliance step (clock key) was carried out.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

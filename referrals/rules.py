@@ -413,14 +413,16 @@ def assignment_problems(ranked: Sequence[RankedMediator], chosen_id: int | None,
 RS = Referral.Status
 
 REFERRAL_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    RS.REFERRED: (RS.ACCEPTED, RS.DECLINED, RS.WITHDRAWN),
+    # a provider that has not answered by day 30 leaves the referral "not held in time" (the C6 certificate route)
+    RS.REFERRED: (RS.ACCEPTED, RS.DECLINED, RS.NOT_HELD, RS.WITHDRAWN),
     RS.ACCEPTED: (RS.ASSIGNED, RS.NOT_HELD, RS.WITHDRAWN, RS.LA_CONCEDED),
     # assigned -> assigned is a reassignment
     RS.ASSIGNED: (RS.ASSIGNED, RS.SCHEDULED, RS.NOT_HELD, RS.WITHDRAWN, RS.LA_CONCEDED),
     # scheduled -> scheduled arranges another session; -> assigned means the session was cancelled
     RS.SCHEDULED: (RS.SCHEDULED, RS.HELD, RS.ASSIGNED, RS.NOT_HELD, RS.WITHDRAWN, RS.LA_CONCEDED),
     RS.HELD: (RS.SCHEDULED, RS.CONCLUDED, RS.WITHDRAWN),
-    # after the not-held-in-time certificate the family may still mediate later (optional)
+    # after the not-held-in-time certificate the family may still mediate later (optional), with a mediator
+    # assigned first if none was
     RS.NOT_HELD: (RS.SCHEDULED, RS.CONCLUDED, RS.WITHDRAWN),
     RS.DECLINED: (),
     RS.CONCLUDED: (),

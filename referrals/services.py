@@ -1,6 +1,8 @@
 """Writes on the mediation pathway (send-rules.md sections 4.2 and 7). Each service runs in one transaction,
-checks permission, sequence and transition, writes a timeline event on the case, and sets or meets the
-statutory clocks it has the facts for through cases.clock_services."""
+checks permission, date order (referrals.date_rules) and transition (referral_set_status, the one way a
+referral's status changes), records the facts, writes a timeline event on the case, and then asks for the case's
+clocks to be recomputed: the clock providers (referrals.clocks) work out every due date from the facts, so a
+correction of any fact moves every clock that depends on it (decision 17)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,11 @@ from django.utils import timezone
 from cases import clock_services, deadlines
 from cases import rules as case_rules
 from cases import services as case_services
-from cases.clock_services import ClockSpec, fmt
+from cases.clock_services import fmt
 from cases.models import Case, CaseEvent, CaseNote, Deadline
 from cases.models import Status as CaseStatus
 
-from . import certificates, permissions, rules, selectors
+from . import certificates, clocks, date_rules, permissions, rules, selectors
 from .models import (
     AdviserContact,
     AgreementAction,
@@ -36,6 +38,7 @@ from .models import (
 )
 
 RS = Referral.Status
+SessionStatus = MediationSession.SessionStatus
 # A mediator can be assigned (or reassigned) once the provider has accepted, until the mediation is held; after
 # "not held in time" a later mediation may still be arranged (send-rules.md 4.2).
 ASSIGNABLE_STATUSES = (RS.ACCEPTED, RS.ASSIGNED, RS.SCHEDULED, RS.NOT_HELD)
@@ -49,19 +52,21 @@ def _event(case, actor, kind, description, data=None):
     return case_services.case_event_record(case=case, actor=actor, kind=kind, description=description, data=data)
 
 
-def _not_future(field: str, value: date | None, label: str) -> None:
-    if value and value > _today():
-        raise ValidationError({field: f"{label} cannot be in the future."})
-
-
-def _not_before(field: str, value: date | None, earliest: date | None, message: str) -> None:
-    if value and earliest and value < earliest:
-        raise ValidationError({field: message})
+def _check_dates(values: dict, rules_: tuple, *, fields=None) -> None:
+    """Refuse dates out of range, in the future or out of order with their neighbours (date_rules)."""
+    problems = date_rules.date_problems(values, rules_, today=_today(), fields=fields)
+    if problems:
+        raise ValidationError(problems)
 
 
 def _require(condition: bool) -> None:
     if not condition:
         raise PermissionDenied
+
+
+def _recompute(case: Case, actor, reason: str = "") -> None:
+    """Ask every clock provider what the case should have now (cases.clock_services)."""
+    clock_services.case_clocks_recompute(case=case, actor=actor, reason=reason)
 
 
 def _move_case(case: Case, actor, target: str, reason: str = "") -> None:
@@ -80,11 +85,33 @@ def _move_case(case: Case, actor, target: str, reason: str = "") -> None:
         case.refresh_from_db()
 
 
-def _transition(referral: Referral, target: str) -> None:
-    if not rules.referral_can_transition(referral.status, target):
-        raise ValidationError(
-            f"A referral that is {RS(referral.status).label.lower()} cannot become {RS(target).label.lower()}."
-        )
+def referral_set_status(referral: Referral, target: str) -> None:
+    """The one way a referral's status changes: the transition table (rules.REFERRAL_TRANSITIONS) is the only
+    authority, with what the target needs recorded. The caller saves the referral in its transaction."""
+    problems = rules.referral_transition_problems(
+        status=referral.status,
+        target=target,
+        decline_reason=referral.decline_reason,
+        mediator_id=referral.mediator_id,
+        outcome=referral.outcome,
+    )
+    if problems:
+        raise ValidationError(problems)
+    referral.status = target
+
+
+def _status_after_sessions(referral: Referral) -> str:
+    """Where a referral stands once a session is recorded: a planned session means a session is arranged; else a
+    held one means the mediation was held (a later session cancelled never undoes that); else not held in time
+    if the adviser was told so; else back to a mediator assigned."""
+    statuses = set(referral.sessions.values_list("status", flat=True))
+    if SessionStatus.PLANNED in statuses:
+        return RS.SCHEDULED
+    if SessionStatus.HELD in statuses:
+        return RS.HELD
+    if referral.not_held_notified_on:
+        return RS.NOT_HELD
+    return RS.ASSIGNED
 
 
 def _lock(referral: Referral) -> Referral:
@@ -95,18 +122,48 @@ def _lock(referral: Referral) -> Referral:
     )
 
 
-def _certificate_clock(case: Case, actor, key: str, trigger_day: date, facts: dict) -> None:
-    """A certificate is due 3 working days after its trigger (C2 declined or withdrew, C6 not held in time,
-    C8 mediation concluded); the mediation adviser issues it."""
-    due = deadlines.certificate_deadline(trigger_day, holidays=clock_services.working_calendar())
-    clock_services.deadline_set(case=case, actor=actor, spec=_spec(key, key, due, Deadline.Binds.ADVISER, facts))
+def _changes_text(labels: dict[str, str], old: dict, new: dict) -> list[str]:
+    """ "label: old to new" for each field whose value changed."""
+
+    def shown(value):
+        if isinstance(value, date):
+            return fmt(value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value) if value not in (None, "") else "none"
+
+    return [f"{labels[f]}: {shown(old[f])} to {shown(new[f])}" for f in labels if old[f] != new[f]]
 
 
-def _spec(key: str, clock: str, due_on: date, binds: str, facts: dict, title: str = "") -> ClockSpec:
-    return ClockSpec(key=key, clock=clock, due_on=due_on, binds=binds, facts=facts, title=title)
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for the correction."})
+    return reason[:300]
 
 
 # --- Mediation adviser stage -------------------------------------------------------------------------------
+
+
+def adviser_choices_for(case: Case) -> list[str]:
+    """What the family can choose at the adviser: "placement only: information given" only when section I is the
+    only part disputed (decision 14)."""
+    choices = [AdviserContact.Choice.MEDIATION, AdviserContact.Choice.NO_MEDIATION]
+    if case_rules.case_is_placement_only(case):
+        choices.append(AdviserContact.Choice.PLACEMENT_INFO)
+    return choices
+
+
+def _check_adviser_choice(case: Case, choice: str) -> None:
+    if choice not in AdviserContact.Choice.values:
+        raise ValidationError({"choice": "Choose what the family chose."})
+    if choice not in adviser_choices_for(case):
+        raise ValidationError(
+            {
+                "choice": "Placement only applies when section I is the only part of the plan disputed: this family "
+                "needs a certificate, so choose mediation or a certificate only."
+            }
+        )
 
 
 @transaction.atomic
@@ -122,36 +179,63 @@ def adviser_contact_record(
     """The family contacted the mediation adviser (C1: a late contact is flagged, not refused). Choosing no
     mediation starts the certificate clock (C2)."""
     _require(permissions.can_manage_referrals(actor))
-    if choice not in AdviserContact.Choice.values:
-        raise ValidationError({"choice": "Choose what the family chose."})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_adviser_choice(case, choice)
     if AdviserContact.objects.filter(case=case).exists():
         raise ValidationError("The adviser contact is already recorded for this case.")
-    _not_future("contacted_on", contacted_on, "The date of contact")
-    _not_before(
-        "contacted_on",
-        contacted_on,
-        case.decision_sent_on,
-        "The family cannot have contacted the adviser before the decision letter was sent.",
+    _check_dates(
+        {"contacted_on": contacted_on, "decision_sent_on": case.decision_sent_on},
+        date_rules.ADVISER_CONTACT,
+        fields=["contacted_on"],
     )
-    late = False
-    if case.decision_sent_on:
-        late = contacted_on > deadlines.adviser_contact_deadline(case.decision_sent_on)
     contact = AdviserContact.objects.create(
         case=case,
         contacted_on=contacted_on,
         choice=choice,
         provider=provider,
         adviser_name=adviser_name,
-        late=late,
         recorded_by=actor,
     )
-    clock_services.deadline_mark_met(case=case, key="C1", met_on=contacted_on, actor=actor)
+    late = bool(case.decision_sent_on) and contacted_on > deadlines.adviser_contact_deadline(case.decision_sent_on)
     description = f"Family contacted the mediation adviser on {fmt(contacted_on)}: {contact.get_choice_display()}"
     if late:
         description += " (late: after the 2-month limit)"
     _event(case, actor, CaseEvent.Kind.REFERRAL, description, {"choice": choice, "late": late})
-    if choice == AdviserContact.Choice.NO_MEDIATION:
-        _certificate_clock(case, actor, "C2", contacted_on, {"told_adviser_on": contacted_on.isoformat()})
+    _recompute(case, actor, "adviser contact recorded")
+    contact.refresh_from_db()
+    return contact
+
+
+@transaction.atomic
+def adviser_contact_correct(*, contact: AdviserContact, actor, contacted_on: date, choice: str, reason: str):
+    """Correct the date of the family's contact with the adviser or what they chose, with a reason."""
+    _require(permissions.can_manage_referrals(actor))
+    reason = _reason_required(reason)
+    contact = AdviserContact.objects.select_for_update().select_related("case").get(pk=contact.pk)
+    case = contact.case
+    _check_adviser_choice(case, choice)
+    _check_dates(
+        {"contacted_on": contacted_on, "decision_sent_on": case.decision_sent_on},
+        date_rules.ADVISER_CONTACT,
+        fields=["contacted_on"],
+    )
+    labels = {"contacted_on": "date of contact", "choice": "what the family chose"}
+    old = {"contacted_on": contact.contacted_on, "choice": contact.get_choice_display()}
+    contact.contacted_on, contact.choice = contacted_on, choice
+    new = {"contacted_on": contacted_on, "choice": contact.get_choice_display()}
+    changes = _changes_text(labels, old, new)
+    if not changes:
+        return contact
+    contact.save(update_fields=["contacted_on", "choice"])
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.REFERRAL,
+        f"Adviser contact corrected ({'; '.join(changes)}): {reason}",
+        {"adviser_contact": contact.pk, "reason": reason},
+    )
+    _recompute(case, actor, f"adviser contact corrected: {reason}")
+    contact.refresh_from_db()
     return contact
 
 
@@ -175,6 +259,27 @@ def provider_suggestion(providers=None):
         for p in providers
     ]
     return rules.suggest_provider(facts)
+
+
+REFERRAL_DATE_FIELDS = {
+    "referred_on": "referral date",
+    "family_told_la_on": "date the family told the LA",
+    "provider_told_la_on": "date the provider told the LA",
+    "health_told_on": "date the LA was told about health issues",
+    "icb_notified_on": "date the ICB was notified",
+    "icb_received_on": "date the ICB received the notice",
+    "responded_on": "date the provider responded",
+    "not_held_notified_on": "date the adviser was told mediation cannot be held in time",
+}
+
+
+def _referral_date_values(referral: Referral, case: Case, **overrides) -> dict:
+    values = {field: getattr(referral, field) for field in REFERRAL_DATE_FIELDS}
+    values.update(overrides)
+    values["decision_sent_on"] = case.decision_sent_on
+    starts = [d for d in (values["family_told_la_on"], values["provider_told_la_on"]) if d]
+    values["clock_start"] = min(starts) if starts else None
+    return values
 
 
 @transaction.atomic
@@ -204,16 +309,19 @@ def referral_create(
             "This case's mediation has already ended; a new referral follows only a provider's decline."
         )
     referred_on = referred_on or _today()
-    for field, value, label in (
-        ("referred_on", referred_on, "The referral date"),
-        ("family_told_la_on", family_told_la_on, "The date the family told the LA"),
-        ("provider_told_la_on", provider_told_la_on, "The date the provider told the LA"),
-        ("health_told_on", health_told_on, "The date the LA was told about health issues"),
-    ):
-        _not_future(field, value, label)
-        _not_before(field, value, case.decision_sent_on, f"{label} cannot be before the decision letter was sent.")
     if health_only and not health_issues:
         health_issues = True
+    _check_dates(
+        {
+            "referred_on": referred_on,
+            "family_told_la_on": family_told_la_on,
+            "provider_told_la_on": provider_told_la_on,
+            "health_told_on": health_told_on,
+            "decision_sent_on": case.decision_sent_on,
+        },
+        date_rules.REFERRAL,
+        fields=["referred_on", "family_told_la_on", "provider_told_la_on", "health_told_on"],
+    )
     if health_issues and not health_told_on:
         raise ValidationError({"health_told_on": "Enter the date the LA was told the issues include health care."})
     if not provider.active:
@@ -240,38 +348,53 @@ def referral_create(
     if suggested_id and suggested_id != provider.pk:
         description += f" instead of the suggested provider: {provider_choice_reason.strip()}"
     _event(case, actor, CaseEvent.Kind.REFERRAL, description, {"referral": referral.pk, "provider": provider.pk})
-    calendar = clock_services.working_calendar()
-    start = referral.clock_start
-    if not health_only:
-        clock_services.deadline_set(
-            case=case,
-            actor=actor,
-            spec=_spec(
-                "C4",
-                "C4",
-                deadlines.mediation_deadline(start),
-                Deadline.Binds.LA,
-                {
-                    "la_told_on": start.isoformat(),
-                    "family_told_la_on": family_told_la_on.isoformat(),
-                    "provider_told_la_on": provider_told_la_on.isoformat() if provider_told_la_on else None,
-                },
-            ),
-        )
-    if health_issues:
-        clock_services.deadline_set(
-            case=case,
-            actor=actor,
-            spec=_spec(
-                "C3",
-                "C3",
-                deadlines.health_notification_deadline(health_told_on, holidays=calendar),
-                Deadline.Binds.LA,
-                {"health_told_on": health_told_on.isoformat()},
-            ),
-        )
+    _recompute(case, actor, "referred for mediation")
     for target in (CaseStatus.TRIAGED, CaseStatus.MEDIATION_ROUTE):
         _move_case(case, actor, target, "referred for mediation")
+    return referral
+
+
+@transaction.atomic
+def referral_correct_dates(*, referral: Referral, actor, changes: dict[str, date | None], reason: str) -> Referral:
+    """Correct the dates recorded on a referral, with a reason (decision 17): every clock that depends on them
+    (C3, C4, C5, C6 and what follows) is recomputed and each moved date shown on the timeline."""
+    _require(permissions.can_manage_referrals(actor))
+    reason = _reason_required(reason)
+    referral = _lock(referral)
+    case = referral.case
+    unknown = set(changes) - set(REFERRAL_DATE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These dates cannot be corrected here: {', '.join(sorted(unknown))}.")
+    values = _referral_date_values(referral, case, **changes)
+    required = {"referred_on": "the referral date", "family_told_la_on": "the date the family told the LA"}
+    for field, label in required.items():
+        if values[field] is None:
+            raise ValidationError({field: f"Enter {label}."})
+    if referral.health_issues and values["health_told_on"] is None:
+        raise ValidationError({"health_told_on": "Enter the date the LA was told the issues include health care."})
+    if values["icb_received_on"] and not values["icb_notified_on"]:
+        raise ValidationError({"icb_received_on": "Record the date the ICB was notified first."})
+    if referral.responded_on and values["responded_on"] is None:
+        raise ValidationError({"responded_on": "The provider's response is recorded: enter its date."})
+    if referral.not_held_notified_on and values["not_held_notified_on"] is None:
+        raise ValidationError({"not_held_notified_on": "Enter the date the adviser was told."})
+    _check_dates(values, date_rules.REFERRAL, fields=list(REFERRAL_DATE_FIELDS))
+    old = {field: getattr(referral, field) for field in REFERRAL_DATE_FIELDS}
+    new = {field: values[field] for field in REFERRAL_DATE_FIELDS}
+    described = _changes_text(REFERRAL_DATE_FIELDS, old, new)
+    if not described:
+        return referral
+    for field, value in new.items():
+        setattr(referral, field, value)
+    referral.save(update_fields=[*REFERRAL_DATE_FIELDS, "updated_at"])
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.REFERRAL,
+        f"Referral dates corrected ({'; '.join(described)}): {reason}",
+        {"referral": referral.pk, "reason": reason, "fields": [f for f in REFERRAL_DATE_FIELDS if old[f] != new[f]]},
+    )
+    _recompute(case, actor, f"referral dates corrected: {reason}")
     return referral
 
 
@@ -282,19 +405,21 @@ def referral_respond(
     """The provider accepts or declines. A decline returns the case to the referral queue; clocks run on."""
     _require(permissions.can_manage_referrals(actor))
     referral = _lock(referral)
-    _not_future("responded_on", responded_on, "The date of the provider's response")
-    _not_before("responded_on", responded_on, referral.referred_on, "The provider cannot respond before the referral.")
-    target = RS.ACCEPTED if accepted else RS.DECLINED
-    _transition(referral, target)
+    _check_dates(
+        {"responded_on": responded_on, "referred_on": referral.referred_on},
+        date_rules.RESPONSE,
+        fields=["responded_on"],
+    )
     if not accepted:
         if decline_reason not in Referral.DeclineReason.values:
             raise ValidationError({"decline_reason": "Choose why the provider declined."})
         if decline_reason == Referral.DeclineReason.OTHER and not decline_detail.strip():
             raise ValidationError({"decline_detail": "Say why the provider declined."})
-    referral.status, referral.responded_on = target, responded_on
     referral.decline_reason, referral.decline_detail = (
         ("", "") if accepted else (decline_reason, decline_detail.strip())
     )
+    referral_set_status(referral, RS.ACCEPTED if accepted else RS.DECLINED)
+    referral.responded_on = responded_on
     referral.save(update_fields=["status", "responded_on", "decline_reason", "decline_detail", "updated_at"])
     if accepted:
         text = f"{referral.provider.name} accepted the referral"
@@ -308,36 +433,26 @@ def referral_respond(
 
 
 @transaction.atomic
-def referral_notify_icb(*, referral: Referral, actor, notified_on: date) -> Referral:
-    """The LA told the ICB the mediation issues (C3 met). Health-only mediation: the ICB's 30 days (C5) start."""
+def referral_notify_icb(*, referral: Referral, actor, notified_on: date, received_on: date | None = None) -> Referral:
+    """The LA told the ICB the mediation issues (C3 met). Health-only mediation: the ICB's 30 days (C5) run from
+    the day the ICB received the notice (the day it was sent when not known)."""
     _require(permissions.can_manage_referrals(actor))
     referral = _lock(referral)
     if not referral.health_issues:
         raise ValidationError("This referral has no health care issues.")
-    _not_future("notified_on", notified_on, "The date the ICB was notified")
-    _not_before(
-        "notified_on",
-        notified_on,
-        referral.health_told_on,
-        "The ICB cannot be notified before the LA was told about the health issues.",
+    _check_dates(
+        {"notified_on": notified_on, "received_on": received_on, "health_told_on": referral.health_told_on},
+        date_rules.ICB_NOTICE,
+        fields=["notified_on", "received_on"],
     )
-    referral.icb_notified_on = notified_on
-    referral.save(update_fields=["icb_notified_on", "updated_at"])
+    referral.icb_notified_on, referral.icb_received_on = notified_on, received_on
+    referral.save(update_fields=["icb_notified_on", "icb_received_on", "updated_at"])
     case = referral.case
-    clock_services.deadline_mark_met(case=case, key="C3", met_on=notified_on, actor=actor)
-    _event(case, actor, CaseEvent.Kind.REFERRAL, f"ICB notified of the mediation issues on {fmt(notified_on)}")
-    if referral.health_only:
-        clock_services.deadline_set(
-            case=case,
-            actor=actor,
-            spec=_spec(
-                "C5",
-                "C5",
-                deadlines.mediation_deadline(notified_on),
-                Deadline.Binds.ICB,
-                {"icb_received_on": notified_on.isoformat()},
-            ),
-        )
+    text = f"ICB notified of the mediation issues on {fmt(notified_on)}"
+    if received_on and received_on != notified_on:
+        text += f" (received {fmt(received_on)})"
+    _event(case, actor, CaseEvent.Kind.REFERRAL, text)
+    _recompute(case, actor, "ICB notified")
     return referral
 
 
@@ -415,7 +530,7 @@ def referral_assign_mediator(*, referral: Referral, actor, mediator: Mediator, r
     )
     referral.mediator = mediator
     if referral.status == RS.ACCEPTED:
-        referral.status = RS.ASSIGNED
+        referral_set_status(referral, RS.ASSIGNED)
     referral.save(update_fields=["mediator", "status", "updated_at"])
     if previous and previous.pk != mediator.pk:
         text = f"Mediator changed from {previous} to {mediator}"
@@ -428,6 +543,33 @@ def referral_assign_mediator(*, referral: Referral, actor, mediator: Mediator, r
 
 
 # --- Sessions ------------------------------------------------------------------------------------------------
+
+
+def _check_session(referral: Referral, *, starts_at: datetime, notice_sent_on: date, short_notice_consent: bool):
+    """Date order and the 5 working days' notice (C7) unless the family agreed to less. Returns the session day
+    and whether notice was short."""
+    session_day = timezone.localdate(starts_at)
+    _check_dates(
+        {
+            "session_on": session_day,
+            "notice_sent_on": notice_sent_on,
+            "clock_start": referral.clock_start,
+        },
+        date_rules.SESSION,
+        fields=["session_on", "notice_sent_on"],
+    )
+    notice_due = deadlines.mediation_notice_deadline(session_day, holidays=clock_services.working_calendar())
+    short = notice_sent_on > notice_due
+    if short and not short_notice_consent:
+        raise ValidationError(
+            {
+                "notice_sent_on": (
+                    f"Notice must be sent by {notice_due:%a %-d %b %Y} (5 working days before). Record the family's "
+                    "agreement to shorter notice, or choose a later date."
+                )
+            }
+        )
+    return session_day, short
 
 
 @transaction.atomic
@@ -444,29 +586,10 @@ def session_schedule(
     """Arrange a session. Notice of at least 5 working days (C7) unless the family agreed to less."""
     referral = _lock(referral)
     _require(permissions.can_act_on_referral(actor, referral))
-    _transition(referral, RS.SCHEDULED)
-    session_day = timezone.localdate(starts_at)
-    start = referral.clock_start
-    if start and session_day < start:
-        raise ValidationError({"starts_at": "The mediation cannot be before the LA was told the family wants it."})
-    _not_future("notice_sent_on", notice_sent_on, "The date notice was sent")
-    if notice_sent_on > session_day:
-        raise ValidationError({"notice_sent_on": "Notice must be sent before the mediation."})
-    _not_before(
-        "notice_sent_on", notice_sent_on, start, "Notice cannot be sent before the LA was told the family wants it."
+    referral_set_status(referral, RS.SCHEDULED)
+    _session_day, short = _check_session(
+        referral, starts_at=starts_at, notice_sent_on=notice_sent_on, short_notice_consent=short_notice_consent
     )
-    calendar = clock_services.working_calendar()
-    notice_due = deadlines.mediation_notice_deadline(session_day, holidays=calendar)
-    short = notice_sent_on > notice_due
-    if short and not short_notice_consent:
-        raise ValidationError(
-            {
-                "notice_sent_on": (
-                    f"Notice must be sent by {notice_due:%a %-d %b %Y} (5 working days before). Record the family's "
-                    "agreement to shorter notice, or choose a later date."
-                )
-            }
-        )
     session = MediationSession.objects.create(
         referral=referral,
         starts_at=starts_at,
@@ -476,21 +599,68 @@ def session_schedule(
         short_notice_consent=short and short_notice_consent,
         recorded_by=actor,
     )
-    referral.status = RS.SCHEDULED
     referral.save(update_fields=["status", "updated_at"])
     case = referral.case
-    key = f"C7:{session.pk}"
-    clock_services.deadline_set(
-        case=case,
-        actor=actor,
-        spec=_spec(key, "C7", notice_due, Deadline.Binds.LA, {"mediation_on": session_day.isoformat()}),
-    )
-    clock_services.deadline_mark_met(case=case, key=key, met_on=notice_sent_on, actor=actor)
     when = timezone.localtime(starts_at).strftime("%a %-d %b %Y at %H:%M")
     text = f"Mediation session arranged for {when} ({session.get_mode_display().lower()})"
     if short:
         text += "; the family agreed to shorter notice"
     _event(case, actor, CaseEvent.Kind.MEDIATION, text, {"session": session.pk})
+    _recompute(case, actor, "session arranged")
+    return session
+
+
+@transaction.atomic
+def session_correct(
+    *,
+    session: MediationSession,
+    actor,
+    starts_at: datetime,
+    notice_sent_on: date,
+    short_notice_consent: bool,
+    reason: str,
+) -> MediationSession:
+    """Correct a session's date and time or the date notice was sent, with a reason: the notice clock (C7) and,
+    for a held session, the mediation clock (C4/C5) follow."""
+    referral = _lock(session.referral)
+    _require(permissions.can_act_on_referral(actor, referral))
+    reason = _reason_required(reason)
+    session = MediationSession.objects.select_for_update().get(pk=session.pk)
+    session_day, short = _check_session(
+        referral, starts_at=starts_at, notice_sent_on=notice_sent_on, short_notice_consent=short_notice_consent
+    )
+    if session.status == SessionStatus.HELD and session_day > _today():
+        raise ValidationError({"starts_at": "A held session cannot be dated in the future."})
+    labels = {
+        "starts_at": "date and time",
+        "notice_sent_on": "notice sent",
+        "short_notice_consent": "shorter notice agreed",
+    }
+    old = {
+        "starts_at": f"{timezone.localtime(session.starts_at):%a %-d %b %Y at %H:%M}",
+        "notice_sent_on": session.notice_sent_on,
+        "short_notice_consent": session.short_notice_consent,
+    }
+    new = {
+        "starts_at": f"{timezone.localtime(starts_at):%a %-d %b %Y at %H:%M}",
+        "notice_sent_on": notice_sent_on,
+        "short_notice_consent": short and short_notice_consent,
+    }
+    described = _changes_text(labels, old, new)
+    if not described:
+        return session
+    session.starts_at, session.notice_sent_on = starts_at, notice_sent_on
+    session.short_notice_consent = short and short_notice_consent
+    session.save()
+    case = referral.case
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.MEDIATION,
+        f"Session corrected ({'; '.join(described)}): {reason}",
+        {"session": session.pk, "reason": reason},
+    )
+    _recompute(case, actor, f"session corrected: {reason}")
     return session
 
 
@@ -509,42 +679,37 @@ def session_record(
     referral = _lock(session.referral)
     _require(permissions.can_act_on_referral(actor, referral))
     session = MediationSession.objects.select_for_update().get(pk=session.pk)
-    if session.status != MediationSession.SessionStatus.PLANNED:
+    if session.status != SessionStatus.PLANNED:
         raise ValidationError("This session has already been recorded.")
     session_day = timezone.localdate(session.starts_at)
-    if status == MediationSession.SessionStatus.HELD and session_day > _today():
+    if status == SessionStatus.HELD and session_day > _today():
         raise ValidationError({"status": "A session cannot be recorded as held before its date."})
-    if status in (MediationSession.SessionStatus.CANCELLED, MediationSession.SessionStatus.DID_NOT_ATTEND):
+    if status in (SessionStatus.CANCELLED, SessionStatus.DID_NOT_ATTEND):
         if cancelled_by not in MediationSession.Party.values:
             raise ValidationError({"cancelled_by": "Say who cancelled or did not attend."})
-    elif status != MediationSession.SessionStatus.HELD:
+    elif status != SessionStatus.HELD:
         raise ValidationError({"status": "Choose what happened."})
     session.status = status
-    session.cancelled_by = cancelled_by if status != MediationSession.SessionStatus.HELD else ""
+    session.cancelled_by = cancelled_by if status != SessionStatus.HELD else ""
     session.cancel_reason = cancel_reason.strip()
     for field, value in (attendance or {}).items():
         if field in ATTENDANCE_FIELDS:
             setattr(session, field, bool(value))
     session.save()
+    referral_set_status(referral, _status_after_sessions(referral))
+    referral.save(update_fields=["status", "updated_at"])
     case = referral.case
-    if status == MediationSession.SessionStatus.HELD:
-        _transition(referral, RS.HELD)
-        referral.status = RS.HELD
-        referral.save(update_fields=["status", "updated_at"])
-        for key in ("C4", "C5"):
-            clock_services.deadline_mark_met(case=case, key=key, met_on=session_day, actor=actor)
+    if status == SessionStatus.HELD:
         text = f"Mediation session held on {fmt(session_day)}"
         if session.child_views_obtained:
             text += "; the child's views were obtained"
     else:
-        if not referral.sessions.filter(status=MediationSession.SessionStatus.PLANNED).exists():
-            referral.status = RS.ASSIGNED
-            referral.save(update_fields=["status", "updated_at"])
-        label = "cancelled" if status == MediationSession.SessionStatus.CANCELLED else "not attended"
+        label = "cancelled" if status == SessionStatus.CANCELLED else "not attended"
         text = f"Mediation session on {fmt(session_day)} {label} by {session.get_cancelled_by_display().lower()}"
         if session.cancel_reason:
             text += f": {session.cancel_reason}"
     _event(case, actor, CaseEvent.Kind.MEDIATION, text, {"session": session.pk, "status": status})
+    _recompute(case, actor, "session recorded")
     return session
 
 
@@ -560,28 +725,51 @@ ATTENDANCE_FIELDS = [
 
 @transaction.atomic
 def referral_not_held_in_time(*, referral: Referral, actor, notified_on: date) -> Referral:
-    """The arranging body told the adviser mediation cannot be held within 30 days: certificate due (C6)."""
+    """The arranging body told the adviser mediation cannot be held within 30 days: certificate due (C6). The
+    30-day clock is missed once its date has passed (the facts say it will not be met). A referral still waiting
+    for the provider can take this route too."""
     referral = _lock(referral)
     _require(permissions.can_act_on_referral(actor, referral))
-    _transition(referral, RS.NOT_HELD)
-    _not_future("notified_on", notified_on, "The date the adviser was told")
-    _not_before("notified_on", notified_on, referral.clock_start, "This cannot be before the LA was told.")
-    referral.status, referral.not_held_notified_on = RS.NOT_HELD, notified_on
+    referral_set_status(referral, RS.NOT_HELD)
+    _check_dates(
+        {"notified_on": notified_on, "clock_start": referral.clock_start}, date_rules.NOT_HELD, fields=["notified_on"]
+    )
+    referral.not_held_notified_on = notified_on
     referral.save(update_fields=["status", "not_held_notified_on", "updated_at"])
     case = referral.case
-    for key in ("C4", "C5"):
-        clock_services.deadline_mark_missed(case=case, key=key, actor=actor, reason="not held within 30 days")
-    _certificate_clock(case, actor, "C6", notified_on, {"adviser_told_on": notified_on.isoformat()})
     _event(
         case,
         actor,
         CaseEvent.Kind.MEDIATION,
         f"Mediation cannot be held within 30 days (adviser told {fmt(notified_on)})",
     )
+    _recompute(case, actor, "not held within 30 days")
     return referral
 
 
 # --- Outcomes and agreements -------------------------------------------------------------------------------
+
+
+def _last_held_on(referral: Referral) -> date | None:
+    held = referral.sessions.filter(status=SessionStatus.HELD).order_by("-starts_at").first()
+    return timezone.localdate(held.starts_at) if held else None
+
+
+def _check_conclusion(referral: Referral, *, concluded_on: date, outcome: str, agreement_on: date | None):
+    last_held = _last_held_on(referral)
+    if last_held is None:
+        raise ValidationError("Record a held session before concluding the mediation.")
+    if outcome in (Referral.Outcome.FULL, Referral.Outcome.PARTIAL):
+        if not agreement_on:
+            raise ValidationError({"agreement_on": "Enter the date of the written agreement."})
+    else:
+        agreement_on = None
+    _check_dates(
+        {"concluded_on": concluded_on, "agreement_on": agreement_on, "last_held_on": last_held},
+        date_rules.CONCLUSION,
+        fields=["concluded_on", "agreement_on"],
+    )
+    return agreement_on
 
 
 @transaction.atomic
@@ -600,20 +788,9 @@ def referral_conclude(
     _require(permissions.can_act_on_referral(actor, referral))
     if outcome not in (Referral.Outcome.FULL, Referral.Outcome.PARTIAL, Referral.Outcome.NONE):
         raise ValidationError({"outcome": "Choose full, partial or no agreement."})
-    _transition(referral, RS.CONCLUDED)
-    held = referral.sessions.filter(status=MediationSession.SessionStatus.HELD).order_by("-starts_at").first()
-    if held is None:
-        raise ValidationError("Record a held session before concluding the mediation.")
-    last_held = timezone.localdate(held.starts_at)
-    _not_future("concluded_on", concluded_on, "The date mediation concluded")
-    _not_before("concluded_on", concluded_on, last_held, "Mediation cannot conclude before the session was held.")
-    if outcome in (Referral.Outcome.FULL, Referral.Outcome.PARTIAL):
-        if not agreement_on:
-            raise ValidationError({"agreement_on": "Enter the date of the written agreement."})
-        _not_before("agreement_on", agreement_on, last_held, "The agreement cannot be before the session.")
-        _not_future("agreement_on", agreement_on, "The agreement date")
-    else:
-        agreement_on = None
+    referral.outcome = outcome
+    referral_set_status(referral, RS.CONCLUDED)
+    agreement_on = _check_conclusion(referral, concluded_on=concluded_on, outcome=outcome, agreement_on=agreement_on)
     if not issue_outcomes:
         raise ValidationError({"issue_outcomes": "Record the outcome for at least one issue in dispute."})
     for issue, result in issue_outcomes.items():
@@ -623,22 +800,51 @@ def referral_conclude(
             )
     for issue, result in issue_outcomes.items():
         IssueOutcome.objects.update_or_create(referral=referral, issue=issue, defaults={"result": result})
-    referral.status, referral.concluded_on, referral.outcome, referral.agreement_on = (
-        RS.CONCLUDED,
-        concluded_on,
-        outcome,
-        agreement_on,
-    )
+    referral.concluded_on, referral.agreement_on = concluded_on, agreement_on
     referral.save(update_fields=["status", "concluded_on", "outcome", "agreement_on", "updated_at"])
     case = referral.case
-    _certificate_clock(case, actor, "C8", concluded_on, {"concluded_on": concluded_on.isoformat()})
     text = f"Mediation concluded on {fmt(concluded_on)}: {Referral.Outcome(outcome).label.lower()}"
     if agreement_on:
         text += f"; written agreement dated {fmt(agreement_on)}"
     _event(case, actor, CaseEvent.Kind.AGREEMENT, text, {"referral": referral.pk, "outcome": outcome})
+    _recompute(case, actor, "mediation concluded")
     _move_case(case, actor, CaseStatus.POST_MEDIATION, "mediation concluded")
     if agreement_on:
         _move_case(case, actor, CaseStatus.AGREEMENT_IMPLEMENTATION, "written agreement")
+    return referral
+
+
+@transaction.atomic
+def referral_conclusion_correct(
+    *, referral: Referral, actor, concluded_on: date, agreement_on: date | None, reason: str
+) -> Referral:
+    """Correct the date mediation concluded or the written agreement's date, with a reason: the certificate
+    clock (C8) and every agreed action's deadline (C10-C13) follow."""
+    referral = _lock(referral)
+    _require(permissions.can_act_on_referral(actor, referral))
+    reason = _reason_required(reason)
+    if referral.status != RS.CONCLUDED:
+        raise ValidationError("Only a concluded mediation's dates can be corrected here.")
+    agreement_on = _check_conclusion(
+        referral, concluded_on=concluded_on, outcome=referral.outcome, agreement_on=agreement_on
+    )
+    labels = {"concluded_on": "date concluded", "agreement_on": "written agreement"}
+    old = {"concluded_on": referral.concluded_on, "agreement_on": referral.agreement_on}
+    new = {"concluded_on": concluded_on, "agreement_on": agreement_on}
+    described = _changes_text(labels, old, new)
+    if not described:
+        return referral
+    referral.concluded_on, referral.agreement_on = concluded_on, agreement_on
+    referral.save(update_fields=["concluded_on", "agreement_on", "updated_at"])
+    case = referral.case
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.AGREEMENT,
+        f"Mediation outcome dates corrected ({'; '.join(described)}): {reason}",
+        {"referral": referral.pk, "reason": reason},
+    )
+    _recompute(case, actor, f"outcome dates corrected: {reason}")
     return referral
 
 
@@ -647,22 +853,25 @@ def referral_withdraw(*, referral: Referral, actor, withdrawn_on: date, reason: 
     """The family changed their mind: treated as a decline, so the certificate is due as C2."""
     referral = _lock(referral)
     _require(permissions.can_act_on_referral(actor, referral))
-    _transition(referral, RS.WITHDRAWN)
+    referral.outcome = Referral.Outcome.WITHDRAWN
+    referral_set_status(referral, RS.WITHDRAWN)
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason the family withdrew."})
-    _not_future("withdrawn_on", withdrawn_on, "The date the family withdrew")
-    referral.status, referral.outcome, referral.concluded_on = RS.WITHDRAWN, Referral.Outcome.WITHDRAWN, withdrawn_on
+    _check_dates(
+        {"withdrawn_on": withdrawn_on, "referred_on": referral.referred_on},
+        date_rules.WITHDRAWAL,
+        fields=["withdrawn_on"],
+    )
+    referral.concluded_on = withdrawn_on
     referral.save(update_fields=["status", "outcome", "concluded_on", "updated_at"])
     case = referral.case
-    for key in ("C4", "C5"):
-        clock_services.deadline_supersede(case=case, key=key, actor=actor, reason="the family withdrew")
-    _certificate_clock(case, actor, "C2", withdrawn_on, {"withdrew_on": withdrawn_on.isoformat()})
     _event(
         case,
         actor,
         CaseEvent.Kind.MEDIATION,
         f"Family withdrew from mediation on {fmt(withdrawn_on)}: {reason.strip()}",
     )
+    _recompute(case, actor, "the family withdrew")
     return referral
 
 
@@ -671,23 +880,21 @@ def referral_la_conceded(*, referral: Referral, actor, agreement_on: date) -> Re
     """The LA conceded before the meeting; recorded in writing so reg 42 applies."""
     _require(permissions.can_manage_referrals(actor))
     referral = _lock(referral)
-    _transition(referral, RS.LA_CONCEDED)
-    _not_future("agreement_on", agreement_on, "The date of the written concession")
-    _not_before("agreement_on", agreement_on, referral.referred_on, "The concession cannot be before the referral.")
-    referral.status, referral.outcome = RS.LA_CONCEDED, Referral.Outcome.LA_CONCEDED
+    referral.outcome = Referral.Outcome.LA_CONCEDED
+    referral_set_status(referral, RS.LA_CONCEDED)
+    _check_dates(
+        {"agreement_on": agreement_on, "referred_on": referral.referred_on},
+        date_rules.CONCESSION,
+        fields=["agreement_on"],
+    )
     referral.agreement_on, referral.concluded_on = agreement_on, agreement_on
     referral.save(update_fields=["status", "outcome", "agreement_on", "concluded_on", "updated_at"])
     case = referral.case
-    for key in ("C4", "C5"):
-        clock_services.deadline_supersede(case=case, key=key, actor=actor, reason="the LA conceded")
     _event(case, actor, CaseEvent.Kind.AGREEMENT, f"LA conceded before the meeting (in writing {fmt(agreement_on)})")
+    _recompute(case, actor, "the LA conceded")
     _move_case(case, actor, CaseStatus.POST_MEDIATION, "LA conceded")
     _move_case(case, actor, CaseStatus.AGREEMENT_IMPLEMENTATION, "LA conceded")
     return referral
-
-
-def _step_label(step: str) -> str:
-    return deadlines.DEADLINE_LABELS.get(step, step.replace("_", " ").capitalize())
 
 
 @transaction.atomic
@@ -711,43 +918,41 @@ def agreement_action_add(
         raise ValidationError("Record the written agreement date before adding agreed actions.")
     if not description.strip():
         raise ValidationError({"description": "Describe what was agreed."})
-    steps: list[tuple[str, date, str]] = []
+    if owner not in AgreementAction.Owner.values:
+        raise ValidationError({"owner": "Choose who must carry it out."})
     B = AgreementAction.Basis
     if basis == B.APPEALABLE:
         try:
-            timetable = deadlines.tribunal_order_deadlines(order_kind, agreed)
+            steps = list(deadlines.tribunal_order_deadlines(order_kind, agreed))
         except ValueError:
             raise ValidationError({"order_kind": "Choose what the agreement requires."}) from None
-        steps = [(f"{description.strip()}: {_step_label(k)}", d, "C10") for k, d in timetable.items()]
-    elif basis == B.OTHER:
-        steps = [(description.strip(), deadlines.agreement_action_deadline(agreed), "C11")]
-    elif basis == B.ICB_TO_LA:
-        steps = [(description.strip(), deadlines.health_body_notice_deadline(agreed), "C12")]
+        rows = [(f"{description.strip()}: {clocks._step_label(step)}", step, None) for step in steps]
+    elif basis in (B.OTHER, B.ICB_TO_LA):
+        rows = [(description.strip(), "", None)]
     elif basis == B.AGREED_IN_WRITING:
         if not agreed_due_on:
             raise ValidationError({"agreed_due_on": "Enter the date the parties agreed in writing."})
-        _not_before("agreed_due_on", agreed_due_on, agreed, "The agreed date cannot be before the agreement.")
-        steps = [(description.strip(), agreed_due_on, "C13")]
+        _check_dates(
+            {"agreed_due_on": agreed_due_on, "agreement_on": agreed},
+            date_rules.AGREED_ACTION,
+            fields=["agreed_due_on"],
+        )
+        rows = [(description.strip(), "", agreed_due_on)]
     else:
         raise ValidationError({"basis": "Choose which timescale applies."})
     created = []
-    binds = Deadline.Binds.ICB if owner == AgreementAction.Owner.ICB else Deadline.Binds.LA
-    for text, due, clock in steps:
-        action = AgreementAction.objects.create(
+    for text, step, agreed_on in rows:
+        action = AgreementAction(
             referral=referral,
             description=text[:500],
             owner=owner,
             basis=basis,
-            order_kind=order_kind,
-            due_on=due,
+            order_kind=order_kind if basis == B.APPEALABLE else "",
+            step=step,
+            due_on=agreed_on or agreed,
         )
-        clock_services.deadline_set(
-            case=referral.case,
-            actor=actor,
-            spec=_spec(
-                f"{clock}:{action.pk}", clock, due, binds, {"agreement_on": agreed.isoformat()}, title=text[:200]
-            ),
-        )
+        action.due_on = clocks.action_due_on(action, agreed)
+        action.save()
         created.append(action)
     _event(
         referral.case,
@@ -755,6 +960,7 @@ def agreement_action_add(
         CaseEvent.Kind.AGREEMENT,
         f"Agreed action recorded: {description.strip()} ({len(created)} step{'s' if len(created) != 1 else ''})",
     )
+    _recompute(referral.case, actor, "agreed action recorded")
     return created
 
 
@@ -765,23 +971,16 @@ def agreement_action_complete(*, action: AgreementAction, actor, done_on: date) 
     action = AgreementAction.objects.select_for_update().get(pk=action.pk)
     if action.done_on:
         raise ValidationError("This action is already recorded as done.")
-    _not_future("done_on", done_on, "The date it was done")
-    _not_before("done_on", done_on, referral.agreement_on, "It cannot be done before the agreement.")
+    _check_dates(
+        {"done_on": done_on, "agreement_on": referral.agreement_on}, date_rules.ACTION_DONE, fields=["done_on"]
+    )
     action.done_on = done_on
     action.save(update_fields=["done_on"])
-    clock = {"appealable": "C10", "other": "C11", "icb_to_la": "C12", "agreed": "C13"}[action.basis]
-    clock_services.deadline_mark_met(case=referral.case, key=f"{clock}:{action.pk}", met_on=done_on, actor=actor)
+    _recompute(referral.case, actor, "agreed action done")
     return action
 
 
 # --- Certificates ----------------------------------------------------------------------------------------------
-
-
-CERTIFICATE_CLOCK = {
-    Certificate.Kind.DECLINED: ("C2",),
-    Certificate.Kind.CONCLUDED: ("C8",),
-    Certificate.Kind.NOT_HELD: ("C6",),
-}
 
 
 def certificate_kinds_possible(case: Case, referral: Referral | None) -> list[str]:
@@ -799,11 +998,23 @@ def certificate_kind_problem(case: Case, referral: Referral | None, kind: str) -
         if referral is None or referral.status != RS.CONCLUDED:
             return "A 'mediation concluded' certificate needs the mediation to be recorded as concluded."
     elif kind == Certificate.Kind.NOT_HELD:
-        if referral is None or referral.status != RS.NOT_HELD:
+        if referral is None or not referral.not_held_notified_on:
             return "A 'not held within 30 days' certificate needs the referral to be recorded as not held in time."
     else:
         return "Choose the kind of certificate."
     return ""
+
+
+def _certificate_trigger(case: Case, referral: Referral | None, kind: str) -> date | None:
+    """The day the certificate's duty started (it cannot be issued before it)."""
+    if kind == Certificate.Kind.DECLINED:
+        if referral is not None and referral.status == RS.WITHDRAWN:
+            return referral.concluded_on
+        contact = getattr(case, "adviser_contact", None)
+        return contact.contacted_on if contact else None
+    if kind == Certificate.Kind.CONCLUDED:
+        return referral.concluded_on if referral else None
+    return referral.not_held_notified_on if referral else None
 
 
 @transaction.atomic
@@ -817,9 +1028,12 @@ def certificate_issue(
     issuer_role: str,
     referral: Referral | None = None,
     correction_reason: str = "",
+    corrects_issue_date: bool = False,
 ) -> Certificate:
     """Issue a mediation certificate as a PDF, stored with its SHA-256 and never changed. A second one is a
-    corrected version and needs a reason. Its issue date moves the appeal deadline (C9)."""
+    corrected version and needs a reason. The appeal deadline (C9) runs from the first certificate's issue date;
+    a correction moves it only when the correction is to the issue date itself, and the case needs legal review
+    until a manager confirms the correction (decision 15)."""
     _require(permissions.can_issue_certificate(actor, referral=referral))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if referral is not None:
@@ -829,15 +1043,21 @@ def certificate_issue(
     problem = certificate_kind_problem(case, referral, kind)
     if problem:
         raise ValidationError({"kind": problem})
-    _not_future("issued_on", issued_on, "The issue date")
-    _not_before(
-        "issued_on", issued_on, case.decision_sent_on, "A certificate cannot be issued before the decision letter."
+    _check_dates(
+        {
+            "issued_on": issued_on,
+            "decision_sent_on": case.decision_sent_on,
+            "trigger_on": _certificate_trigger(case, referral, kind),
+        },
+        date_rules.CERTIFICATE,
+        fields=["issued_on"],
     )
     if not issuer_name.strip():
         raise ValidationError({"issuer_name": "Enter the name of the adviser or mediator issuing it."})
     if issuer_role.strip().lower() not in certificates.ISSUER_ROLES:
         raise ValidationError({"issuer_role": "The issuer is the mediation adviser or the mediator."})
-    latest = case.certificates.order_by("-version").first()
+    previous = list(case.certificates.order_by("version"))
+    latest = previous[-1] if previous else None
     if latest is not None and not correction_reason.strip():
         raise ValidationError(
             {
@@ -847,12 +1067,32 @@ def certificate_issue(
                 )
             }
         )
+    if latest is None:
+        corrects_issue_date = False
     version = latest.version + 1 if latest else 1
     number = f"CERT-{case.reference}-{version}"
     provider = referral.provider if referral else getattr(getattr(case, "adviser_contact", None), "provider", None)
+    cert = Certificate(
+        case=case,
+        referral=referral,
+        version=version,
+        number=number,
+        kind=kind,
+        issued_on=issued_on,
+        issued_by=actor,
+        issuer_name=issuer_name.strip(),
+        issuer_role=issuer_role.strip(),
+        provider=provider,
+        correction_reason=correction_reason.strip(),
+        corrects_issue_date=corrects_issue_date,
+        replaces=latest,
+    )
+    appeal_from = clocks.appeal_certificate([*previous, cert]).issued_on
     appeal = (
-        deadlines.appeal_deadline_detail(case.decision_sent_on, issued_on, holidays=clock_services.working_calendar())
-        if case.decision_sent_on and case.decision in clock_services.APPEALABLE_DECISIONS
+        deadlines.appeal_deadline_detail(case.decision_sent_on, appeal_from, holidays=clock_services.working_calendar())
+        if case_rules.has_appeal_window(
+            route=case.route, decision=case.decision, decision_sent_on=case.decision_sent_on
+        )
         else None
     )
     content = certificates.certificate_content_for(
@@ -874,34 +1114,68 @@ def certificate_issue(
         replaces_number=latest.number if latest else "",
     )
     pdf = certificates.render_certificate_pdf(content)
-    cert = Certificate(
-        case=case,
-        referral=referral,
-        version=version,
-        number=number,
-        kind=kind,
-        issued_on=issued_on,
-        issued_by=actor,
-        issuer_name=issuer_name.strip(),
-        issuer_role=issuer_role.strip(),
-        provider=provider,
-        sha256=certificates.sha256_of(pdf),
-        correction_reason=correction_reason.strip(),
-        replaces=latest,
-    )
+    cert.sha256 = certificates.sha256_of(pdf)
     cert.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
     cert.save()
-    for key in CERTIFICATE_CLOCK[kind]:
-        clock_services.deadline_mark_met(case=case, key=key, met_on=issued_on, actor=actor)
     text = f"Certificate {number} issued on {fmt(issued_on)} ({cert.get_kind_display()}) by {cert.issuer_name}"
     if correction_reason.strip():
         text += f"; corrects {latest.number}: {correction_reason.strip()}"
+        if corrects_issue_date:
+            text += " (the issue date was wrong: the appeal deadline follows the corrected date)"
+        else:
+            text += f" (the appeal deadline stays on the first certificate's date, {fmt(appeal_from)})"
+        text += "; needs legal review until a manager confirms"
     _event(case, actor, CaseEvent.Kind.CERTIFICATE, text, {"certificate": cert.pk, "sha256": cert.sha256})
-    clock_services.case_record_certificate_issued(case=case, issued_on=issued_on, actor=actor)
+    _recompute(case, actor, f"certificate issued {fmt(issued_on)}")
+    case.refresh_from_db()
     return cert
 
 
+@transaction.atomic
+def certificate_review_confirm(*, certificate: Certificate, actor) -> Certificate:
+    """A manager confirms a corrected certificate after legal review: the case's legal-review flag clears."""
+    if not actor.has_perm("cases.waive_deadline"):
+        raise PermissionDenied
+    certificate = Certificate.objects.select_for_update().select_related("case").get(pk=certificate.pk)
+    if certificate.version == 1:
+        raise ValidationError("Only a corrected certificate needs confirming.")
+    if certificate.review_confirmed_at is not None:
+        raise ValidationError("This correction is already confirmed.")
+    certificate.review_confirmed_by, certificate.review_confirmed_at = actor, timezone.now()
+    certificate.save(update_fields=["review_confirmed_by", "review_confirmed_at"])
+    name = actor.get_full_name() or actor.get_username()
+    _event(
+        certificate.case,
+        actor,
+        CaseEvent.Kind.CERTIFICATE,
+        f"Corrected certificate {certificate.number} confirmed after legal review by {name}",
+        {"certificate": certificate.pk},
+    )
+    _recompute(certificate.case, actor, "corrected certificate confirmed")
+    return certificate
+
+
 # --- Tribunal ----------------------------------------------------------------------------------------------------
+
+
+APPEAL_DATE_FIELDS = {
+    "registered_on": "date registered",
+    "la_told_on": "date the LA was told",
+    "response_due_on": "LA response due",
+    "hearing_on": "hearing date",
+}
+APPEAL_OUTCOME_DATE_FIELDS = {
+    "outcome_on": "outcome date",
+    "order_sent_on": "date the order was sent out",
+    "unopposed_notified_on": "date the Tribunal was told",
+    "recommendation_on": "recommendation date",
+}
+
+
+def _check_appeal_dates(case: Case, values: dict) -> None:
+    _check_dates(
+        {**values, "decision_sent_on": case.decision_sent_on}, date_rules.APPEAL, fields=list(APPEAL_DATE_FIELDS)
+    )
 
 
 @transaction.atomic
@@ -916,12 +1190,15 @@ def tribunal_appeal_record(
 ) -> TribunalAppeal:
     """The LA has been told of an appeal (the appeal deadline C9 is met by the family)."""
     _require(permissions.can_manage_tribunal(actor))
-    _not_future("registered_on", registered_on, "The registration date")
-    _not_future("la_told_on", la_told_on, "The date the LA was told")
-    _not_before("registered_on", registered_on, case.decision_sent_on, "An appeal cannot be before the decision.")
-    _not_before("la_told_on", la_told_on, registered_on, "The LA cannot be told before the appeal was registered.")
-    _not_before("response_due_on", response_due_on, registered_on, "The response date must be after registration.")
-    _not_before("hearing_on", hearing_on, registered_on, "The hearing must be after registration.")
+    _check_appeal_dates(
+        case,
+        {
+            "registered_on": registered_on,
+            "la_told_on": la_told_on,
+            "response_due_on": response_due_on,
+            "hearing_on": hearing_on,
+        },
+    )
     appeal = TribunalAppeal.objects.create(
         case=case,
         registered_on=registered_on,
@@ -930,24 +1207,31 @@ def tribunal_appeal_record(
         hearing_on=hearing_on,
         created_by=actor,
     )
-    clock_services.deadline_mark_met(case=case, key="C9", met_on=registered_on, actor=actor)
-    if response_due_on:
-        clock_services.deadline_set(
-            case=case,
-            actor=actor,
-            spec=_spec(
-                f"C17:{appeal.pk}",
-                "C17",
-                response_due_on,
-                Deadline.Binds.LA,
-                {"directed": True},
-                title="LA response to the appeal (as directed)",
-            ),
-        )
     _event(case, actor, CaseEvent.Kind.TRIBUNAL, f"Appeal registered by the Tribunal on {fmt(registered_on)}")
+    _recompute(case, actor, "appeal registered")
     for target in (CaseStatus.APPEAL_WINDOW_OPEN, CaseStatus.APPEAL_LODGED):
         _move_case(case, actor, target, "appeal registered")
     return appeal
+
+
+def _check_outcome(
+    appeal: TribunalAppeal, *, outcome, order_kind, order_sent_on, unopposed_kind, unopposed_notified_on
+) -> None:
+    if outcome not in TribunalAppeal.Outcome.values:
+        raise ValidationError({"outcome": "Choose the outcome."})
+    if bool(order_kind) != bool(order_sent_on):
+        raise ValidationError({"order_kind": "Record both what the order requires and the date it was sent out."})
+    if bool(unopposed_kind) != bool(unopposed_notified_on):
+        raise ValidationError({"unopposed_kind": "Record both what was conceded and the date the Tribunal was told."})
+    if outcome == TribunalAppeal.Outcome.CONCEDED and not (unopposed_kind and unopposed_notified_on):
+        raise ValidationError({"unopposed_kind": "Record what was conceded and when the Tribunal was told."})
+    try:
+        if order_kind:
+            deadlines.tribunal_order_deadlines(order_kind, order_sent_on)
+        if unopposed_kind:
+            deadlines.unopposed_appeal_deadlines(unopposed_kind, unopposed_notified_on)
+    except ValueError as exc:
+        raise ValidationError({"order_kind": str(exc)}) from None
 
 
 @transaction.atomic
@@ -962,102 +1246,114 @@ def tribunal_outcome_record(
     unopposed_kind: str = "",
     unopposed_notified_on: date | None = None,
     recommendation_on: date | None = None,
+    recommendation_to: str = TribunalAppeal.RecommendationTo.LA,
 ) -> TribunalAppeal:
     """The outcome; an order (C14), an unopposed appeal (C15) and recommendations (C16) set compliance clocks."""
     _require(permissions.can_manage_tribunal(actor))
     appeal = TribunalAppeal.objects.select_for_update(of=("self",)).select_related("case").get(pk=appeal.pk)
     if appeal.outcome:
         raise ValidationError("The outcome is already recorded.")
-    if outcome not in TribunalAppeal.Outcome.values:
-        raise ValidationError({"outcome": "Choose the outcome."})
-    for field, value in (
-        ("outcome_on", outcome_on),
-        ("order_sent_on", order_sent_on),
-        ("unopposed_notified_on", unopposed_notified_on),
-        ("recommendation_on", recommendation_on),
-    ):
-        _not_future(field, value, "That date")
-        _not_before(field, value, appeal.registered_on, "That date cannot be before the appeal was registered.")
-    if bool(order_kind) != bool(order_sent_on):
-        raise ValidationError({"order_kind": "Record both what the order requires and the date it was sent out."})
-    if bool(unopposed_kind) != bool(unopposed_notified_on):
-        raise ValidationError({"unopposed_kind": "Record both what was conceded and the date the Tribunal was told."})
-    case = appeal.case
-    specs: list[ClockSpec] = []
-    try:
-        if order_kind and order_sent_on:
-            for step, due in deadlines.tribunal_order_deadlines(order_kind, order_sent_on).items():
-                label = f"Tribunal order: {_step_label(step)}"
-                specs.append(
-                    _spec(
-                        f"C14:{appeal.pk}:{step}",
-                        "C14",
-                        due,
-                        Deadline.Binds.LA,
-                        {"order_sent_on": order_sent_on.isoformat(), "kind": order_kind},
-                        label,
-                    )
-                )
-        if outcome == TribunalAppeal.Outcome.CONCEDED:
-            if not (unopposed_kind and unopposed_notified_on):
-                raise ValidationError({"unopposed_kind": "Record what was conceded and when the Tribunal was told."})
-            for step, due in deadlines.unopposed_appeal_deadlines(unopposed_kind, unopposed_notified_on).items():
-                label = f"Unopposed appeal: {_step_label(step)}"
-                specs.append(
-                    _spec(
-                        f"C15:{appeal.pk}:{step}",
-                        "C15",
-                        due,
-                        Deadline.Binds.LA,
-                        {"notified_on": unopposed_notified_on.isoformat(), "kind": unopposed_kind},
-                        label,
-                    )
-                )
-    except ValueError as exc:
-        raise ValidationError({"order_kind": str(exc)}) from None
-    if recommendation_on:
-        specs.append(
-            _spec(
-                f"C16:{appeal.pk}",
-                "C16",
-                deadlines.recommendation_response_deadline(recommendation_on),
-                Deadline.Binds.LA,
-                {"recommendation_on": recommendation_on.isoformat()},
-            )
-        )
+    _check_outcome(
+        appeal,
+        outcome=outcome,
+        order_kind=order_kind,
+        order_sent_on=order_sent_on,
+        unopposed_kind=unopposed_kind,
+        unopposed_notified_on=unopposed_notified_on,
+    )
+    if recommendation_to not in TribunalAppeal.RecommendationTo.values:
+        raise ValidationError({"recommendation_to": "Choose who the recommendations are for."})
+    values = {
+        "outcome_on": outcome_on,
+        "order_sent_on": order_sent_on,
+        "unopposed_notified_on": unopposed_notified_on,
+        "recommendation_on": recommendation_on,
+        "registered_on": appeal.registered_on,
+    }
+    _check_dates(values, date_rules.APPEAL_OUTCOME, fields=list(APPEAL_OUTCOME_DATE_FIELDS))
     appeal.outcome, appeal.outcome_on = outcome, outcome_on
     appeal.order_kind, appeal.order_sent_on = order_kind, order_sent_on
     appeal.unopposed_kind, appeal.unopposed_notified_on = unopposed_kind, unopposed_notified_on
-    appeal.recommendation_on = recommendation_on
+    appeal.recommendation_on, appeal.recommendation_to = recommendation_on, recommendation_to
     appeal.save()
-    for spec in specs:
-        clock_services.deadline_set(case=case, spec=spec, actor=actor)
+    case = appeal.case
     _event(
         case,
         actor,
         CaseEvent.Kind.TRIBUNAL,
         f"Tribunal outcome on {fmt(outcome_on)}: {appeal.get_outcome_display().lower()}",
     )
+    before = set(case.deadlines.values_list("key", flat=True))
+    _recompute(case, actor, "tribunal outcome")
     target = {
         TribunalAppeal.Outcome.CONCEDED: CaseStatus.CONCEDED_UNOPPOSED,
         TribunalAppeal.Outcome.WITHDRAWN: CaseStatus.APPEAL_WITHDRAWN,
     }.get(outcome, CaseStatus.ORDER_MADE)
     _move_case(case, actor, target, "tribunal outcome")
-    if specs:
+    if set(case.deadlines.values_list("key", flat=True)) - before:
         _move_case(case, actor, CaseStatus.COMPLIANCE, "compliance deadlines set")
     return appeal
 
 
 @transaction.atomic
-def compliance_step_complete(*, case: Case, actor, key: str, done_on: date) -> Deadline:
-    """A Tribunal-order, unopposed-appeal or recommendation step was carried out."""
+def tribunal_appeal_correct(*, appeal: TribunalAppeal, actor, changes: dict, reason: str) -> TribunalAppeal:
+    """Correct the dates recorded for an appeal and its outcome, with a reason: the appeal window (C9), the
+    directed response (C17) and every compliance clock (C14-C16) follow."""
     _require(permissions.can_manage_tribunal(actor))
-    if not key.startswith(("C14:", "C15:", "C16:", "C17:")):
-        raise ValidationError("That is not a tribunal compliance step.")
-    _not_future("done_on", done_on, "The date it was done")
-    deadline = clock_services.deadline_mark_met(case=case, key=key, met_on=done_on, actor=actor)
+    reason = _reason_required(reason)
+    appeal = TribunalAppeal.objects.select_for_update(of=("self",)).select_related("case").get(pk=appeal.pk)
+    case = appeal.case
+    fields = {**APPEAL_DATE_FIELDS, **APPEAL_OUTCOME_DATE_FIELDS}
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise ValidationError(f"These dates cannot be corrected here: {', '.join(sorted(unknown))}.")
+    old = {field: getattr(appeal, field) for field in fields}
+    new = {**old, **changes}
+    for field in ("registered_on", "la_told_on"):
+        if new[field] is None:
+            raise ValidationError({field: "Enter this date."})
+    for field in ("outcome_on", "order_sent_on", "unopposed_notified_on"):
+        if old[field] is not None and new[field] is None:
+            raise ValidationError({field: "This date is part of the recorded outcome: enter it."})
+    _check_appeal_dates(case, {f: new[f] for f in APPEAL_DATE_FIELDS})
+    _check_dates(
+        {**{f: new[f] for f in APPEAL_OUTCOME_DATE_FIELDS}, "registered_on": new["registered_on"]},
+        date_rules.APPEAL_OUTCOME,
+        fields=list(APPEAL_OUTCOME_DATE_FIELDS),
+    )
+    described = _changes_text(fields, old, new)
+    if not described:
+        return appeal
+    for field, value in new.items():
+        setattr(appeal, field, value)
+    appeal.save()
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.TRIBUNAL,
+        f"Appeal dates corrected ({'; '.join(described)}): {reason}",
+        {"appeal": appeal.pk, "reason": reason},
+    )
+    _recompute(case, actor, f"appeal dates corrected: {reason}")
+    return appeal
+
+
+@transaction.atomic
+def compliance_step_complete(*, case: Case, actor, key: str, done_on: date) -> Deadline:
+    """A Tribunal-order, unopposed-appeal, recommendation or directed-response step was carried out."""
+    _require(permissions.can_manage_tribunal(actor))
+    appeal_id = clocks.appeal_id_of(key)
+    deadline = case.deadlines.filter(key=key).first() if appeal_id else None
     if deadline is None:
+        raise ValidationError("That is not a tribunal compliance step.")
+    appeal = TribunalAppeal.objects.select_for_update().filter(pk=appeal_id, case=case).first()
+    if appeal is None:
         raise ValidationError("That step does not exist on this case.")
+    _check_dates({"done_on": done_on}, (), fields=["done_on"])
+    appeal.steps_done = {**(appeal.steps_done or {}), key: done_on.isoformat()}
+    appeal.save(update_fields=["steps_done"])
+    _recompute(case, actor, "compliance step done")
+    deadline.refresh_from_db()
     return deadline
 
 
@@ -1073,8 +1369,11 @@ def drs_refer(
         raise ValidationError({"kind": "Choose the kind of disagreement."})
     if not provider.offers_drs or not provider.active:
         raise ValidationError({"provider": f"{provider.name} does not provide disagreement resolution."})
-    _not_future("referred_on", referred_on, "The referral date")
-    _not_before("referred_on", referred_on, case.first_contact_on, "The referral cannot be before first contact.")
+    _check_dates(
+        {"referred_on": referred_on, "first_contact_on": case.first_contact_on},
+        date_rules.DRS_REFERRAL,
+        fields=["referred_on"],
+    )
     drs = DisagreementResolution.objects.create(
         case=case, kind=kind, provider=provider, referred_on=referred_on, created_by=actor
     )
@@ -1095,20 +1394,19 @@ def drs_record(
 ) -> DisagreementResolution:
     _require(permissions.can_manage_referrals(actor))
     drs = DisagreementResolution.objects.select_for_update(of=("self",)).select_related("case").get(pk=drs.pk)
-    _not_before("meeting_on", meeting_on, drs.referred_on, "The meeting cannot be before the referral.")
     if outcome and outcome not in DisagreementResolution.Outcome.values:
         raise ValidationError({"outcome": "Choose the outcome."})
     if outcome and outcome != DisagreementResolution.Outcome.DECLINED and not (meeting_on or drs.meeting_on):
         raise ValidationError({"meeting_on": "Record the meeting date before its outcome."})
     if outcome and not outcome_on:
         raise ValidationError({"outcome_on": "Enter the date of the outcome."})
-    _not_future("outcome_on", outcome_on, "The outcome date")
-    _not_before(
-        "outcome_on",
-        outcome_on,
-        meeting_on or drs.meeting_on or drs.referred_on,
-        "The outcome cannot be before the meeting.",
+    _check_dates(
+        {"meeting_on": meeting_on, "outcome_on": outcome_on, "referred_on": drs.referred_on},
+        date_rules.DRS_RECORD,
+        fields=["meeting_on", "outcome_on"],
     )
+    if outcome_on and not meeting_on and drs.meeting_on and outcome_on < drs.meeting_on:
+        raise ValidationError({"outcome_on": "The outcome cannot be before the meeting."})
     case = drs.case
     if meeting_on and meeting_on != drs.meeting_on:
         drs.meeting_on = meeting_on

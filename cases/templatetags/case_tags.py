@@ -46,7 +46,11 @@ def sort_header(context, key: str, label: str):
     return format_html('<th scope="col"><a href="?{}">{}</a></th>', query.urlencode(), label)
 
 
-URGENCY_TAGS = {"overdue": "tag-overdue", "today": "tag-due-soon", "soon": "tag-due-soon", "closed": "tag-neutral"}
+URGENCY_TAGS = {
+    "overdue": "tag-overdue", "today": "tag-due-soon", "soon": "tag-due-soon", "closed": "tag-neutral",
+    # The family's windows are information, never an overdue badge (decision 12).
+    "window": "tag-neutral", "window_closed": "tag-neutral",
+}
 
 
 @register.simple_tag

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from cases import clock_services, services
 from cases.models import Case, CaseEvent, Deadline, Decision, NonWorkingDay, Route, Status
 from cases.tests.factories import CaseFactory
+from referrals.tests.factories import CertificateFactory
 
 pytestmark = pytest.mark.django_db
 NOW = "2026-11-20 12:00:00+00:00"
@@ -34,7 +35,8 @@ def test_e1_letter_27_march_gives_adviser_and_appeal_clocks_on_27_may(officer):
     assert found["C9"].due_on == date(2026, 5, 27)
     assert found["C9"].due_time == time(17, 0)
     assert found["C9"].facts["limb"] == "decision"
-    assert case.next_deadline_on == date(2026, 5, 27)
+    # Both bind the family (decision 12): windows, not the LA's work, so neither is the case's next deadline.
+    assert case.next_deadline_on is None
     assert case.events.filter(kind=CaseEvent.Kind.DEADLINE_MOVED).count() == 2
 
 
@@ -79,7 +81,8 @@ def test_certificate_issue_moves_appeal_deadline_to_certificate_plus_one_month(o
     with time_machine.travel("2026-12-01 12:00:00+00:00", tick=False):
         case = make_case(officer, decision_sent_on=date(2026, 10, 1), first_contact_on=date(2026, 10, 2))
         assert clocks(case)["C9"].due_on == date(2026, 12, 1)
-        clock_services.case_record_certificate_issued(case=case, issued_on=date(2026, 11, 27), actor=officer)
+        CertificateFactory(case=case, referral=None, issued_on=date(2026, 11, 27))
+        clock_services.case_clocks_recompute(case=case, actor=officer, reason="certificate issued Fri 27 Nov 2026")
     c9 = clocks(case)["C9"]
     assert c9.due_on == date(2027, 1, 4)  # E9: 27 Dec is in the Christmas window
     assert c9.facts["limb"] == "certificate"
@@ -90,12 +93,13 @@ def test_certificate_issue_moves_appeal_deadline_to_certificate_plus_one_month(o
     )
 
 
-def test_certificate_before_the_decision_letter_is_refused(officer):
-    case = make_case(officer, decision_sent_on=date(2026, 10, 1))
-    with pytest.raises(ValidationError):
-        clock_services.case_record_certificate_issued(case=case, issued_on=date(2026, 9, 30), actor=officer)
+def test_the_case_keeps_a_copy_of_the_date_its_appeal_clock_runs_from(officer):
+    with time_machine.travel("2026-12-01 12:00:00+00:00", tick=False):
+        case = make_case(officer, decision_sent_on=date(2026, 10, 1), first_contact_on=date(2026, 10, 2))
+        CertificateFactory(case=case, referral=None, issued_on=date(2026, 11, 27))
+        clock_services.case_clocks_recompute(case=case, actor=officer)
     case.refresh_from_db()
-    assert case.certificate_issued_on is None
+    assert case.certificate_issued_on == date(2026, 11, 27)
 
 
 def test_changing_to_a_decision_without_clocks_supersedes_them(officer):
@@ -115,10 +119,13 @@ def test_extra_non_working_day_from_the_admin_moves_a_working_day_clock(officer)
     assert clocks(case)["C9"].due_on == date(2026, 6, 1)
 
 
-def test_mark_met_records_date_and_lateness(officer):
+def test_a_clock_met_by_a_recorded_fact_records_date_and_lateness(officer):
+    from referrals.tests.factories import AdviserContactFactory
+
     with time_machine.travel("2026-06-10 12:00:00+00:00", tick=False):
         case = make_case(officer, decision_sent_on=date(2026, 3, 27))
-        clock_services.deadline_mark_met(case=case, key="C1", met_on=date(2026, 5, 29), actor=officer)
+        AdviserContactFactory(case=case, contacted_on=date(2026, 5, 29))
+        clock_services.case_clocks_recompute(case=case, actor=officer)
     c1 = clocks(case)["C1"]
     assert c1.state == Deadline.State.MET
     assert c1.met_late is True
@@ -154,7 +161,7 @@ def test_closing_a_case_marks_past_clocks_missed_and_future_ones_superseded(offi
 def test_bulk_recompute_matches_single_case_recompute(officer):
     cases = [CaseFactory(decision_sent_on=date(2026, m, 27), route=Route.MEDIATION) for m in range(1, 7)]
     counts = clock_services.deadlines_recompute_all(batch_size=4)
-    assert counts == {"cases": 6, "created": 12, "moved": 0, "unchanged": 0}
+    assert counts == {"cases": 6, "created": 12, "moved": 0, "changed": 0, "unchanged": 0}
     expected = {}
     for case in cases:
         expected[case.pk] = {k: d.due_on for k, d in clocks(case).items()}
@@ -162,7 +169,7 @@ def test_bulk_recompute_matches_single_case_recompute(officer):
         clock_services.case_clocks_recompute(case=case, actor=officer)
         assert {k: d.due_on for k, d in clocks(case).items()} == expected[case.pk]
     again = clock_services.deadlines_recompute_all()
-    assert again == {"cases": 6, "created": 0, "moved": 0, "unchanged": 12}
+    assert again == {"cases": 6, "created": 0, "moved": 0, "changed": 0, "unchanged": 12}
 
 
 def test_bulk_recompute_gives_new_clocks_their_cases_officer(officer, other_officer):
@@ -173,7 +180,6 @@ def test_bulk_recompute_gives_new_clocks_their_cases_officer(officer, other_offi
     assert set(mine.deadlines.values_list("officer", flat=True)) == {officer.pk}
     assert set(theirs.deadlines.values_list("officer", flat=True)) == {other_officer.pk}
     assert set(nobodys.deadlines.values_list("officer", flat=True)) == {None}
-    assert Case.objects.filter(next_deadline_on__isnull=True).count() == 0
 
 
 def test_bulk_recompute_moves_changed_dates_with_a_timeline_entry(officer):
@@ -203,7 +209,9 @@ def test_bulk_recompute_never_opens_clocks_on_closed_cases():
 
 @time_machine.travel(NOW, tick=False)
 def test_window_expired_closes_the_appeal_clock(officer):
-    case = make_case(officer, decision_sent_on=date(2026, 8, 3), first_contact_on=date(2026, 8, 4))
+    case = make_case(
+        officer, decision=Decision.PLACEMENT_I, decision_sent_on=date(2026, 8, 3), first_contact_on=date(2026, 8, 4)
+    )
     for status in (Status.TRIAGED, Status.PLACEMENT_ONLY, Status.APPEAL_WINDOW_OPEN, Status.WINDOW_EXPIRED):
         Case.objects.filter(pk=case.pk).update(sections_disputed=["I"])
         case.refresh_from_db()

@@ -720,8 +720,8 @@ def test_statutory_periods_match_send_rules():
     assert deadlines.RECOMMENDATION_RESPONSE_WEEKS == 5
 
 
-def test_clock_registry_covers_c1_to_c16_with_tooltips():
-    assert list(CLOCKS) == [f"C{i}" for i in range(1, 17)]
+def test_clock_registry_covers_c1_to_c17_with_tooltips():
+    assert list(CLOCKS) == [f"C{i}" for i in range(1, 18)]
     units = {"working days", "calendar days", "weeks", "months", "as agreed in writing"}
     for code, clock in CLOCKS.items():
         assert isinstance(clock, Clock)

@@ -37,9 +37,9 @@ def make_case(officer, **extra):
     return CaseFactory(officer=officer, **extra)
 
 
-def clock(case, due_on, *, key="C9", title="Tribunal must receive the appeal", **extra):
+def clock(case, due_on, *, key="C4", title="Hold the mediation (LA-arranged)", binds=Deadline.Binds.LA, **extra):
     return Deadline.objects.create(
-        case=case, key=key, clock=key[:4], title=title, due_on=due_on, binds=Deadline.Binds.FAMILY, **extra
+        case=case, key=key, clock=key.split(":")[0], title=title, due_on=due_on, binds=binds, **extra
     )
 
 
@@ -98,10 +98,10 @@ def test_each_officer_gets_one_email_listing_only_their_clocks(officer, other_of
 @pytest.mark.django_db
 def test_overdue_and_due_soon_are_listed_and_the_bank_holiday_stretches_the_window(officer, mailoutbox):
     case = make_case(officer)
-    clock(case, date(2026, 5, 20), key="C9:a", title="Overdue clock")
-    clock(case, date(2026, 5, 22), key="C9:b", title="Due today clock")
-    clock(case, date(2026, 5, 28), key="C9:c", title="Thursday clock")  # 3 working days: Mon 25 is a holiday
-    clock(case, date(2026, 5, 29), key="C9:d", title="Friday clock")  # 4 working days away
+    clock(case, date(2026, 5, 20), key="C7:a", title="Overdue clock")
+    clock(case, date(2026, 5, 22), key="C7:b", title="Due today clock")
+    clock(case, date(2026, 5, 28), key="C7:c", title="Thursday clock")  # 3 working days: Mon 25 is a holiday
+    clock(case, date(2026, 5, 29), key="C7:d", title="Friday clock")  # 4 working days away
 
     send()
 
@@ -125,10 +125,27 @@ def test_an_extra_non_working_day_from_the_admin_stretches_the_window(officer, m
 
 
 @pytest.mark.django_db
-def test_the_appeal_deadline_shows_its_time(officer, mailoutbox):
+def test_a_clock_with_a_time_shows_it(officer, mailoutbox):
     clock(make_case(officer), date(2026, 5, 27), due_time=time(17, 0))
     send()
     assert "Due Wed 27 May 2026 by 17:00 (in 2 working days)" in email_to(mailoutbox, officer).body
+
+
+@pytest.mark.django_db
+def test_the_familys_windows_are_never_an_officers_reminder(officer, mailoutbox):
+    """Decision 12: the appeal window (C9) and the adviser window (C1) bind the family, not the LA."""
+    case = make_case(officer)
+    clock(case, date(2026, 5, 21), key="C9", title="Tribunal must receive the appeal", binds=Deadline.Binds.FAMILY)
+    clock(case, date(2026, 5, 22), key="C1", title="Contact the mediation adviser", binds=Deadline.Binds.FAMILY)
+    assert send() == 0
+    assert mailoutbox == []
+    clock(
+        case, date(2026, 5, 26), key="C2", title="Certificate after mediation is declined", binds=Deadline.Binds.ADVISER
+    )
+    assert send() == 1
+    body = email_to(mailoutbox, officer).body
+    assert "Certificate after mediation is declined" in body
+    assert "Tribunal must receive the appeal" not in body and "Contact the mediation adviser" not in body
 
 
 @pytest.mark.django_db
@@ -184,7 +201,7 @@ def test_subject_never_names_the_child_and_the_body_gives_initials_only(officer,
     for name in ("Zebedee", "Quillfeather"):
         assert name not in email.subject
         assert name not in email.body
-    assert f"- {case.reference} (ZQ): Tribunal must receive the appeal" in email.body
+    assert f"- {case.reference} (ZQ): Hold the mediation (LA-arranged)" in email.body
 
 
 @pytest.mark.django_db

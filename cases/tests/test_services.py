@@ -201,10 +201,13 @@ def test_withdrawal_records_reason_then_close_records_date(officer):
     case.refresh_from_db()
     assert case.withdrawn_reason == "Family moved away"
     assert case.closed_on == date(2026, 11, 20)
-    assert [e.description for e in case.events.order_by("id")] == [
+    assert [e.description for e in case.events.filter(kind=CaseEvent.Kind.STATUS_CHANGED).order_by("id")] == [
         "Status changed from Mediation to Withdrawn by the family: Family moved away",
         "Status changed from Withdrawn by the family to Closed",
     ]
+    # Closing settles the case's clocks, and says so: the family's windows that had passed are missed.
+    settled = case.events.exclude(kind=CaseEvent.Kind.STATUS_CHANGED).values_list("description", flat=True)
+    assert "Tribunal must receive the appeal: missed (the case was closed)" in settled
 
 
 def test_walk_a_case_through_the_whole_mediation_lifecycle(officer):
@@ -217,7 +220,7 @@ def test_walk_a_case_through_the_whole_mediation_lifecycle(officer):
         services.case_change_status(case=case, actor=officer, to_status=status)
     case.refresh_from_db()
     assert case.status == Status.CLOSED
-    assert case.events.count() == len(path)
+    assert case.events.filter(kind=CaseEvent.Kind.STATUS_CHANGED).count() == len(path)
 
 
 def test_note_is_added_and_logged(officer):

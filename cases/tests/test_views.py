@@ -297,7 +297,7 @@ def test_intake_with_mistakes_shows_error_summary_and_saves_nothing(client_for, 
 @time_machine.travel(NOW, tick=False)
 def test_intake_refuses_young_person_under_16(client_for, officer):
     response = client_for(officer).post(reverse("cases:create"), form_data(party_type="young_person"))
-    assert "must be 16 or over to act for themselves" in response.content.decode()
+    assert "must be over compulsory school age" in response.content.decode()
     assert Case.objects.count() == 0
 
 

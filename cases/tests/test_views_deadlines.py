@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -17,6 +17,18 @@ NOW = "2026-05-20 12:00:00+00:00"  # Wednesday
 
 def with_clocks(officer, **kw):
     case = CaseFactory(officer=officer, **kw)
+    clock_services.case_clocks_recompute(case=case, actor=officer)
+    case.refresh_from_db()
+    return case
+
+
+def with_mediation_due(officer, due_on: date, **kw):
+    """A case referred for mediation whose 30-day clock (C4, the LA's work) falls due on `due_on`."""
+    from referrals.tests.factories import ReferralFactory
+
+    told = due_on - timedelta(days=30)
+    case = CaseFactory(officer=officer, decision_sent_on=told - timedelta(days=7), first_contact_on=told, **kw)
+    ReferralFactory(case=case, family_told_la_on=told, referred_on=told)
     clock_services.case_clocks_recompute(case=case, actor=officer)
     case.refresh_from_db()
     return case
@@ -45,49 +57,59 @@ def test_calendar_day_clock_on_a_weekend_shows_last_working_day(client_for, offi
 
 @time_machine.travel(NOW, tick=False)
 def test_case_list_shows_and_sorts_by_next_deadline(client_for, officer):
-    soon = with_clocks(officer, decision_sent_on=date(2026, 3, 27), child_last_name="Soonest")
-    later = with_clocks(officer, decision_sent_on=date(2026, 4, 27), child_last_name="Laterone")
+    soon = with_mediation_due(officer, date(2026, 5, 27), child_last_name="Soonest")
+    later = with_mediation_due(officer, date(2026, 6, 26), child_last_name="Laterone")
+    window_only = with_clocks(officer, decision_sent_on=date(2026, 3, 27), child_last_name="Windowonly")
     content = client_for(officer).get(reverse("cases:list"), {"sort": "next_deadline"}).content.decode()
-    body = content[content.index("<tbody>"):]
-    assert body.index("Soonest") < body.index("Laterone")
+    body = content[content.index("<tbody>") :]
+    assert body.index("Soonest") < body.index("Laterone") < body.index("Windowonly")
     assert "Wed 27 May 2026" in body
+    assert soon.next_deadline_title == "Hold the mediation (LA-arranged)"
     assert soon.next_deadline_title in body and later.next_deadline_on.strftime("%a %-d %b %Y") in body
+    # A case with only the family's windows (C1, C9) has no next deadline of the LA's (decision 12).
+    assert window_only.next_deadline_on is None
 
 
 @time_machine.travel(NOW, tick=False)
 def test_case_list_filters_overdue_and_due_this_week(client_for, officer):
-    with_clocks(officer, decision_sent_on=date(2026, 3, 10), child_last_name="Overdueperson")  # due 11 May
-    with_clocks(officer, decision_sent_on=date(2026, 3, 25), child_last_name="Weekperson")  # due 26 May
-    with_clocks(officer, decision_sent_on=date(2026, 4, 25), child_last_name="Laterperson")
+    with_mediation_due(officer, date(2026, 5, 11), child_last_name="Overdueperson")
+    with_mediation_due(officer, date(2026, 5, 26), child_last_name="Weekperson")
+    with_mediation_due(officer, date(2026, 6, 25), child_last_name="Laterperson")
+    with_clocks(officer, decision_sent_on=date(2026, 3, 10), child_last_name="Windowperson")  # windows passed
     c = client_for(officer)
     overdue = c.get(reverse("cases:list"), {"deadline": "overdue"}).content.decode()
     assert "Overdueperson" in overdue and "Weekperson" not in overdue and "Laterperson" not in overdue
+    assert "Windowperson" not in overdue  # a passed family window is not the LA's overdue work
     week = c.get(reverse("cases:list"), {"deadline": "week"}).content.decode()
     assert "Weekperson" in week and "Overdueperson" not in week and "Laterperson" not in week
 
 
 @time_machine.travel(NOW, tick=False)
 def test_my_deadlines_groups_by_urgency_and_shows_only_my_cases(client_for, officer, other_officer):
-    with_clocks(officer, decision_sent_on=date(2026, 3, 10), reference="SEND-2026-00001")
-    with_clocks(officer, decision_sent_on=date(2026, 3, 20), reference="SEND-2026-00002")  # due Wed 20 May
-    with_clocks(officer, decision_sent_on=date(2026, 3, 25), reference="SEND-2026-00003")
-    with_clocks(officer, decision_sent_on=date(2026, 5, 1), reference="SEND-2026-00004")
-    with_clocks(other_officer, decision_sent_on=date(2026, 3, 10), reference="SEND-2026-00099")
+    with_mediation_due(officer, date(2026, 5, 11), reference="SEND-2026-00001")
+    with_mediation_due(officer, date(2026, 5, 20), reference="SEND-2026-00002")  # due today, Wed 20 May
+    with_mediation_due(officer, date(2026, 5, 26), reference="SEND-2026-00003")
+    with_mediation_due(officer, date(2026, 6, 25), reference="SEND-2026-00004")
+    with_mediation_due(other_officer, date(2026, 5, 11), reference="SEND-2026-00099")
+    with_clocks(officer, decision_sent_on=date(2026, 3, 10), reference="SEND-2026-00050")  # only family windows
     content = client_for(officer).get(reverse("deadlines")).content.decode()
     assert "My deadlines" in content
-    sections = {key: content.split(f'id="group-{key}"')[1].split("</section>")[0]
-                for key in ("overdue", "today", "soon", "later")}
+    sections = {
+        key: content.split(f'id="group-{key}"')[1].split("</section>")[0]
+        for key in ("overdue", "today", "soon", "later")
+    }
     assert "SEND-2026-00001" in sections["overdue"]
     assert "SEND-2026-00002" in sections["today"]
     assert "SEND-2026-00003" in sections["soon"]
     assert "SEND-2026-00004" in sections["later"]
     assert "SEND-2026-00099" not in content
+    assert "SEND-2026-00050" not in content  # decision 12: the family's windows are not the LA's deadlines
 
 
 @time_machine.travel(NOW, tick=False)
 def test_manager_sees_the_team_and_can_filter_by_officer(client_for, manager, officer, other_officer):
-    with_clocks(officer, decision_sent_on=date(2026, 3, 10), reference="SEND-2026-00001")
-    with_clocks(other_officer, decision_sent_on=date(2026, 3, 10), reference="SEND-2026-00099")
+    with_mediation_due(officer, date(2026, 5, 11), reference="SEND-2026-00001")
+    with_mediation_due(other_officer, date(2026, 5, 11), reference="SEND-2026-00099")
     c = client_for(manager)
     team = c.get(reverse("deadlines")).content.decode()
     assert "Team deadlines" in team and "SEND-2026-00001" in team and "SEND-2026-00099" in team
@@ -98,7 +120,7 @@ def test_manager_sees_the_team_and_can_filter_by_officer(client_for, manager, of
 
 
 def test_officer_cannot_filter_to_another_officer(client_for, officer, other_officer):
-    with_clocks(other_officer, decision_sent_on=date(2026, 3, 10), reference="SEND-2026-00099")
+    with_mediation_due(other_officer, date(2026, 5, 11), reference="SEND-2026-00099")
     content = client_for(officer).get(reverse("deadlines"), {"officer": other_officer.pk}).content.decode()
     assert "SEND-2026-00099" not in content
 
@@ -111,11 +133,11 @@ def test_deadlines_page_permissions(client, client_for, mediator_user):
 @time_machine.travel(NOW, tick=False)
 def test_deadlines_query_count_is_constant(client_for, manager, officer, django_assert_max_num_queries):
     c = client_for(manager)
-    with_clocks(officer, decision_sent_on=date(2026, 3, 10))
+    with_mediation_due(officer, date(2026, 5, 11))
     with django_assert_max_num_queries(15) as small:
         c.get(reverse("deadlines"))
     for m in range(1, 13):
-        with_clocks(officer, decision_sent_on=date(2025, m, 10))
+        with_mediation_due(officer, date(2026, m, 10))
     with django_assert_max_num_queries(15) as large:
         c.get(reverse("deadlines"))
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -169,7 +191,7 @@ def test_a_capped_group_states_its_full_count_and_links_to_the_rest(client_for, 
     overdue = section(content, "overdue")
     assert "(3)" in overdue
     assert "SEND-2026-00001" in overdue and "SEND-2026-00002" in overdue and "SEND-2026-00003" not in overdue
-    assert "<caption class=\"visually-hidden\">Overdue: the first 2 of 3</caption>" in overdue
+    assert '<caption class="visually-hidden">Overdue: the first 2 of 3</caption>' in overdue
     assert "Showing the first 2 of 3." in overdue
     assert '<a href="?group=overdue">See all 3 clocks<span class="visually-hidden"> in Overdue</span></a>' in overdue
     assert "See all" not in section(content, "today") and "None." in section(content, "today")
@@ -185,7 +207,7 @@ def test_one_group_in_full_a_page_at_a_time(client_for, officer, other_officer, 
     c = client_for(officer)
     first = c.get(reverse("deadlines"), {"group": "overdue"}).content.decode()
     assert 'id="group-overdue"' in first and 'id="group-today"' not in first and "SEND-2026-00010" not in first
-    assert "Overdue <span class=\"text-body-secondary\">(3)</span>" in first
+    assert 'Overdue <span class="text-body-secondary">(3)</span>' in first
     assert "SEND-2026-00001" in first and "SEND-2026-00002" in first and "SEND-2026-00003" not in first
     assert "SEND-2026-00099" not in first  # still only the officer's own cases
     assert "Page 1 of 2" in first and 'href="?group=overdue&amp;page=2"' in first
@@ -257,8 +279,9 @@ def _clock_set(officer, other_officer):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_clock_totals_and_rows_agree_for_an_officer_the_team_and_one_officer(officer, other_officer, manager,
-                                                                             mediator_user):
+def test_clock_totals_and_rows_agree_for_an_officer_the_team_and_one_officer(
+    officer, other_officer, manager, mediator_user
+):
     from cases import selectors
 
     _clock_set(officer, other_officer)

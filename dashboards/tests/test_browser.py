@@ -61,8 +61,8 @@ CHARTS = [
     ),
     (
         "trend-notice",
-        "Notice of the mediation at least 5 working days before: percentage on time by month",
-        r"^Notice of the mediation at least 5 working days before, by the month",
+        "Notice of the mediation at least 5 working days before (or as the family agreed): percentage on time by month",
+        r"^Notice of the mediation at least 5 working days before \(or as the family agreed\), by the month",
     ),
     (
         "trend-actions",
@@ -170,7 +170,9 @@ def test_manager_reads_the_dashboard_narrows_the_period_and_exports_the_filtered
     certificates = compliance.get_by_role("table", name=re.compile(r"^Clock compliance")).get_by_role(
         "row", name=re.compile(r"^Certificates issued within 3 working days")
     )
-    expect(certificates.get_by_role("cell")).to_have_text(["C2, C6, C8", "3", "2", "5", "60.0%"])
+    expect(certificates.get_by_role("cell")).to_have_text(
+        ["The provider (mediation adviser)", "C2, C6, C8", "3", "2", "5", "60.0%"]
+    )
     expect(compliance.locator(".chart-summary").first).to_contain_text(
         "Certificates issued within 3 working days: 60.0% on time (3 of 5)"
     )
@@ -191,7 +193,9 @@ def test_manager_reads_the_dashboard_narrows_the_period_and_exports_the_filtered
     expect(page).to_have_title(re.compile(r"^Management dashboard"))
     expect(form.get_by_label("From", exact=True)).to_have_value(start.isoformat())
 
-    expect(certificates.get_by_role("cell")).to_have_text(["C2, C6, C8", "3", "1", "4", "75.0%"])
+    expect(certificates.get_by_role("cell")).to_have_text(
+        ["The provider (mediation adviser)", "C2, C6, C8", "3", "1", "4", "75.0%"]
+    )
     expect(compliance.locator(".chart-summary").first).to_contain_text(
         "Certificates issued within 3 working days: 75.0% on time (3 of 4)"
     )

@@ -216,11 +216,11 @@ def test_case_facts_hang_together(seeded):
 
 
 @pytest.mark.django_db
-def test_a_young_person_party_is_16_to_25_at_first_contact(seeded):
+def test_a_young_person_party_is_over_compulsory_school_age_and_under_25_at_first_contact(seeded):
     young_people = Case.objects.filter(party_type=PartyType.YOUNG_PERSON)
     assert young_people.exists()
     for case in young_people:
-        assert 16 <= rules.age_on(case.child_date_of_birth, case.first_contact_on) <= 25
+        assert rules.is_young_person(case.child_date_of_birth, case.first_contact_on)
         assert case.party_name == f"{case.child_first_name} {case.child_last_name}"
 
 
@@ -413,7 +413,8 @@ def test_pathway_dates_follow_each_other_and_the_case(seeded):
         if cert.version > 1:
             assert cert.replaces.issued_on <= cert.issued_on and cert.correction_reason
     for case in Case.objects.filter(certificates__isnull=False).distinct():
-        assert case.certificate_issued_on == max(c.issued_on for c in case.certificates.all())
+        # Decision 15: the appeal clock stays on the first certificate (the seeded corrections are not to the date).
+        assert case.certificate_issued_on == case.certificates.get(version=1).issued_on
     assert not Case.objects.filter(certificates__isnull=True, certificate_issued_on__isnull=False).exists()
     for action in AgreementAction.objects.select_related("referral"):
         assert action.due_on >= action.referral.agreement_on
@@ -443,7 +444,12 @@ def _expected_due(deadline, calendar):
     if clock == "C5":
         return deadlines.mediation_deadline(day["icb_received_on"])
     if clock == "C7":
-        return deadlines.mediation_notice_deadline(day["mediation_on"], holidays=calendar)
+        statutory = deadlines.mediation_notice_deadline(day["mediation_on"], holidays=calendar)
+        if facts.get("short_notice_agreed"):  # the notice the family agreed to is on time
+            session = MediationSession.objects.get(pk=int(key.split(":")[1]))
+            assert session.short_notice_consent and session.notice_sent_on > statutory
+            return session.notice_sent_on
+        return statutory
     if clock in ("C10", "C11", "C12", "C13"):
         action = AgreementAction.objects.get(pk=int(key.split(":")[1]))
         agreed = day["agreement_on"]
@@ -473,17 +479,14 @@ def test_clock_due_dates_are_what_the_engine_computes_from_the_stored_facts(seed
     calendar = clock_services.working_calendar()
     rows = list(Deadline.objects.select_related("case"))
     assert {row.clock for row in rows} >= {"C1", "C2", "C3", "C4", "C6", "C7", "C8", "C9", "C11", "C13", "C17"}
-    for case in Case.objects.all():
-        specs = clock_services.case_level_clocks(
-            route=case.route, decision=case.decision, decision_sent_on=case.decision_sent_on,
-            certificate_issued_on=case.certificate_issued_on, calendar=calendar,
-        )  # fmt: skip
-        stored = {d.key: d for d in case.deadlines.filter(key__in=["C1", "C9"])}
-        assert set(stored) == {spec.key for spec in specs}, case.reference
-        for spec in specs:
-            row = stored[spec.key]
-            assert (row.due_on, row.due_time, row.facts) == (spec.due_on, spec.due_time, spec.facts)
-            assert (row.needs_legal_review, row.note, row.binds) == (spec.needs_legal_review, spec.note, spec.binds)
+    for row in rows:
+        if row.clock == "C9":  # HESC r.20 and r.12 from the decision letter and the first certificate
+            expected = deadlines.appeal_deadline(
+                row.case.decision_sent_on, row.case.certificate_issued_on, holidays=calendar
+            )
+            assert row.due_on == expected, row.case.reference
+        elif row.clock == "C1":
+            assert row.due_on == deadlines.adviser_contact_deadline(row.case.decision_sent_on)
     sample = [row for row in rows if row.clock not in ("C1", "C9")]
     assert len(sample) > 100
     for row in sample:
@@ -494,6 +497,9 @@ def test_clock_due_dates_are_what_the_engine_computes_from_the_stored_facts(seed
             assert row.title.startswith(("Tribunal order: ", "Unopposed appeal: "))
         elif row.clock == "C17":
             assert row.title == "LA response to the appeal (as directed)"
+        elif row.clock == "C16":  # who must answer the recommendations
+            assert row.title in ("Respond to Tribunal recommendations (LA social care)",
+                                 "Respond to Tribunal recommendations (the ICB)")  # fmt: skip
         else:
             assert row.title == deadlines.CLOCKS[row.clock].title
 
@@ -536,10 +542,12 @@ def test_clock_states_follow_the_recorded_facts(seeded):
 
 
 @pytest.mark.django_db
-def test_recomputing_every_case_level_clock_changes_nothing(seeded):
-    counts = clock_services.deadlines_recompute_all()
+def test_recomputing_every_clock_of_the_bulk_seeded_cases_changes_nothing(seeded):
+    """The seed writes facts; its clocks come from the clock registry, so asking every provider again over every
+    seeded case (in small batches, as the benchmark's recompute does) finds nothing to change."""
+    counts = clock_services.deadlines_recompute_all(batch_size=37)
     assert counts["cases"] == CASES
-    assert (counts["created"], counts["moved"]) == (0, 0)
+    assert (counts["created"], counts["moved"], counts["changed"]) == (0, 0, 0)
 
 
 @pytest.mark.django_db
@@ -554,9 +562,11 @@ def test_next_deadline_is_the_earliest_open_clock(seeded):
 def test_every_clock_carries_its_cases_officer(seeded):
     assert Deadline.objects.filter(case__officer__isnull=False).exists()
     assert Deadline.objects.filter(case__officer__isnull=True).exists()  # the intake queue's cases have clocks
-    assert not Deadline.objects.exclude(officer=F("case__officer")).exclude(
-        officer__isnull=True, case__officer__isnull=True
-    ).exists()
+    assert (
+        not Deadline.objects.exclude(officer=F("case__officer"))
+        .exclude(officer__isnull=True, case__officer__isnull=True)
+        .exists()
+    )
 
 
 @pytest.mark.django_db

@@ -3,8 +3,8 @@ reads what the panel shows with a fixed number of queries whatever the case hold
 
 from django import template
 
-from cases.clock_services import APPEALABLE_DECISIONS
 from cases.models import Route
+from cases.rules import APPEALABLE_DECISIONS
 
 from .. import permissions, selectors, services
 from ..forms import (
