@@ -324,3 +324,12 @@ def deadlines_recompute_all(*, batch_size: int = 2000, actor=None, reason: str =
         _recompute_batch(
             ids, actor=actor, calendar=calendar, today=today, reason=reason, record_events=True, counts=counts
         )
+
+
+def recompute_lapsed(*, today: date | None = None) -> dict[str, int]:
+    """Ask again about every case with an open clock whose date has passed, so a clock the facts say will not be
+    met (mediation not held in time) becomes missed once its date has passed, never before (run daily by
+    send_deadline_reminders, before it lists anyone's clocks)."""
+    today = today or timezone.localdate()
+    ids = set(Deadline.objects.filter(state=Deadline.State.OPEN, due_on__lt=today).values_list("case_id", flat=True))
+    return recompute_cases(ids, reason="its date passed")

@@ -22,14 +22,17 @@ class MediatorAdminForm(forms.ModelForm):
         model = Mediator
         fields = [
             "user", "provider", "accreditation", "specialisms", "languages", "max_active_cases",
-            "employed_by_la", "active", "conflict_schools", "conflict_notes",
+            "available_from", "employed_by_la", "active", "conflict_schools", "conflict_notes",
         ]
 
 
 @admin.register(Mediator)
 class MediatorAdmin(DeactivateInsteadOfDeleteMixin, admin.ModelAdmin):
     form = MediatorAdminForm
-    list_display = ["__str__", "provider", "accreditation", "languages", "max_active_cases", "employed_by_la", "active"]
+    list_display = [
+        "__str__", "provider", "accreditation", "languages", "max_active_cases", "available_from", "employed_by_la",
+        "active",
+    ]
     list_filter = ["provider", "active", "employed_by_la"]
     search_fields = ["user__first_name", "user__last_name", "user__username", "accreditation", "languages"]
     list_select_related = ["user", "provider"]

@@ -6,7 +6,10 @@ from cases.clock_services import deadlines_recompute_all
 
 
 class Command(BaseCommand):
-    help = "Recompute the case-level statutory clocks (C1, C9) of every case; moved dates go on each timeline."
+    help = (
+        "Recompute every statutory clock (C1-C17) of every case from its recorded facts, with the current "
+        "working-day calendar (run after a new non-working day); moved dates go on each timeline."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=2000)
@@ -17,5 +20,6 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Recomputed clocks for {counts['cases']:,} cases in {elapsed:.1f}s: "
-            f"{counts['created']:,} new, {counts['moved']:,} moved, {counts['unchanged']:,} unchanged."
+            f"{counts['created']:,} new, {counts['moved']:,} moved, {counts['changed'] - counts['moved']:,} otherwise "
+            f"changed, {counts['unchanged']:,} unchanged."
         )
