@@ -96,5 +96,3 @@ def to_held(case, officer, providers, mediator):
     )
     referral.refresh_from_db()
     return referral
-
-

@@ -11,11 +11,11 @@ from django.core.management import call_command
 
 from cases import clock_services
 from cases import services as case_services
-from cases.models import CaseEvent, Deadline, Decision, NonWorkingDay, PartyType, Route, Status
+from cases.models import Deadline, Decision, NonWorkingDay, PartyType, Route, Status
 from cases.tests.factories import CaseFactory, SchoolFactory
 from dashboards import selectors as dashboard_selectors
 from referrals import services
-from referrals.models import AdviserContact, MediationSession, Referral, TribunalAppeal
+from referrals.models import AdviserContact, Referral, TribunalAppeal
 from referrals.tests.factories import ReferralFactory
 from referrals.tests.pathway import LONDON, refer, to_assigned, to_held
 
