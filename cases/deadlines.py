@@ -43,6 +43,7 @@ __all__ = [
     "CERTIFICATE_WORKING_DAYS",
     "CLOCKS",
     "ClockCode",
+    "DONE_ON_CASE_PAGE",
     "DEADLINE_LABELS",
     "HEALTH_BODY_NOTICE_WEEKS",
     "HEALTH_NOTIFICATION_WORKING_DAYS",
@@ -870,6 +871,7 @@ class Clock:
     rule: str
     unit: str
     source: str
+    done_on_case_page: bool = False  # the LA records it done on the case's clock list (Tribunal compliance steps)
 
 
 CLOCKS: dict[ClockCode, Clock] = {
@@ -995,6 +997,7 @@ CLOCKS: dict[ClockCode, Clock] = {
             "(SEND Regs 2014 reg 44)",
             UNIT_WEEKS,
             "SEND Regs 2014 reg 44",
+            done_on_case_page=True,
         ),
         Clock(
             ClockCode.C15,
@@ -1007,6 +1010,7 @@ CLOCKS: dict[ClockCode, Clock] = {
             "(SEND Regs 2014 reg 45 as substituted by SI 2015/359)",
             UNIT_WEEKS,
             "SEND Regs 2014 reg 45 (SI 2015/359 reg 8)",
+            done_on_case_page=True,
         ),
         Clock(
             ClockCode.C16,
@@ -1015,6 +1019,7 @@ CLOCKS: dict[ClockCode, Clock] = {
             "followed (SI 2017/1306 reg 6)",
             UNIT_WEEKS,
             "SI 2017/1306 reg 6",
+            done_on_case_page=True,
         ),
         Clock(
             ClockCode.C17,
@@ -1023,6 +1028,11 @@ CLOCKS: dict[ClockCode, Clock] = {
             "(HESC Rules 2008 r.12(4))",
             UNIT_AS_AGREED,
             "HESC Rules 2008 r.12(4); Tribunal directions",
+            done_on_case_page=True,
         ),
     )
 }
+
+
+DONE_ON_CASE_PAGE = frozenset(code for code, clock in CLOCKS.items() if clock.done_on_case_page)
+"""Clocks whose completion the LA records on the case's clock list (the Tribunal compliance steps)."""

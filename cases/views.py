@@ -13,15 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import clock_services, permissions, rules, selectors, services
+from . import clock_services, deadlines, permissions, rules, selectors, services
 from .clock_display import clock_rows
 from .filters import SORTS, CaseFilter, ordering_for, search_cases
 from .forms import AssignOfficerForm, CaseForm, CaseSearchForm, ChangeStatusForm, DuplicateConfirmForm, NoteForm
 from .models import Case
 
 PAGE_SIZE = 25
-# Clocks set by the Tribunal's orders, unopposed appeals, recommendations and directions: marked done on the page.
-TRIBUNAL_CLOCKS = ("C14", "C15", "C16", "C17")
 SEARCH_SESSION_KEY = "case_searches"
 MAX_SAVED_SEARCHES = 20
 
@@ -229,7 +227,7 @@ def _detail_context(request, case, **forms):
             selectors.case_deadlines_for(case), today=timezone.localdate(), calendar=clock_services.working_calendar()
         ),
         "can_waive": request.user.has_perm("cases.waive_deadline"),
-        "tribunal_clocks": TRIBUNAL_CLOCKS,
+        "tribunal_clocks": deadlines.DONE_ON_CASE_PAGE,
     }
     context.update(forms)
     return context

@@ -42,6 +42,7 @@ from django.utils import timezone
 from faker import Faker
 
 from cases import clock_services, deadlines, permissions, rules
+from cases.deadlines import ClockCode
 from cases.models import (
     Case,
     CaseEvent,
@@ -1596,7 +1597,7 @@ class PathwayMaker:
         if choice == CHOICE.NO_MEDIATION:
             contacted = w.contact["contacted_on"]
             due = deadlines.certificate_deadline(contacted, holidays=self.cal)
-            row = self._clock(w, "C2", "C2", due, Deadline.Binds.ADVISER,
+            row = self._clock(w, ClockCode.C2, ClockCode.C2, due, Deadline.Binds.ADVISER,
                               {"told_adviser_on": contacted.isoformat()}, set_on=contacted)  # fmt: skip
             high, must = self._certificate_bounds(w)
             if S.POST_MEDIATION in when:  # the certificate came before the case moved on
@@ -1686,18 +1687,25 @@ class PathwayMaker:
 
         if health:  # C3: tell the ICB within 3 working days
             due = deadlines.health_notification_deadline(family_told, holidays=self.cal)
-            c3 = self._clock(w, "C3", "C3", due, Deadline.Binds.LA, {"health_told_on": family_told.isoformat()},
-                             set_on=referred)  # fmt: skip
+            c3 = self._clock(
+                w,
+                ClockCode.C3,
+                ClockCode.C3,
+                due,
+                Deadline.Binds.LA,
+                {"health_told_on": family_told.isoformat()},
+                set_on=referred,
+            )
             notified = self._done_on(due, family_told, high, must=ended or health_only)
             if notified:
                 ref["icb_notified_on"] = notified
                 self._meet(c3, notified)
         if health_only:
             notified = ref["icb_notified_on"]
-            key, clock_start, binds = "C5", notified, Deadline.Binds.ICB
+            key, clock_start, binds = ClockCode.C5, notified, Deadline.Binds.ICB
             facts = {"icb_received_on": notified.isoformat()}
         else:
-            key, clock_start, binds = "C4", start, Deadline.Binds.LA
+            key, clock_start, binds = ClockCode.C4, start, Deadline.Binds.LA
             facts = {
                 "la_told_on": start.isoformat(), "family_told_la_on": family_told.isoformat(),
                 "provider_told_la_on": provider_told.isoformat() if provider_told else None,
@@ -1746,8 +1754,15 @@ class PathwayMaker:
             ref.update(status=RS.WITHDRAWN, outcome=Referral.Outcome.WITHDRAWN, concluded_on=withdrawn)
             self._end(c45, DS.SUPERSEDED)
             due = deadlines.certificate_deadline(withdrawn, holidays=self.cal)
-            c2 = self._clock(w, "C2", "C2", due, Deadline.Binds.ADVISER, {"withdrew_on": withdrawn.isoformat()},
-                             set_on=withdrawn)  # fmt: skip
+            c2 = self._clock(
+                w,
+                ClockCode.C2,
+                ClockCode.C2,
+                due,
+                Deadline.Binds.ADVISER,
+                {"withdrew_on": withdrawn.isoformat()},
+                set_on=withdrawn,
+            )
             cert_high, must = self._certificate_bounds(w)
             issued = self._done_on(due, withdrawn, cert_high, must=must)
             if issued:
@@ -1759,8 +1774,15 @@ class PathwayMaker:
             ref.update(status=RS.NOT_HELD, not_held_notified_on=told)
             self._end(c45, DS.MISSED)
             due = deadlines.certificate_deadline(told, holidays=self.cal)
-            c6 = self._clock(w, "C6", "C6", due, Deadline.Binds.ADVISER, {"adviser_told_on": told.isoformat()},
-                             set_on=told)  # fmt: skip
+            c6 = self._clock(
+                w,
+                ClockCode.C6,
+                ClockCode.C6,
+                due,
+                Deadline.Binds.ADVISER,
+                {"adviser_told_on": told.isoformat()},
+                set_on=told,
+            )
             cert_high, must = self._certificate_bounds(w)
             issued = self._done_on(due, told, cert_high, must=must)
             if issued:
@@ -1807,8 +1829,15 @@ class PathwayMaker:
         ref.update(status=RS.CONCLUDED, outcome=target, concluded_on=concluded, agreement_on=agreement)
         self._issue_outcomes(w, ref, target)
         due = deadlines.certificate_deadline(concluded, holidays=self.cal)
-        c8 = self._clock(w, "C8", "C8", due, Deadline.Binds.ADVISER, {"concluded_on": concluded.isoformat()},
-                         set_on=concluded)  # fmt: skip
+        c8 = self._clock(
+            w,
+            ClockCode.C8,
+            ClockCode.C8,
+            due,
+            Deadline.Binds.ADVISER,
+            {"concluded_on": concluded.isoformat()},
+            set_on=concluded,
+        )
         cert_high, must = self._certificate_bounds(w)
         issued = None if wish and wish.kind == "awaiting" else self._done_on(due, concluded, cert_high, must=must)
         if issued:
@@ -1935,8 +1964,15 @@ class PathwayMaker:
             "recorded_by_id": mediator.user_id if mediator else w.actor, "created_at": self._at(notice),
         }  # fmt: skip
         self.rows[MediationSession].append(session)
-        row = self._clock(w, f"C7:{session['id']}", "C7", due, Deadline.Binds.LA, {"mediation_on": day.isoformat()},
-                          set_on=notice)  # fmt: skip
+        row = self._clock(
+            w,
+            f"{ClockCode.C7}:{session['id']}",
+            ClockCode.C7,
+            due,
+            Deadline.Binds.LA,
+            {"mediation_on": day.isoformat()},
+            set_on=notice,
+        )
         self._meet(row, notice)
 
     def _issues(self, c: _CaseRow) -> list[str]:
@@ -1997,14 +2033,16 @@ class PathwayMaker:
         for text, owner, basis, kind, agreed_due in specs:
             if basis == B.APPEALABLE:
                 timetable = deadlines.tribunal_order_deadlines(kind, agreed)
-                steps += [(f"{text}: {_step_label(step)}", due, "C10", owner, basis, kind, step)
+                steps += [(f"{text}: {_step_label(step)}", due, ClockCode.C10, owner, basis, kind, step)
                           for step, due in timetable.items()]  # fmt: skip
             elif basis == B.OTHER:
-                steps.append((text, deadlines.agreement_action_deadline(agreed), "C11", owner, basis, kind, ""))
+                steps.append((text, deadlines.agreement_action_deadline(agreed), ClockCode.C11, owner, basis, kind, ""))
             elif basis == B.ICB_TO_LA:
-                steps.append((text, deadlines.health_body_notice_deadline(agreed), "C12", owner, basis, kind, ""))
+                steps.append(
+                    (text, deadlines.health_body_notice_deadline(agreed), ClockCode.C12, owner, basis, kind, "")
+                )
             else:
-                steps.append((text, agreed_due, "C13", owner, basis, kind, ""))
+                steps.append((text, agreed_due, ClockCode.C13, owner, basis, kind, ""))
         complied, breached = when.get(S.COMPLIED), when.get(S.BREACHED)
         end = min(complied or breached or w.limit, w.limit)
         breach = min(range(len(steps)), key=lambda i: steps[i][1]) if breached else None
@@ -2134,8 +2172,16 @@ class PathwayMaker:
         }  # fmt: skip
         self.rows[TribunalAppeal].append(appeal)
         w.appeal_on = registered
-        c17 = self._clock(w, f"C17:{appeal['id']}", "C17", response_due, Deadline.Binds.LA, {"directed": True},
-                          set_on=told, title="LA response to the appeal (as directed)")  # fmt: skip
+        c17 = self._clock(
+            w,
+            f"{ClockCode.C17}:{appeal['id']}",
+            ClockCode.C17,
+            response_due,
+            Deadline.Binds.LA,
+            {"directed": True},
+            set_on=told,
+            title="LA response to the appeal (as directed)",
+        )
         after = w.path[w.path.index(S.APPEAL_LODGED) + 1] if w.moved_on(S.APPEAL_LODGED) else None
         decided = w.nxt(S.APPEAL_LODGED) if after else None
         end = decided or self.today
@@ -2152,7 +2198,7 @@ class PathwayMaker:
             appeal.update(outcome=APPEAL.CONCEDED, outcome_on=decided, unopposed_kind=kind,
                           unopposed_notified_on=notified)  # fmt: skip
             for step, due in deadlines.unopposed_appeal_deadlines(kind, notified).items():
-                specs.append((f"C15:{appeal['id']}:{step}", "C15", due,
+                specs.append((f"{ClockCode.C15}:{appeal['id']}:{step}", ClockCode.C15, due,
                               {"notified_on": notified.isoformat(), "kind": kind},
                               f"Unopposed appeal: {_step_label(step)}"))  # fmt: skip
         elif after == S.ORDER_MADE:
@@ -2166,7 +2212,7 @@ class PathwayMaker:
                     outcome, kind = rng.choice((APPEAL.UPHELD, APPEAL.PARTLY_UPHELD)), AGREEMENT_ORDER[c.decision][1]
                 appeal.update(outcome=outcome, order_kind=kind, order_sent_on=sent)
                 for step, due in deadlines.tribunal_order_deadlines(kind, sent).items():
-                    specs.append((f"C14:{appeal['id']}:{step}", "C14", due,
+                    specs.append((f"{ClockCode.C14}:{appeal['id']}:{step}", ClockCode.C14, due,
                                   {"order_sent_on": sent.isoformat(), "kind": kind},
                                   f"Tribunal order: {_step_label(step)}"))  # fmt: skip
                 # Health or social care recommendations (extended powers): mostly where the case involves them.
@@ -2176,8 +2222,15 @@ class PathwayMaker:
                     appeal["recommendation_to"] = (
                         TribunalAppeal.RecommendationTo.ICB if c.health_involved else TribunalAppeal.RecommendationTo.LA
                     )
-                    specs.append((f"C16:{appeal['id']}", "C16", deadlines.recommendation_response_deadline(decided),
-                                  {"recommendation_on": decided.isoformat()}, ""))  # fmt: skip
+                    specs.append(
+                        (
+                            f"{ClockCode.C16}:{appeal['id']}",
+                            ClockCode.C16,
+                            deadlines.recommendation_response_deadline(decided),
+                            {"recommendation_on": decided.isoformat()},
+                            "",
+                        )
+                    )
             elif rng.random() < 0.7:
                 appeal["outcome"] = APPEAL.DISMISSED
             else:  # decided, the order not sent out yet

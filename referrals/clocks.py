@@ -52,7 +52,7 @@ CERTIFICATE_CLOCK = {
     Certificate.Kind.CONCLUDED: ClockCode.C8,
 }
 # Tribunal steps the LA records as done on the case page.
-COMPLIANCE_CODES = (ClockCode.C14, ClockCode.C15, ClockCode.C16, ClockCode.C17)
+COMPLIANCE_CODES = deadlines.DONE_ON_CASE_PAGE
 NOT_HELD_IN_TIME = "not held within 30 days"
 
 

@@ -124,8 +124,10 @@ class AdviserContactForm(PathwayForm, forms.ModelForm):
         widgets = {"contacted_on": DateInput()}
         help_texts = {"contacted_on": "Checked against the 2-month limit from the decision letter: late is flagged."}
 
-    def __init__(self, *args, providers=None, **kwargs):
+    def __init__(self, *args, providers=None, choices: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if choices is not None:  # "placement only" is offered only where section I alone is disputed (decision 14)
+            self.fields["choice"].choices = [(c, AdviserContact.Choice(c).label) for c in choices]
         self.fields["provider"].queryset = MediationProvider.objects.filter(active=True)
         self.fields["provider"].required = False
         if providers is not None:
@@ -138,8 +140,14 @@ class ReferralCreateForm(PathwayForm, forms.ModelForm):
     class Meta:
         model = Referral
         fields = [
-            "provider", "provider_choice_reason", "referred_on", "family_told_la_on", "provider_told_la_on",
-            "health_issues", "health_only", "health_told_on",
+            "provider",
+            "provider_choice_reason",
+            "referred_on",
+            "family_told_la_on",
+            "provider_told_la_on",
+            "health_issues",
+            "health_only",
+            "health_told_on",
         ]
         widgets = {
             "referred_on": DateInput(),
@@ -164,7 +172,11 @@ class ReferralCreateForm(PathwayForm, forms.ModelForm):
                 providers, keep=lambda p: p.active and p.offers_mediation
             )
         self.helper.layout = Layout(
-            "provider", "provider_choice_reason", "referred_on", "family_told_la_on", "provider_told_la_on",
+            "provider",
+            "provider_choice_reason",
+            "referred_on",
+            "family_told_la_on",
+            "provider_told_la_on",
             Fieldset("Health care", "health_issues", "health_only", "health_told_on"),
         )
 
@@ -205,15 +217,20 @@ class TribunalOutcomeForm(PathwayForm, forms.Form):
     outcome = forms.ChoiceField(label="Outcome", choices=[("", "Choose the outcome"), *TribunalAppeal.Outcome.choices])
     outcome_on = forms.DateField(label="Date of the outcome", widget=DateInput())
     order_kind = forms.ChoiceField(
-        label="What the order requires", required=False, choices=[("", "No order"), *ORDER_KIND_CHOICES],
+        label="What the order requires",
+        required=False,
+        choices=[("", "No order"), *ORDER_KIND_CHOICES],
         help_text="Sets the compliance clocks (SEND Regs 2014 reg 44).",
     )
     order_sent_on = forms.DateField(
-        label="Date the Tribunal sent out the order", required=False, widget=DateInput(),
+        label="Date the Tribunal sent out the order",
+        required=False,
+        widget=DateInput(),
         help_text="HMCTS says the compliance periods run from the day the order is sent out.",
     )
     unopposed_kind = forms.ChoiceField(
-        label="Unopposed appeal: the decision conceded", required=False,
+        label="Unopposed appeal: the decision conceded",
+        required=False,
         choices=[("", "Not an unopposed appeal"), *UNOPPOSED_KIND_CHOICES],
         help_text="Only when the LA told the Tribunal it will not oppose (SEND Regs 2014 reg 45).",
     )
@@ -221,9 +238,22 @@ class TribunalOutcomeForm(PathwayForm, forms.Form):
         label="Date the LA told the Tribunal it will not oppose", required=False, widget=DateInput()
     )
     recommendation_on = forms.DateField(
-        label="Date of health or social care recommendations", required=False, widget=DateInput(),
+        label="Date of health or social care recommendations",
+        required=False,
+        widget=DateInput(),
         help_text="The ICB or social care must respond within 5 weeks.",
     )
+    recommendation_to = forms.ChoiceField(
+        label="Who the recommendations are for",
+        required=False,
+        initial=TribunalAppeal.RecommendationTo.LA,
+        choices=TribunalAppeal.RecommendationTo.choices,
+        widget=forms.RadioSelect,
+        help_text="Health recommendations are the ICB's to answer; social care ones are the LA's.",
+    )
+
+    def clean_recommendation_to(self):
+        return self.cleaned_data.get("recommendation_to") or TribunalAppeal.RecommendationTo.LA
 
     def clean(self):
         data = super().clean()
@@ -250,11 +280,14 @@ class RespondForm(PathwayForm, forms.Form):
     )
     responded_on = forms.DateField(label="Date the provider responded", widget=DateInput())
     decline_reason = forms.ChoiceField(
-        label="Why the provider declined", required=False,
+        label="Why the provider declined",
+        required=False,
         choices=[("", "Choose a reason"), *Referral.DeclineReason.choices],
     )
     decline_detail = forms.CharField(
-        label="Details of the decline", required=False, max_length=500,
+        label="Details of the decline",
+        required=False,
+        max_length=500,
         help_text="Needed when the reason is Other.",
     )
 
@@ -268,6 +301,12 @@ class RespondForm(PathwayForm, forms.Form):
 class IcbNotifyForm(PathwayForm, forms.Form):
     id_prefix = "icb"
     notified_on = forms.DateField(label="Date the LA told the ICB the mediation issues", widget=DateInput())
+    received_on = forms.DateField(
+        label="Date the ICB received the notice (optional)",
+        required=False,
+        widget=DateInput(),
+        help_text="Health-only mediation runs 30 days from this day; leave blank if it is the day it was sent.",
+    )
 
 
 class AssignMediatorForm(PathwayForm, forms.Form):
@@ -279,7 +318,9 @@ class AssignMediatorForm(PathwayForm, forms.Form):
         label="Mediator", queryset=Mediator.objects.none(), widget=forms.RadioSelect, empty_label=None
     )
     reason = forms.CharField(
-        label="Reason for not choosing the top suggestion", required=False, max_length=500,
+        label="Reason for not choosing the top suggestion",
+        required=False,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -338,14 +379,19 @@ class SessionRecordForm(PathwayForm, forms.Form):
     interpreter_attended = forms.BooleanField(label="Interpreter attended", required=False)
     child_views_obtained = forms.BooleanField(label="The child's views were obtained", required=False)
     cancelled_by = forms.ChoiceField(
-        label="Who cancelled or did not attend", required=False,
+        label="Who cancelled or did not attend",
+        required=False,
         choices=[("", "Choose"), *MediationSession.Party.choices],
     )
     cancel_reason = forms.CharField(label="Reason given", required=False, max_length=500)
 
     ATTENDANCE = [
-        "party_attended", "supporter_attended", "la_decision_maker_attended", "icb_attended",
-        "interpreter_attended", "child_views_obtained",
+        "party_attended",
+        "supporter_attended",
+        "la_decision_maker_attended",
+        "icb_attended",
+        "interpreter_attended",
+        "child_views_obtained",
     ]
 
     def __init__(self, *args, **kwargs):
@@ -370,7 +416,8 @@ class SessionRecordForm(PathwayForm, forms.Form):
 class NotHeldForm(PathwayForm, forms.Form):
     id_prefix = "not_held"
     notified_on = forms.DateField(
-        label="Date the adviser was told mediation cannot be held within 30 days", widget=DateInput(),
+        label="Date the adviser was told mediation cannot be held within 30 days",
+        widget=DateInput(),
         help_text="The certificate is then due within 3 working days.",
     )
 
@@ -385,7 +432,9 @@ class ConcludeForm(PathwayForm, forms.Form):
         widget=forms.RadioSelect,
     )
     agreement_on = forms.DateField(
-        label="Date of the written agreement", required=False, widget=DateInput(),
+        label="Date of the written agreement",
+        required=False,
+        widget=DateInput(),
         help_text="Needed for full or partial agreement: the agreed actions' deadlines run from it.",
     )
 
@@ -394,11 +443,14 @@ class ConcludeForm(PathwayForm, forms.Form):
         self.issues = issues
         for issue in issues:
             self.fields[f"issue_{issue}"] = forms.ChoiceField(
-                label=PlanIssue(issue).label, required=False,
+                label=PlanIssue(issue).label,
+                required=False,
                 choices=[("", "Not discussed"), *IssueOutcome.Result.choices],
             )
         self.helper.layout = Layout(
-            "concluded_on", "outcome", "agreement_on",
+            "concluded_on",
+            "outcome",
+            "agreement_on",
             Fieldset("Outcome for each issue in dispute", *[f"issue_{i}" for i in issues]),
         )
 
@@ -425,7 +477,8 @@ class WithdrawForm(PathwayForm, forms.Form):
 class LaConcededForm(PathwayForm, forms.Form):
     id_prefix = "conceded"
     agreement_on = forms.DateField(
-        label="Date the LA conceded in writing", widget=DateInput(),
+        label="Date the LA conceded in writing",
+        widget=DateInput(),
         help_text="A written concession is treated as an agreement: reg 42 deadlines then apply.",
     )
 
@@ -437,11 +490,14 @@ class AgreementActionForm(PathwayForm, forms.ModelForm):
         label="Which timescale applies", choices=AgreementAction.Basis.choices, widget=forms.RadioSelect
     )
     order_kind = forms.ChoiceField(
-        label="What the agreement requires (appealable matters)", required=False,
+        label="What the agreement requires (appealable matters)",
+        required=False,
         choices=[("", "Not an appealable matter"), *ORDER_KIND_CHOICES],
     )
     agreed_due_on = forms.DateField(
-        label="Date the parties agreed in writing", required=False, widget=DateInput(),
+        label="Date the parties agreed in writing",
+        required=False,
+        widget=DateInput(),
         help_text="Only when the parties agreed their own date (reg 42(5)).",
     )
 
@@ -465,6 +521,12 @@ class CertificateIssueForm(PathwayForm, forms.Form):
     correction_reason = forms.CharField(
         label="Reason for issuing a corrected version", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+    corrects_issue_date = forms.BooleanField(
+        label="The correction is to the issue date itself",
+        required=False,
+        help_text="Only then does the appeal deadline follow the corrected certificate's date; otherwise it stays "
+        "on the date of the first certificate the family received. Either way a manager confirms the correction.",
+    )
 
     def __init__(self, *args, kinds: list[str], latest: Certificate | None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -473,16 +535,19 @@ class CertificateIssueForm(PathwayForm, forms.Form):
             self.initial.setdefault("kind", kinds[0])
         if latest is None:
             del self.fields["correction_reason"]
+            del self.fields["corrects_issue_date"]
         else:
-            self.fields["correction_reason"].help_text = (
-                f"This case already has certificate {latest.number}: the new one replaces it."
-            )
+            self.fields[
+                "correction_reason"
+            ].help_text = f"This case already has certificate {latest.number}: the new one replaces it."
 
 
 class SharedNoteForm(PathwayForm, forms.Form):
     id_prefix = "note"
     text = forms.CharField(
-        label="Shared note", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Shared note",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Seen by the LA and the assigned mediator.",
     )
 
@@ -498,8 +563,12 @@ SORTS = {
     "next_deadline": ("case__next_deadline_on", "id"),
 }
 SORT_LABELS = {
-    "referred": "date referred", "case": "case reference", "provider": "provider", "mediator": "mediator",
-    "status": "status", "next_deadline": "next deadline",
+    "referred": "date referred",
+    "case": "case reference",
+    "provider": "provider",
+    "mediator": "mediator",
+    "status": "status",
+    "next_deadline": "next deadline",
 }
 DEFAULT_SORT = "-referred"
 
@@ -558,8 +627,10 @@ class MyReferralFilter(django_filters.FilterSet):
     """A mediator's own referrals, by stage."""
 
     stage = django_filters.ChoiceFilter(
-        choices=[(key, label) for key, (label, _) in STAGES.items()], method="filter_stage",
-        empty_label="Any stage", label="Stage",
+        choices=[(key, label) for key, (label, _) in STAGES.items()],
+        method="filter_stage",
+        empty_label="Any stage",
+        label="Stage",
     )
 
     class Meta:
@@ -582,3 +653,92 @@ class ComplianceDoneForm(PathwayForm, forms.Form):
     id_prefix = "compliance"
     key = forms.CharField(widget=forms.HiddenInput, max_length=40)
     done_on = forms.DateField(label="Date done", widget=DateInput())
+
+
+# --- Corrections (decision 17): every recorded fact can be corrected, with a reason ------------------------------
+
+
+class CorrectionForm(PathwayForm, forms.Form):
+    """A correction page's form: the facts as recorded (initial values) and the reason, which goes on the
+    timeline."""
+
+    id_prefix = "correct"
+    reason = forms.CharField(
+        label="Why are you correcting this?",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: typed from the wrong letter. It goes on the case timeline with your name.",
+    )
+
+    def changed_dates(self, names) -> dict:
+        """The cleaned values of `names` (the service compares them with what is recorded)."""
+        return {name: self.cleaned_data.get(name) for name in names if name in self.fields}
+
+
+def _date(label, *, required=False, help_text=""):
+    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
+
+
+class ReferralDatesForm(CorrectionForm):
+    referred_on = _date("Referral date", required=True)
+    family_told_la_on = _date("Date the family told the LA they want mediation", required=True)
+    provider_told_la_on = _date("Date the provider told the LA")
+    health_told_on = _date("Date the LA was told the issues include health care")
+    icb_notified_on = _date("Date the LA told the ICB")
+    icb_received_on = _date("Date the ICB received the notice", help_text="Health-only mediation runs from this day.")
+    responded_on = _date("Date the provider responded")
+    not_held_notified_on = _date("Date the adviser was told mediation cannot be held within 30 days")
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not referral.health_issues:
+            for name in ("health_told_on", "icb_notified_on", "icb_received_on"):
+                del self.fields[name]
+        if not referral.responded_on:
+            del self.fields["responded_on"]
+        if not referral.not_held_notified_on:
+            del self.fields["not_held_notified_on"]
+        self.order_fields([*[f for f in self.fields if f != "reason"], "reason"])
+
+
+class SessionCorrectForm(CorrectionForm):
+    starts_at = forms.DateTimeField(label="Date and time of the session", widget=DateTimeLocalInput())
+    notice_sent_on = _date("Date notice of the date and place was sent", required=True)
+    short_notice_consent = forms.BooleanField(
+        label="The family agreed to less than 5 working days' notice", required=False
+    )
+    field_order = ["starts_at", "notice_sent_on", "short_notice_consent", "reason"]
+
+
+class OutcomeCorrectForm(CorrectionForm):
+    concluded_on = _date("Date mediation concluded", required=True)
+    agreement_on = _date("Date of the written agreement", help_text="For a full or partial agreement.")
+    field_order = ["concluded_on", "agreement_on", "reason"]
+
+
+class AdviserContactCorrectForm(CorrectionForm):
+    contacted_on = _date("Date the family contacted the adviser", required=True)
+    choice = forms.ChoiceField(label="What the family chose", widget=forms.RadioSelect)
+    field_order = ["contacted_on", "choice", "reason"]
+
+    def __init__(self, *args, choices: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = [(c, AdviserContact.Choice(c).label) for c in choices]
+
+
+class AppealCorrectForm(CorrectionForm):
+    registered_on = _date("Date the Tribunal registered the appeal", required=True)
+    la_told_on = _date("Date the LA was told", required=True)
+    response_due_on = _date("LA response due (as directed)")
+    hearing_on = _date("Hearing date (as directed)")
+    outcome_on = _date("Date of the outcome")
+    order_sent_on = _date("Date the order was sent out")
+    unopposed_notified_on = _date("Date the LA told the Tribunal it will not oppose")
+    recommendation_on = _date("Date of health or social care recommendations")
+
+    def __init__(self, *args, appeal: TribunalAppeal, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("outcome_on", "order_sent_on", "unopposed_notified_on", "recommendation_on"):
+            if getattr(appeal, name) is None:
+                del self.fields[name]
+        self.order_fields([*[f for f in self.fields if f != "reason"], "reason"])

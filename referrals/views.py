@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import wraps
 
 from auditlog.signals import accessed
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,8 +26,10 @@ from cases.views import detail_with_errors as case_detail_with_errors
 from . import permissions, rules, selectors, services
 from .forms import (
     ActionDoneForm,
+    AdviserContactCorrectForm,
     AdviserContactForm,
     AgreementActionForm,
+    AppealCorrectForm,
     AssignMediatorForm,
     CertificateIssueForm,
     ComplianceDoneForm,
@@ -37,9 +40,12 @@ from .forms import (
     LaConcededForm,
     MyReferralFilter,
     NotHeldForm,
+    OutcomeCorrectForm,
     ReferralCreateForm,
+    ReferralDatesForm,
     ReferralFilter,
     RespondForm,
+    SessionCorrectForm,
     SessionRecordForm,
     SessionScheduleForm,
     SharedNoteForm,
@@ -50,7 +56,7 @@ from .forms import (
     ordering_for,
     sort_description,
 )
-from .models import Certificate, MediationSession, Referral
+from .models import AdviserContact, Certificate, MediationSession, Referral
 
 RS = Referral.Status
 PAGE_SIZE = 25
@@ -199,6 +205,10 @@ def _detail_context(request, referral, **forms):
         "certificate": permissions.can_issue_certificate(user, referral=referral)
         and bool(_certificate_kinds(case, referral)),
         "note": can_act,
+        "correct_dates": can_manage,
+        "correct_sessions": can_act,
+        "correct_outcome": can_act and status == RS.CONCLUDED,
+        "confirm": user.has_perm("cases.waive_deadline"),
     }
     ranking = services.mediator_ranking(referral) if show["assign"] else []
     context = {
@@ -248,9 +258,15 @@ def _action_row(action, today, calendar, can_manage, forms) -> dict:
 
 # Which action block a failed form belongs to: it stays open to show its messages.
 FORM_BLOCKS = {
-    "respond_form": "respond", "icb_form": "icb", "assign_form": "assign", "schedule_form": "schedule",
-    "not_held_form": "not_held", "conclude_form": "conclude", "conceded_form": "la_conceded",
-    "action_form": "add_action", "note_form": "note",
+    "respond_form": "respond",
+    "icb_form": "icb",
+    "assign_form": "assign",
+    "schedule_form": "schedule",
+    "not_held_form": "not_held",
+    "conclude_form": "conclude",
+    "conceded_form": "la_conceded",
+    "action_form": "add_action",
+    "note_form": "note",
 }
 
 
@@ -281,7 +297,11 @@ def _submit(request, form, action, success, *, then, refused):
 def _act(request, referral, form, key, action, success):
     """A referral-page action."""
     return _submit(
-        request, form, action, success, then=referral,
+        request,
+        form,
+        action,
+        success,
+        then=referral,
         refused=lambda: _detail_with_errors(request, referral, **{key: form}),
     )
 
@@ -294,8 +314,12 @@ def referral_respond(request, pk):
 
     def action(data):
         return services.referral_respond(
-            referral=referral, actor=request.user, accepted=data["accepted"], responded_on=data["responded_on"],
-            decline_reason=data["decline_reason"], decline_detail=data["decline_detail"],
+            referral=referral,
+            actor=request.user,
+            accepted=data["accepted"],
+            responded_on=data["responded_on"],
+            decline_reason=data["decline_reason"],
+            decline_detail=data["decline_detail"],
         )
 
     def success(result):
@@ -312,7 +336,9 @@ def referral_notify_icb(request, pk):
     form = IcbNotifyForm(request.POST)
 
     def action(data):
-        return services.referral_notify_icb(referral=referral, actor=request.user, notified_on=data["notified_on"])
+        return services.referral_notify_icb(
+            referral=referral, actor=request.user, notified_on=data["notified_on"], received_on=data["received_on"]
+        )
 
     return _act(request, referral, form, "icb_form", action, "ICB notification recorded")
 
@@ -340,8 +366,12 @@ def session_schedule(request, pk):
 
     def action(data):
         return services.session_schedule(
-            referral=referral, actor=request.user, starts_at=data["starts_at"], mode=data["mode"],
-            venue=data["venue"], notice_sent_on=data["notice_sent_on"],
+            referral=referral,
+            actor=request.user,
+            starts_at=data["starts_at"],
+            mode=data["mode"],
+            venue=data["venue"],
+            notice_sent_on=data["notice_sent_on"],
             short_notice_consent=data["short_notice_consent"],
         )
 
@@ -360,8 +390,12 @@ def session_record(request, pk, session_pk):
 
     def action(data):
         return services.session_record(
-            session=session, actor=request.user, status=data["status"], cancelled_by=data["cancelled_by"],
-            cancel_reason=data["cancel_reason"], attendance=form.attendance,
+            session=session,
+            actor=request.user,
+            status=data["status"],
+            cancelled_by=data["cancelled_by"],
+            cancel_reason=data["cancel_reason"],
+            attendance=form.attendance,
         )
 
     def success(result):
@@ -393,8 +427,12 @@ def referral_conclude(request, pk):
 
     def action(data):
         return services.referral_conclude(
-            referral=referral, actor=request.user, concluded_on=data["concluded_on"], outcome=data["outcome"],
-            issue_outcomes=form.issue_outcomes, agreement_on=data["agreement_on"],
+            referral=referral,
+            actor=request.user,
+            concluded_on=data["concluded_on"],
+            outcome=data["outcome"],
+            issue_outcomes=form.issue_outcomes,
+            agreement_on=data["agreement_on"],
         )
 
     def success(result):
@@ -411,7 +449,9 @@ def referral_withdraw(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_withdraw(
-                referral=referral, actor=request.user, withdrawn_on=form.cleaned_data["withdrawn_on"],
+                referral=referral,
+                actor=request.user,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
@@ -443,8 +483,13 @@ def action_add(request, pk):
 
     def action(data):
         return services.agreement_action_add(
-            referral=referral, actor=request.user, description=data["description"], owner=data["owner"],
-            basis=data["basis"], order_kind=data["order_kind"], agreed_due_on=data["agreed_due_on"],
+            referral=referral,
+            actor=request.user,
+            description=data["description"],
+            owner=data["owner"],
+            basis=data["basis"],
+            order_kind=data["order_kind"],
+            agreed_due_on=data["agreed_due_on"],
         )
 
     def success(created):
@@ -509,9 +554,15 @@ def _certificate_page(request, case, referral):
         data = form.cleaned_data
         try:
             cert = services.certificate_issue(
-                case=case, actor=request.user, referral=referral, kind=data["kind"], issued_on=data["issued_on"],
-                issuer_name=data["issuer_name"], issuer_role=data["issuer_role"],
+                case=case,
+                actor=request.user,
+                referral=referral,
+                kind=data["kind"],
+                issued_on=data["issued_on"],
+                issuer_name=data["issuer_name"],
+                issuer_role=data["issuer_role"],
                 correction_reason=data.get("correction_reason", ""),
+                corrects_issue_date=data.get("corrects_issue_date", False),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -539,7 +590,11 @@ def certificate_download(request, pk):
 def _case_act(request, case, form, key, action, success):
     """A case-panel action; a refused change shows the case page again."""
     return _submit(
-        request, form, action, success, then=case,
+        request,
+        form,
+        action,
+        success,
+        then=case,
         refused=lambda: case_detail_with_errors(request, case, **{key: form}),
     )
 
@@ -548,12 +603,16 @@ def _case_act(request, case, form, key, action, success):
 @permission_required(MANAGE, raise_exception=True)
 def adviser_contact(request, case_pk):
     case = case_selectors.case_get_for(request.user, case_pk)
-    form = AdviserContactForm(request.POST)
+    form = AdviserContactForm(request.POST, choices=services.adviser_choices_for(case))
 
     def action(data):
         return services.adviser_contact_record(
-            case=case, actor=request.user, contacted_on=data["contacted_on"], choice=data["choice"],
-            provider=data["provider"], adviser_name=data["adviser_name"],
+            case=case,
+            actor=request.user,
+            contacted_on=data["contacted_on"],
+            choice=data["choice"],
+            provider=data["provider"],
+            adviser_name=data["adviser_name"],
         )
 
     def success(contact):
@@ -642,3 +701,180 @@ def compliance_done(request, case_pk):
         )
 
     return _case_act(request, case, form, "compliance_form", action, lambda d: f"Recorded as done: {d.title}")
+
+
+# --- Corrections (decision 17): a page of their own, with a reason; every dependent clock is recomputed ---------
+
+
+def _correction_page(request, *, form, title, intro, back, back_label, action, success):
+    """GET: the form with the facts as recorded. POST: the service records the correction and recomputes the
+    case's clocks; a refused correction shows the page again (HTTP 400) and changes nothing."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(back)
+    context = {"form": form, "title": title, "intro": intro, "back": back, "back_label": back_label}
+    return render(request, "referrals/correction.html", context, status=400 if form.errors else 200)
+
+
+@permission_required(MANAGE, raise_exception=True)
+def referral_correct_dates(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    initial = {name: getattr(referral, name) for name in services.REFERRAL_DATE_FIELDS}
+    form = ReferralDatesForm(request.POST or None, referral=referral, initial=initial)
+
+    def action(data):
+        changes = form.changed_dates(services.REFERRAL_DATE_FIELDS)
+        return services.referral_correct_dates(
+            referral=referral, actor=request.user, changes=changes, reason=data["reason"]
+        )
+
+    return _correction_page(
+        request,
+        form=form,
+        title=f"Correct the dates of referral {referral.pk}",
+        intro="Every clock that runs from these dates is worked out again, and each date that moves is shown on the "
+        "case timeline with your reason.",
+        back=referral,
+        back_label=f"Referral {referral.pk}",
+        action=action,
+        success="Referral dates corrected: the clocks that depend on them have been worked out again",
+    )
+
+
+@any_permission_required(*ACT_ON_REFERRALS)
+def session_correct(request, pk, session_pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    if not permissions.can_act_on_referral(request.user, referral):
+        raise PermissionDenied
+    session = _session_of(referral, session_pk)
+    initial = {
+        "starts_at": timezone.localtime(session.starts_at),
+        "notice_sent_on": session.notice_sent_on,
+        "short_notice_consent": session.short_notice_consent,
+    }
+    form = SessionCorrectForm(request.POST or None, initial=initial)
+
+    def action(data):
+        return services.session_correct(
+            session=session,
+            actor=request.user,
+            starts_at=data["starts_at"],
+            notice_sent_on=data["notice_sent_on"],
+            short_notice_consent=data["short_notice_consent"],
+            reason=data["reason"],
+        )
+
+    when = timezone.localtime(session.starts_at)
+    return _correction_page(
+        request,
+        form=form,
+        title=f"Correct the session of {when:%a %-d %b %Y}",
+        intro="The notice clock and, for a held session, the 30-day mediation clock are worked out again.",
+        back=referral,
+        back_label=f"Referral {referral.pk}",
+        action=action,
+        success="Session corrected",
+    )
+
+
+@any_permission_required(*ACT_ON_REFERRALS)
+def outcome_correct(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    if not permissions.can_act_on_referral(request.user, referral):
+        raise PermissionDenied
+    initial = {"concluded_on": referral.concluded_on, "agreement_on": referral.agreement_on}
+    form = OutcomeCorrectForm(request.POST or None, initial=initial)
+
+    def action(data):
+        return services.referral_conclusion_correct(
+            referral=referral,
+            actor=request.user,
+            concluded_on=data["concluded_on"],
+            agreement_on=data["agreement_on"],
+            reason=data["reason"],
+        )
+
+    return _correction_page(
+        request,
+        form=form,
+        title=f"Correct the outcome dates of referral {referral.pk}",
+        intro="The certificate clock and every agreed action's deadline are worked out again.",
+        back=referral,
+        back_label=f"Referral {referral.pk}",
+        action=action,
+        success="Outcome dates corrected",
+    )
+
+
+@permission_required(MANAGE, raise_exception=True)
+def adviser_contact_correct(request, case_pk):
+    case = case_selectors.case_get_for(request.user, case_pk)
+    contact = get_object_or_404(AdviserContact, case=case)
+    initial = {"contacted_on": contact.contacted_on, "choice": contact.choice}
+    form = AdviserContactCorrectForm(request.POST or None, initial=initial, choices=services.adviser_choices_for(case))
+
+    def action(data):
+        return services.adviser_contact_correct(
+            contact=contact,
+            actor=request.user,
+            contacted_on=data["contacted_on"],
+            choice=data["choice"],
+            reason=data["reason"],
+        )
+
+    return _correction_page(
+        request,
+        form=form,
+        title=f"Correct the adviser contact on case {case.reference}",
+        intro="The adviser clock, the certificate clock and whether the contact was late are worked out again.",
+        back=case,
+        back_label=f"Case {case.reference}",
+        action=action,
+        success="Adviser contact corrected",
+    )
+
+
+@permission_required(TRIBUNAL, raise_exception=True)
+def appeal_correct(request, case_pk, appeal_pk):
+    case = case_selectors.case_get_for(request.user, case_pk)
+    appeal = _appeal_of(case, appeal_pk)
+    fields = {**services.APPEAL_DATE_FIELDS, **services.APPEAL_OUTCOME_DATE_FIELDS}
+    form = AppealCorrectForm(request.POST or None, appeal=appeal, initial={f: getattr(appeal, f) for f in fields})
+
+    def action(data):
+        return services.tribunal_appeal_correct(
+            appeal=appeal, actor=request.user, changes=form.changed_dates(fields), reason=data["reason"]
+        )
+
+    return _correction_page(
+        request,
+        form=form,
+        title=f"Correct the appeal dates on case {case.reference}",
+        intro="The appeal window, the directed response and every compliance clock are worked out again.",
+        back=case,
+        back_label=f"Case {case.reference}",
+        action=action,
+        success="Appeal dates corrected",
+    )
+
+
+@permission_required("cases.waive_deadline", raise_exception=True)
+def certificate_review_confirm(request, pk):
+    """A manager confirms a corrected certificate after legal review (decision 15): a page of its own, by POST."""
+    cert = selectors.certificate_get_for(request.user, pk)
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_review_confirm(certificate=cert, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Corrected certificate {cert.number} confirmed after legal review")
+            return redirect(cert.case)
+    context = {"cert": cert, "case": cert.case, "form": form}
+    return render(request, "referrals/certificate_confirm.html", context, status=400 if form.errors else 200)

@@ -37,6 +37,7 @@ def case_mediation_panel(context, case):
     active = next((r for r in referrals if r.is_active), None)
     declined = next((r for r in referrals if r.status == Referral.Status.DECLINED), None)
     certificates = list(selectors.certificates_for_case(case)) if case.certificate_issued_on else []
+    # The legal-review flag of a corrected certificate (decision 15) is on the case's clocks panel too.
     appealable = case.decision in APPEALABLE_DECISIONS and not is_drs
     appeals = list(case.appeals.all()) if appealable else []
     drs_list = list(case.drs_referrals.select_related("provider")) if is_drs else []
@@ -70,6 +71,7 @@ def case_mediation_panel(context, case):
         "csrf_token": context.get("csrf_token"),
         "can_manage": can_manage,
         "can_tribunal": can_tribunal,
+        "can_confirm": user.has_perm("cases.waive_deadline"),
         "contact": contact,
         "referrals": referrals,
         "active": active,
@@ -92,7 +94,10 @@ def case_mediation_panel(context, case):
         "suggestion": suggestion,
         "show_refer": show_refer,
         "refer_form": refer_form,
-        "adviser_form": (context.get("adviser_form") or AdviserContactForm(providers=providers))
+        "adviser_form": (
+            context.get("adviser_form")
+            or AdviserContactForm(providers=providers, choices=services.adviser_choices_for(case))
+        )
         if show_adviser
         else None,
         "drs_form": (context.get("drs_form") or DrsReferForm(providers=providers)) if show_drs else None,

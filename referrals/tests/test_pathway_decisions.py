@@ -111,7 +111,7 @@ def test_mediation_not_held_in_time_is_missed_only_once_its_30_days_have_passed(
     assert c4.state == S.OPEN  # its date (Sun 31 May) has not passed
     assert clocks(case)["C6"].due_on == date(2026, 5, 26)  # Thu 21, Fri 22, Tue 26 (Mon 25 a bank holiday)
     with time_machine.travel("2026-06-01 07:00:00+01:00", tick=False):
-        call_command("send_deadline_reminders")  # the daily job settles clocks whose date passed
+        call_command("settle_clocks")  # the daily job settles clocks whose date passed
     c4.refresh_from_db()
     assert c4.state == S.MISSED
     assert "Hold the mediation (LA-arranged): missed (not held within 30 days)" in descriptions(case)

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cases.clock_services import recompute_lapsed
 from cases.reminders import ReminderSendError, reminders_send
 
 
@@ -28,14 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, working_days, **options):
         if working_days is not None and working_days < 0:
             raise CommandError("--working-days must be 0 or more.")
-        today = timezone.localdate()
-        settled = recompute_lapsed(today=today)  # clocks whose date passed and that the facts say were missed
-        if settled["changed"]:
-            self.stdout.write(
-                f"Settled {settled['changed']} clock{'' if settled['changed'] == 1 else 's'} whose date passed"
-            )
         try:
-            sent = reminders_send(today=today, working_days=working_days)
+            sent = reminders_send(today=timezone.localdate(), working_days=working_days)
         except ReminderSendError as exc:
             self.stdout.write(f"Sent {exc.sent} reminder email{'' if exc.sent == 1 else 's'}")
             raise CommandError(str(exc)) from None
