@@ -708,7 +708,7 @@ def compliance_done(request, case_pk):
 
 def _correction_page(request, *, form, title, intro, back, back_label, action, success):
     """GET: the form with the facts as recorded. POST: the service records the correction and recomputes the
-    case's clocks; a refused correction shows the page again (HTTP 400) and changes nothing."""
+    case's clocks; a refused correction shows the page again with its messages and changes nothing."""
     if request.method == "POST" and form.is_valid():
         try:
             action(form.cleaned_data)
@@ -718,7 +718,8 @@ def _correction_page(request, *, form, title, intro, back, back_label, action, s
             messages.success(request, success)
             return redirect(back)
     context = {"form": form, "title": title, "intro": intro, "back": back, "back_label": back_label}
-    return render(request, "referrals/correction.html", context, status=400 if form.errors else 200)
+    # Shown again with its messages as a normal page (as the intake form is): the title starts "Error:".
+    return render(request, "referrals/correction.html", context)
 
 
 @permission_required(MANAGE, raise_exception=True)
