@@ -25,6 +25,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from . import deadlines
+from .clock_display import WHO_MUST_ACT
 from .clock_services import fmt, working_calendar
 from .models import Deadline, ReminderSent, StaffPreference, Status
 from .selectors import WORK_CLOCKS
@@ -132,8 +133,9 @@ def _line(deadline: Deadline, *, today: date, calendar, site_url: str) -> list[s
     if deadline.due_time:
         due += f" by {deadline.due_time:%H:%M}"
     label = deadlines.relative_label(deadline.due_on, today, holidays=calendar)
+    who = "" if deadline.binds == Deadline.Binds.LA else f" [{WHO_MUST_ACT[deadline.binds]}]"
     return [
-        f"- {case.reference} ({_initials(case)}): {deadline.title}",
+        f"- {case.reference} ({_initials(case)}): {deadline.title}{who}",
         f"  Due {due} ({label})",
         f"  {site_url}{case.get_absolute_url()}",
     ]

@@ -144,7 +144,7 @@ def test_the_familys_windows_are_never_an_officers_reminder(officer, mailoutbox)
     )
     assert send() == 1
     body = email_to(mailoutbox, officer).body
-    assert "Certificate after mediation is declined" in body
+    assert "Certificate after mediation is declined [The provider: chase them]" in body
     assert "Tribunal must receive the appeal" not in body and "Contact the mediation adviser" not in body
 
 
