@@ -554,9 +554,11 @@ def test_next_deadline_is_the_earliest_open_clock(seeded):
 def test_every_clock_carries_its_cases_officer(seeded):
     assert Deadline.objects.filter(case__officer__isnull=False).exists()
     assert Deadline.objects.filter(case__officer__isnull=True).exists()  # the intake queue's cases have clocks
-    assert not Deadline.objects.exclude(officer=F("case__officer")).exclude(
-        officer__isnull=True, case__officer__isnull=True
-    ).exists()
+    assert (
+        not Deadline.objects.exclude(officer=F("case__officer"))
+        .exclude(officer__isnull=True, case__officer__isnull=True)
+        .exists()
+    )
 
 
 @pytest.mark.django_db
