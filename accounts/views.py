@@ -5,6 +5,7 @@ pages are public (`@login_not_required`); everything under /account/ is for the 
 """
 
 import logging
+import math
 from datetime import timedelta
 
 import django_otp
@@ -122,12 +123,15 @@ def sign_in_code(request):
             return redirect(next_url)
         logger.info("security code refused: user=%s", user.pk)
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        if result.wait_until:
-            seconds = max(1, int((result.wait_until - timezone.now()).total_seconds()) + 1)
-            form.add_error("code", f"Too many wrong codes in a row. Wait {seconds} seconds, then try again.")
-        else:
-            form.add_error("code", services.CODE_NOT_RIGHT)
+        form.add_error("code", _refusal(result))
     return render(request, "accounts/sign_in_code.html", {"form": form})
+
+
+def _refusal(result: services.Verification) -> str:
+    if result.wait_until:
+        seconds = max(1, math.ceil((result.wait_until - timezone.now()).total_seconds()))
+        return f"Too many wrong codes in a row. Wait {seconds} second{'s' if seconds != 1 else ''}, then try again."
+    return services.CODE_NOT_RIGHT
 
 
 def _set_up_context(device, form, *, pending: bool) -> dict:
@@ -309,11 +313,12 @@ def two_factor_remove(request):
         return redirect("accounts:two_factor")
     form = CodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        if services.second_factor_verify(user=request.user, code=form.cleaned_data["code"]).ok:
+        result = services.second_factor_verify(user=request.user, code=form.cleaned_data["code"])
+        if result.ok:
             services.two_factor_remove(user=request.user, actor=request.user)
             messages.success(request, "Two-factor sign-in turned off")
             return redirect("accounts:two_factor")
-        form.add_error("code", services.CODE_NOT_RIGHT)
+        form.add_error("code", _refusal(result))
     return render(request, "accounts/two_factor_remove.html", {"form": form})
 
 
