@@ -79,7 +79,7 @@ def test_five_wrong_codes_lock_the_account_even_with_the_right_password_and_code
     device = give_authenticator(officer)
     password_step(client, officer)
     with time_machine.travel(time.time(), tick=False) as traveller:
-        for attempt in range(5):
+        for _ in range(5):
             traveller.shift(60)  # past django-otp's growing delay, so each code is really checked
             response = client.post(reverse("accounts:sign_in_code"), {"code": "000000"})
         assert response.status_code == 429
