@@ -9,6 +9,7 @@ import math
 from datetime import timedelta
 
 import django_otp
+import jwt
 import requests
 import segno
 from axes.handlers.proxy import AxesProxyHandler
@@ -229,7 +230,7 @@ def sso_callback(request):
     except sso.SsoRefused as refusal:
         logger.info("council sign-in refused: reason=%s user=%s", refusal.reason, getattr(refusal.user, "pk", None))
         return render(request, "accounts/sso_refused.html", {"reason": refusal.reason, **_sso_context()}, status=403)
-    except (sso.SsoUnavailable, SuspiciousOperation, requests.RequestException) as exc:
+    except (sso.SsoUnavailable, SuspiciousOperation, requests.RequestException, jwt.PyJWTError) as exc:
         logger.warning("council sign-in failed: %s", exc)
         return render(request, "accounts/sso_failed.html", _sso_context(), status=400)
     if user is None:

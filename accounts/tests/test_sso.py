@@ -202,3 +202,18 @@ def test_sign_in_page_offers_council_sign_in_only_when_configured(client, sso, s
     assert "council/" not in page
     assert client.get(reverse("accounts:sso_start")).status_code == 404
     assert client.get(reverse("accounts:sso_callback")).status_code == 404
+
+
+def test_an_id_token_that_fails_its_checks_gives_the_failed_page_not_an_error(client, sso, monkeypatch):
+    import jwt
+
+    from accounts import sso as sso_module
+
+    def expired(self, token, **kwargs):
+        raise jwt.ExpiredSignatureError("Signature has expired")
+
+    monkeypatch.setattr(sso_module.SsoBackend, "verify_token", expired)
+    response = council_sign_in(client, sso, "olivia.officer")
+    assert response.status_code == 400
+    assert "<h1>Sign-in did not finish</h1>" in response.content.decode()
+    assert signed_in_user(client) is None

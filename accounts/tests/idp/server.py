@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import requests
+import time_machine
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 SETTINGS = "accounts.tests.idp.settings"
@@ -37,6 +38,10 @@ class IdentityProvider:
             "PYTHONPATH": str(BASE_DIR),
         }
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        # The suite may run as if it were another day (SENDPORTAL_TEST_TODAY): the provider keeps the same clock,
+        # or the portal would find its ID tokens long expired (or not yet issued).
+        real_now = time_machine.escape_hatch.time.time() if time_machine.escape_hatch.is_travelling() else time.time()
+        self.env["IDP_CLOCK_OFFSET"] = str(time.time() - real_now)
         self.process: subprocess.Popen | None = None
         self.url = ""
 

@@ -10,6 +10,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
+# Run on the test suite's clock (it may be pretending to be another day: SENDPORTAL_TEST_TODAY).
+if abs(_offset := float(os.environ.get("IDP_CLOCK_OFFSET", "0"))) > 1:
+    import time
+
+    import time_machine
+
+    time_machine.travel(time.time() + _offset, tick=True).start()
+
 SECRET_KEY = "test-identity-provider-not-secret-0123456789abcdefghijklmnop"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
