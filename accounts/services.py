@@ -230,7 +230,7 @@ def password_reset_messages(*, email: str) -> list[EmailMessage]:
         logger.info("password reset asked for an address with no local account")
         return []
     for user in users:
-        logger.info("password reset email sent: user=%s", user.pk)
+        logger.info("password reset email written: user=%s", user.pk)
     return messages
 
 

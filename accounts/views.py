@@ -6,6 +6,7 @@ pages are public (`@login_not_required`); everything under /account/ is for the 
 
 import logging
 import math
+from base64 import b32encode
 from datetime import timedelta
 
 import django_otp
@@ -147,8 +148,6 @@ def _set_up_context(device, form, *, pending: bool) -> dict:
 
 def device_secret(device) -> str:
     """The authenticator app's key as people type it (base32, as in the QR code)."""
-    from base64 import b32encode
-
     return b32encode(device.bin_key).decode()
 
 

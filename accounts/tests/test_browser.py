@@ -28,9 +28,11 @@ def _roles(transactional_db):
         ensure_role(role)
 
 
-def council_sign_in(page, username):
+def council_sign_in(page, username, assert_accessible=None):
     """On the provider's own sign-in page: type the council username and password."""
     expect(page.get_by_role("heading", name="Example Council sign-in")).to_be_visible()
+    if assert_accessible:
+        assert_accessible(page)
     page.get_by_label("Council username").fill(username)
     page.get_by_label("Council password").fill(COUNCIL_PASSWORD)
     page.get_by_role("button", name="Sign in to Example Council").click()
@@ -52,7 +54,7 @@ def test_council_staff_sign_in_with_their_council_account_and_sign_out_of_both(
     assert_accessible(page)
     screenshot(page, "sign-in-with-sso")
     page.get_by_role("link", name="Sign in with your Example Council account").click()
-    council_sign_in(page, username)
+    council_sign_in(page, username, assert_accessible)
 
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
@@ -75,7 +77,7 @@ def test_council_user_without_a_role_sees_why_they_cannot_sign_in(
 ):
     page = new_page()
     page.goto(reverse("accounts:sso_start"))
-    council_sign_in(page, "fred.finance")
+    council_sign_in(page, "fred.finance", assert_accessible)
     expect(page.get_by_role("heading", name="You cannot use sendportal")).to_be_visible()
     expect(page.get_by_text("does not give you a role in sendportal")).to_be_visible()
     assert_accessible(page)
