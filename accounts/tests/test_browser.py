@@ -72,6 +72,25 @@ def test_council_staff_sign_in_with_their_council_account_and_sign_out_of_both(
     expect(page.get_by_role("heading", name="Example Council sign-in")).to_be_visible()  # asked again
 
 
+def test_a_changed_council_group_changes_the_role_at_the_next_sign_in(sso_for_browser, new_page, assert_accessible):
+    sso_for_browser.set_user("bea.browser", groups=["sendportal-officers"], first_name="Bea", last_name="Browser")
+    page = new_page()
+    page.goto(reverse("accounts:sso_start"))
+    council_sign_in(page, "bea.browser")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="Cases")).to_be_visible()
+    expect(nav.get_by_role("link", name="Dashboard")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").click()
+
+    sso_for_browser.set_user("bea.browser", groups=["sendportal-managers"], first_name="Bea", last_name="Browser")
+    page.get_by_role("link", name="Sign in with your Example Council account").click()
+    council_sign_in(page, "bea.browser")
+    expect(nav.get_by_role("link", name="Dashboard")).to_be_visible()
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", name="Management dashboard")).to_be_visible()
+    assert_accessible(page)
+
+
 def test_council_user_without_a_role_sees_why_they_cannot_sign_in(
     sso_for_browser, new_page, assert_accessible, screenshot, browser_errors
 ):

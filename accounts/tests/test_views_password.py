@@ -177,3 +177,36 @@ def test_profile_links_to_the_account_pages(client_for, officer):
     page = client_for(officer).get(reverse("profile")).content.decode()
     for name in ("password_change", "two_factor", "sessions"):
         assert f'href="{reverse(f"accounts:{name}")}"' in page
+
+
+def test_known_and_unknown_addresses_do_the_same_token_and_email_work(client, officer, monkeypatch):
+    from django.contrib.auth.tokens import default_token_generator
+
+    from accounts import services
+
+    made, written = [], []
+    real_make_token = default_token_generator.make_token
+    real_render = services.render_to_string
+    monkeypatch.setattr(
+        default_token_generator, "make_token", lambda user: made.append(user.pk) or real_make_token(user)
+    )
+    monkeypatch.setattr(services, "render_to_string", lambda *a, **k: written.append(a[0]) or real_render(*a, **k))
+
+    ask_for_reset(client, officer.email)
+    ask_for_reset(client, "nobody@example.gov.uk")
+
+    assert made == [officer.pk, 0]  # a token for the stand-in user too
+    assert written == ["accounts/email/password_reset.txt"] * 2
+    assert len(mail.outbox) == 1
+
+
+def test_sign_in_logs_name_nobody(client, officer, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="sendportal.accounts")
+    client.post(reverse("login"), {"username": officer.username, "password": PASSWORD})
+    ask_for_reset(client, officer.email)
+    ours = [r.getMessage() for r in caplog.records if r.name == "sendportal.accounts"]
+    assert f"signed in: user={officer.pk} method=password" in ours
+    assert f"password reset email written: user={officer.pk}" in ours
+    assert not [m for m in ours if officer.username in m or officer.email in m or "Olivia" in m]
