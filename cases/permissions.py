@@ -29,6 +29,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [*_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS],
     MANAGER: [
         *_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS, "cases.export_cases", "cases.waive_deadline", "cases.view_team_work",
+        # Managers see and export every case: their local accounts must use a security code (accounts app).
+        "accounts.require_two_factor",
     ],
     MEDIATOR: ["referrals.act_as_mediator", "referrals.issue_certificate"],
 }

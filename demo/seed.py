@@ -80,6 +80,10 @@ from referrals.models import (
 from referrals.selectors import ACTIVE_REFERRAL_STATUSES, MEDIATOR_CASELOAD_STATUSES, mediator_loads
 
 DEMO_PASSWORD = "demo-password-2026"  # published in the README and printed by `make run`: demo only
+# The authenticator key of the demo sign-ins that must use two-factor sign-in (manager, admin): published in the
+# README like the password, so anyone trying the demo can add it to an authenticator app, or print the current
+# code with `manage.py demo_security_code`. Demo only.
+DEMO_TOTP_KEY = "DEMOSENDPORTALTWOFACTORKEYZZZZZZ"
 DEFAULT_CASES = 200
 DEFAULT_SEED = 2026
 BATCH_SIZE = 2000
@@ -300,7 +304,25 @@ def seed_users(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str, str]]:
         )
         user.groups.set([groups[spec.role]] if spec.role else [])
         rows.append((spec.username, password, spec.role or "Administrator (superuser)"))
+    seed_two_factor()
     return rows
+
+
+def seed_two_factor() -> None:
+    """Give the demo sign-ins that must use two-factor sign-in the published authenticator key (DEMO_TOTP_KEY),
+    so `make run` works without setting one up; any other device they had is replaced."""
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.permissions import REQUIRE_TWO_FACTOR
+
+    key = b32decode(DEMO_TOTP_KEY).hex()
+    for user in get_user_model().objects.filter(username__in=[spec.username for spec in STAFF]):
+        if not (user.is_superuser or user.has_perm(REQUIRE_TWO_FACTOR)):
+            continue
+        TOTPDevice.objects.filter(user=user).exclude(key=key).delete()
+        TOTPDevice.objects.get_or_create(user=user, key=key, defaults={"name": "Demo authenticator", "confirmed": True})
 
 
 @transaction.atomic

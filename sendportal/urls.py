@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from accounts import views as account_views
 from cases.views_deadlines import deadline_list
 from cases.views_profile import profile
 
@@ -11,12 +10,9 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "sign-in/",
-        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", account_views.sign_in, name="login"),
+    path("sign-out/", account_views.sign_out, name="logout"),
+    path("", include("accounts.urls")),
     path("profile/", profile, name="profile"),
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),

@@ -27,12 +27,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
     "bootstrap",
     "sendportal",
+    "accounts",
     "cases",
     "referrals",
     "dashboards",
@@ -137,6 +141,49 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Password reset links work once, for an hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """A yes/no setting from the environment: "true", "1" or "yes" (any case) mean yes."""
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"true", "1", "yes"}
+
+
+def env_list(name: str) -> list[str]:
+    """A comma-separated setting from the environment, blanks dropped."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+# Two-factor sign-in for local accounts (accounts app, django-otp). Users holding the permission
+# accounts.require_two_factor (the Manager role) and superusers must use a security code; this flag makes it
+# required for every local account. Council accounts signing in through single sign-on are never asked: the
+# council's identity provider does their multi-factor authentication.
+TWO_FACTOR_REQUIRED_FOR_ALL_LOCAL_ACCOUNTS = env_flag("TWO_FACTOR_REQUIRED_FOR_ALL_LOCAL_ACCOUNTS")
+OTP_TOTP_ISSUER = "sendportal"
+
+# Single sign-on with the council's OpenID Connect identity provider (accounts.sso, mozilla-django-oidc).
+# Off unless the issuer, client id and client secret are all set; the endpoints come from the issuer's
+# discovery document. README "Single sign-on" says how to register the portal with Microsoft Entra ID.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your council account")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # sent back to the provider as id_token_hint when signing out
+OIDC_TIMEOUT = 10  # seconds for each call to the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+# Which claim carries the user's groups or app roles, and which of its values give each portal role.
+OIDC_ROLE_CLAIM = os.environ.get("OIDC_ROLE_CLAIM", "groups")
+OIDC_ROLE_GROUPS = {
+    "officer": env_list("OIDC_OFFICER_GROUPS"),
+    "manager": env_list("OIDC_MANAGER_GROUPS"),
+    "mediator": env_list("OIDC_MEDIATOR_GROUPS"),
+}
+
 # An English service: London time, British English.
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -184,12 +231,22 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+if OIDC_ISSUER:
+    # Signing out sends the browser on to the provider's end-session endpoint straight from the sign-out form,
+    # which form-action governs.
+    from urllib.parse import urlsplit
+
+    _issuer = urlsplit(OIDC_ISSUER)
+    SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], f"{_issuer.scheme}://{_issuer.netloc}"]
+
 # django-axes: lock an account (per username and address) after 5 failed sign-ins for 30 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Wrong security codes count towards the same lockout (accounts.views); axes keeps no copy of what was typed.
+AXES_SENSITIVE_PARAMETERS = ["code"]
 
 # django-auditlog: who changed what, and who viewed which case (ACCESS entries).
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -6,7 +6,8 @@ Fixtures for journeys:
 
 - `signed_in_page(user, *, password=PASSWORD) -> Page`: a fresh browser context signed in through the real
   sign-in form (so django-axes, the session and CSRF all run). Call it once per user; each call is its own
-  browser, so an officer and a manager can act side by side in one test.
+  browser, so an officer and a manager can act side by side in one test. Users who must use two-factor sign-in
+  (managers, superusers) are given an authenticator app if they have none, and the fixture types its code.
 - `assert_accessible(page, *, context=None) -> None`: runs axe-core on the page as it is now and fails on any
   violation of impact "serious" or "critical", listing rule id, help text and the failing nodes' targets.
   Lesser findings are printed (pytest shows them with the test's output).
@@ -130,11 +131,23 @@ def signed_in_page(new_page):
     from playwright.sync_api import expect
 
     def _signed_in_page(user, *, password: str = PASSWORD):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from accounts.permissions import must_use_two_factor
+        from accounts.testing import give_authenticator, next_code
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None and must_use_two_factor(user):
+            device = give_authenticator(user)
         page = new_page()
         page.goto(reverse("login"))
         page.get_by_label("Username").fill(user.get_username())
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        if device is not None:
+            expect(page.get_by_role("heading", name="Enter your security code")).to_be_visible()
+            page.get_by_label("Security code").fill(next_code(device))
+            page.get_by_role("button", name="Continue").click()
         expect(page.get_by_role("button", name="Sign out"), "sign-in did not succeed").to_be_visible()
         return page
 

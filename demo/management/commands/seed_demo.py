@@ -78,3 +78,8 @@ class Command(BaseCommand):
         out.write(f"  {'Username':<{user_width}}  {'Password':<{pass_width}}  Role")
         for username, pw, role in report.sign_ins:
             out.write(f"  {username:<{user_width}}  {pw:<{pass_width}}  {role}")
+        out.write("")
+        out.write(
+            f"manager and admin also need a security code: add the key {seed.DEMO_TOTP_KEY} to an authenticator "
+            "app, or run `manage.py demo_security_code` for the current code."
+        )
