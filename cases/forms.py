@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from . import rules, validators
+from .dates import portal_formfield
 from .models import Case, CaseNote, HealthBody, PlanSection, School, Status
 from .selectors import officers_qs
 from .services import EDITABLE_FIELDS
@@ -36,6 +37,7 @@ class CaseForm(forms.ModelForm):
 
     class Meta:
         model = Case
+        formfield_callback = portal_formfield
         fields = EDITABLE_FIELDS
         widgets = {
             "child_date_of_birth": DateInput(),

@@ -8,18 +8,18 @@ from functools import wraps
 from auditlog.signals import accessed
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases import clock_services, deadlines
+from cases import clock_services
 from cases import selectors as case_selectors
-from cases.clock_display import clock_rows, urgency_for
+from cases.clock_display import clock_rows, relative_and_urgency
 from cases.models import Case, CaseNote
-from cases.views import apply_service_errors
+from cases.refusals import service_call
 from cases.views import detail_with_errors as case_detail_with_errors
 
 from . import permissions, rules, selectors, services
@@ -238,8 +238,7 @@ def _action_row(action, today, calendar, can_manage, forms) -> dict:
     if action.done_on:
         relative, urgency = f"done on {action.done_on:%a %-d %b %Y}", "closed"
     else:
-        relative = deadlines.relative_label(action.due_on, today, holidays=calendar)
-        urgency = urgency_for(action.due_on, today)
+        relative, urgency = relative_and_urgency(action.due_on, today, calendar=calendar)
     form = None
     if can_manage and not action.done_on:
         form = forms.get(f"action_form_{action.pk}") or ActionDoneForm(auto_id=f"done{action.pk}_%s")
@@ -268,11 +267,8 @@ def _submit(request, form, action, success, *, then, refused):
     """The common tail of every action: valid form -> one service call -> success message and redirect to
     `then`; a form or service refusal -> `refused()` (the page again, HTTP 400, nothing changed)."""
     if form.is_valid():
-        try:
-            result = action(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+        saved, result = service_call(form, lambda: action(form.cleaned_data))
+        if saved:
             messages.success(request, success(result) if callable(success) else success)
             return redirect(then)
     return refused()
@@ -409,14 +405,14 @@ def referral_withdraw(request, pk):
     referral = selectors.referral_get_for(request.user, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_withdraw(
+        saved, _ = service_call(
+            form,
+            lambda: services.referral_withdraw(
                 referral=referral, actor=request.user, withdrawn_on=form.cleaned_data["withdrawn_on"],
                 reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, "The family's withdrawal is recorded: a 'mediation declined' certificate is due")
             return redirect(referral)
     status = 400 if form.errors else 200
@@ -507,15 +503,15 @@ def _certificate_page(request, case, referral):
     form = CertificateIssueForm(request.POST or None, kinds=kinds, latest=latest, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            cert = services.certificate_issue(
+        saved, cert = service_call(
+            form,
+            lambda: services.certificate_issue(
                 case=case, actor=request.user, referral=referral, kind=data["kind"], issued_on=data["issued_on"],
                 issuer_name=data["issuer_name"], issuer_role=data["issuer_role"],
                 correction_reason=data.get("correction_reason", ""),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, f"Certificate {cert.number} issued")
             return redirect(referral or case)
     context = {"case": case, "referral": referral, "form": form, "kinds": kinds, "latest": latest}

@@ -2,7 +2,7 @@
 is refused at the form with a message and never stored; a page that shows a stored clock never fails because of
 one bad row already in the database (issue 10, section 3.1)."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 import time_machine
@@ -30,10 +30,18 @@ def text_of(response) -> str:
 
 def intake(**overrides) -> dict:
     data = {
-        "child_first_name": "Amara", "child_last_name": "Okafor", "child_date_of_birth": "2015-06-01",
-        "party_type": "parent", "party_name": "Grace Okafor", "party_relationship": "Mother",
-        "preferred_language": "English", "route": "mediation", "decision": "RTA",
-        "decision_sent_on": "2026-10-01", "first_contact_on": "2026-10-06", "first_contact_channel": "phone",
+        "child_first_name": "Amara",
+        "child_last_name": "Okafor",
+        "child_date_of_birth": "2015-06-01",
+        "party_type": "parent",
+        "party_name": "Grace Okafor",
+        "party_relationship": "Mother",
+        "preferred_language": "English",
+        "route": "mediation",
+        "decision": "RTA",
+        "decision_sent_on": "2026-10-01",
+        "first_contact_on": "2026-10-06",
+        "first_contact_channel": "phone",
     }
     data.update(overrides)
     return data
@@ -127,8 +135,12 @@ def bad_clock(officer, mediator_user):
         concluded=True, case__officer=officer, mediator__user=mediator_user, case__decision_sent_on=date(2026, 9, 1)
     )
     case = referral.case
-    Deadline.objects.create(case=case, key="C17:1", clock="C17", title="LA response to the appeal", due_on=date(9999, 12, 31))
-    Deadline.objects.create(case=case, key="C8", clock="C8", title="Certificate", binds="adviser", due_on=date(2101, 1, 3))
+    Deadline.objects.create(
+        case=case, key="C17:1", clock="C17", title="LA response to the appeal", due_on=date(9999, 12, 31)
+    )
+    Deadline.objects.create(
+        case=case, key="C8", clock="C8", title="Certificate", binds="adviser", due_on=date(2101, 1, 3)
+    )
     Case.objects.filter(pk=case.pk).update(next_deadline_on=date(9999, 12, 31), next_deadline_title="LA response")
     AgreementActionFactory(referral=referral, due_on=date(9999, 12, 31))
     TribunalAppealFactory(case=case, response_due_on=date(9999, 12, 31))
@@ -164,4 +176,3 @@ def test_the_mediators_pages_show_a_bad_stored_date_instead_of_failing(client_fo
         response = client.get(url)
         assert response.status_code == 200, url
         assert "check this date" in text_of(response)
-
