@@ -271,6 +271,9 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every edit of the intake details (services.case_update): the edit form carries the version it was
+    # opened at, so a save from a form opened before someone else's save is caught instead of undoing it.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CaseQuerySet.as_manager()
 

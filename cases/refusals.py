@@ -35,10 +35,13 @@ def apply_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def service_call(form, action: Callable[[], Any]) -> tuple[bool, Any]:
-    """Run `action` (one service call); (True, its result), or (False, None) with the refusal on `form`."""
+def service_call(form, action: Callable[[], Any], *, reraise: tuple = ()) -> tuple[bool, Any]:
+    """Run `action` (one service call); (True, its result), or (False, None) with the refusal on `form`.
+    Exceptions in `reraise` are left to the caller (a stale edit re-shows the form its own way)."""
     try:
         return True, action()
+    except reraise:
+        raise
     except ValidationError as exc:
         apply_service_errors(form, exc)
     except IntegrityError as exc:

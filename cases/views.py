@@ -16,7 +16,15 @@ from django.views.decorators.http import require_POST
 from . import clock_services, permissions, rules, selectors, services
 from .clock_display import clock_rows
 from .filters import SORTS, CaseFilter, ordering_for, search_cases
-from .forms import AssignOfficerForm, CaseForm, CaseSearchForm, ChangeStatusForm, DuplicateConfirmForm, NoteForm
+from .forms import (
+    OUT_OF_DATE_FORM,
+    AssignOfficerForm,
+    CaseForm,
+    CaseSearchForm,
+    ChangeStatusForm,
+    DuplicateConfirmForm,
+    NoteForm,
+)
 from .models import Case
 from .refusals import service_call
 
@@ -134,14 +142,24 @@ def case_edit(request, pk):
     if not permissions.can_edit_case(request.user, case):
         raise PermissionDenied
     form = CaseForm(request.POST or None, instance=case)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        saved, _ = service_call(
-            form, lambda: services.case_update(case=case, actor=request.user, data=form.cleaned_data)
-        )
+        data = form.cleaned_data
+        try:
+            saved, _ = service_call(
+                form,
+                lambda: services.case_update(case=case, actor=request.user, data=data, version=data["version"]),
+                reraise=(services.StaleEdit,),
+            )
+        except services.StaleEdit as stale:
+            # Someone saved since this form was opened: show what they changed; nothing of this save is kept.
+            form, case, saved, status = CaseForm.after_stale_save(request.POST, stale), stale.case, False, 409
         if saved:
             messages.success(request, f"Case {case.reference} updated")
             return redirect(case)
-    return render(request, "cases/case_form.html", {"form": form, "case": case})
+    elif request.method == "POST" and OUT_OF_DATE_FORM in form.non_field_errors():
+        status = 400
+    return render(request, "cases/case_form.html", {"form": form, "case": case}, status=status)
 
 
 @require_POST
