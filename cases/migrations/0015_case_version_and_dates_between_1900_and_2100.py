@@ -4,6 +4,17 @@ import cases.dates
 from django.db import migrations, models
 
 
+def restore_sqlite_name_search_indexes(apps, schema_editor):
+    """Adding the version column makes SQLite rebuild cases_case, which drops the raw-SQL name-search indexes of
+    migrations 0011 and 0013: create them again as 0013 left them."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for column in ("child_first_name", "child_last_name"):
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS cases_case_{column}_search_idx ON cases_case ({column} COLLATE NOCASE, created_at)"
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -41,4 +52,5 @@ class Migration(migrations.Migration):
             name='day',
             field=models.DateField(unique=True, validators=[cases.dates.validate_portal_date]),
         ),
+        migrations.RunPython(restore_sqlite_name_search_indexes, migrations.RunPython.noop),
     ]
