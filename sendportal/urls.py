@@ -7,13 +7,16 @@ from cases.views_deadlines import deadline_list
 from cases.views_profile import profile
 
 from . import views
+from .auth_forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "sign-in/",
-        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        login_not_required(
+            auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm)
+        ),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),

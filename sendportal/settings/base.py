@@ -192,6 +192,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+
+def ipware_proxy_count(proxies: int) -> int:
+    """django-ipware's proxy count for `proxies` proxies between the browser and the app (the load balancer is
+    one). The first proxy puts the browser's address in X-Forwarded-For and later ones add the address they heard
+    from, so ipware counts the proxies listed after the client: one fewer. It reads the client from the right-hand
+    end of the header, so an address a browser forges at the left is never taken."""
+    return max(proxies - 1, 0)
+
+
+# Read the client from its place counted from the right even when a browser sent X-Forwarded-For itself (strict
+# would then fall back to the load balancer's address, lumping every such browser together).
+IPWARE_STRICT = False
+
 # django-auditlog: who changed what, and who viewed which case (ACCESS entries).
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
