@@ -124,6 +124,7 @@ def adviser_contact_record(
     _require(permissions.can_manage_referrals(actor))
     if choice not in AdviserContact.Choice.values:
         raise ValidationError({"choice": "Choose what the family chose."})
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).first()  # one at a time
     if AdviserContact.objects.filter(case=case).exists():
         raise ValidationError("The adviser contact is already recorded for this case.")
     _not_future("contacted_on", contacted_on, "The date of contact")
