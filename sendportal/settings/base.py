@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sendportal.middleware.PermissionsPolicyMiddleware",
+    "sendportal.middleware.ClientErrorLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -226,11 +228,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"drop_client_errors": {"()": "sendportal.log_filters.DropClientErrorRecords"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         # Request URLs never carry names or other personal data, but keep noise down.
         "django.server": {"level": "WARNING"},
+        # 403s and 404s are logged once each by sendportal.middleware.ClientErrorLogMiddleware, without a traceback.
+        "django.request": {"filters": ["drop_client_errors"]},
         # WeasyPrint narrates every rendering step at INFO, and its refusals name the refused address.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
