@@ -4,6 +4,7 @@ service). Whatever the refusal, the service ran in one transaction, so nothing i
 - a ValidationError (the rules said no) puts its messages on the fields they name, the rest on top;
 - an IntegrityError (a database constraint: two people saved the same thing at the same moment, or a double
   submit) becomes a message on top, never a server error;
+- an OSError (a certificate PDF the storage folder would not take) becomes a message on top;
 - a ValueError or OverflowError from the clock engine (a date it cannot compute from, decision 16) becomes a
   message on top."""
 
@@ -20,6 +21,10 @@ from .dates import CLOCK_ENGINE_ERRORS, CLOCK_NOT_COMPUTABLE
 
 logger = logging.getLogger("sendportal.refusals")
 
+FILE_NOT_STORED = (
+    "The certificate could not be stored: the portal cannot write to its certificate folder. Nothing was issued "
+    "and nothing has changed. Tell the portal's administrators (the folder set as MEDIA_ROOT), then try again."
+)
 SAVED_AT_THE_SAME_MOMENT = (
     "This was not saved: the same record was saved by someone else (or by a second click) at the same moment. "
     "Nothing has changed from this attempt; reload the page to see what is recorded now."
@@ -47,6 +52,10 @@ def service_call(form, action: Callable[[], Any], *, reraise: tuple = ()) -> tup
     except IntegrityError as exc:
         logger.warning("refused: a database constraint stopped a save (%s)", _constraint_name(exc))
         form.add_error(None, SAVED_AT_THE_SAME_MOMENT)
+    except OSError as exc:
+        # A file the service writes (a certificate PDF) could not be stored; the transaction kept nothing.
+        logger.error("refused: a file could not be stored (%s)", type(exc).__name__)
+        form.add_error(None, FILE_NOT_STORED)
     except CLOCK_ENGINE_ERRORS as exc:
         logger.warning("refused: the clock engine could not compute from the dates given (%s)", type(exc).__name__)
         form.add_error(None, CLOCK_NOT_COMPUTABLE)

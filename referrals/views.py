@@ -3,6 +3,7 @@ message + redirect. On a refused change the page is shown again with the form's 
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from auditlog.signals import accessed
@@ -52,6 +53,7 @@ from .forms import (
 )
 from .models import Certificate, MediationSession, Referral
 
+logger = logging.getLogger("sendportal.certificates")
 RS = Referral.Status
 PAGE_SIZE = 25
 MANAGE = "referrals.manage_referrals"
@@ -521,10 +523,18 @@ def _certificate_page(request, case, referral):
 @any_permission_required(*SEE_REFERRALS)
 def certificate_download(request, pk):
     cert = selectors.certificate_get_for(request.user, pk)
+    try:
+        pdf = cert.pdf.open("rb")
+    except OSError:
+        logger.error("certificate PDF missing from storage certificate=%s", cert.pk)
+        message = (
+            f"The PDF of certificate {cert.number} is missing from the portal's storage. The certificate is still "
+            "recorded on the case. Tell the portal's administrators, quoting the certificate number, so they can "
+            "restore the file from backup."
+        )
+        return render(request, "404.html", {"message": message}, status=404)
     accessed.send(sender=Certificate, instance=cert)
-    response = FileResponse(
-        cert.pdf.open("rb"), as_attachment=True, filename=f"{cert.number}.pdf", content_type="application/pdf"
-    )
+    response = FileResponse(pdf, as_attachment=True, filename=f"{cert.number}.pdf", content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

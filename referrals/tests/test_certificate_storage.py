@@ -1,6 +1,8 @@
 """Certificate storage failures (issue 10, section 3.4): an unwritable folder gives a clear error page with nothing
 saved; a missing PDF gives a 404 page saying the file is missing and whom to tell."""
 
+import html
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -30,7 +32,7 @@ def test_an_unwritable_certificate_folder_gives_a_clear_page_and_saves_nothing(c
         },
     )
     assert response.status_code == 400
-    content = response.content.decode()
+    content = html.unescape(response.content.decode())
     assert "The certificate could not be stored" in content
     assert "Nothing was issued" in content
     assert not Certificate.objects.exists()
@@ -44,6 +46,6 @@ def test_a_missing_certificate_file_gives_a_404_page_that_says_so(client_for, of
     client.raise_request_exception = False
     response = client.get(reverse("referrals:certificate_download", args=[cert.pk]))
     assert response.status_code == 404
-    content = response.content.decode()
+    content = html.unescape(response.content.decode())
     assert f"The PDF of certificate {cert.number} is missing from the portal's storage" in content
     assert "Tell the portal's administrators" in content
