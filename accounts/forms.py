@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
 
 
 def _helper() -> FormHelper:
@@ -13,13 +14,21 @@ def _helper() -> FormHelper:
 
 
 class SignInForm(auth_forms.AuthenticationForm):
-    """Username and password; the message never says which of the two was wrong."""
+    """Username and password; the message never says which of the two was wrong. A username longer than any
+    account's is refused before anything is looked up or recorded: AuthenticationForm sets the field's max_length
+    only after the field is built, so its length was never checked, and the lockout then failed to record a
+    10,000-character name (a server error on PostgreSQL)."""
 
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password.",
         "inactive": "Enter a correct username and password.",
     }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class CodeForm(forms.Form):

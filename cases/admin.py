@@ -1,6 +1,45 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
 from .models import Case, CaseEvent, HealthBody, NonWorkingDay, School
+
+MAX_ID = 2**63 - 1
+
+
+def is_id(value) -> bool:
+    """A value that can be a row's id (a whole number the database can hold)."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and int(text) <= MAX_ID
+
+
+class _OnlyIdsLookedUp:
+    """Re-showing a refused form looks up the chosen rows by id: a posted value that cannot be an id ("abc", a NUL
+    byte) is left out of that lookup (it gave a server error) while the form still refuses it with a message."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if is_id(v)], attr)
+
+
+class SafeAutocompleteSelect(_OnlyIdsLookedUp, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_OnlyIdsLookedUp, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeAutocompleteMixin:
+    """Autocomplete fields whose refused values never break the form's page (issue 10, section 3.5)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class DeactivateInsteadOfDeleteMixin:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import deadlines
+from .dates import CLOCK_ENGINE_ERRORS, in_range
 from .models import Deadline
 
 # Clocks whose due date is never moved for a weekend or holiday: warn when it lands on one (decision 3).
@@ -58,6 +59,22 @@ def urgency_for(due: date, today: date) -> str:
     return "later"
 
 
+# A stored date the engine cannot work with (a row saved before decision 16 was enforced, for example a response
+# date typed as 2101): the page shows the raw date and asks for it to be checked, rather than failing.
+CHECK_THIS_DATE = "check this date: it is outside 1900 to 2100"
+CHECK_URGENCY = "check"
+
+
+def relative_and_urgency(due: date, today: date, *, calendar) -> tuple[str, str]:
+    """How far off `due` is and how urgent: the one way every page labels an open due date."""
+    if not in_range(due):
+        return CHECK_THIS_DATE, CHECK_URGENCY
+    try:
+        return deadlines.relative_label(due, today, holidays=calendar), urgency_for(due, today)
+    except CLOCK_ENGINE_ERRORS:
+        return CHECK_THIS_DATE, CHECK_URGENCY
+
+
 def family_window_label(deadline: Deadline, today: date, calendar) -> tuple[str, str]:
     """How an open family clock reads: when the family's window closes, or that it has closed and what to do."""
     if deadline.due_on >= today:
@@ -77,14 +94,14 @@ def clock_row(deadline: Deadline, *, today: date, calendar) -> ClockRow:
     source = clock.source if clock else ""
     warning = ""
     if deadline.is_open:
-        if deadline.binds == Deadline.Binds.FAMILY:
+        if deadline.binds == Deadline.Binds.FAMILY and in_range(deadline.due_on):
             # The family's window: information, not overdue work. A passed window prompts the officer to record
             # the appeal or move the case on.
             relative, urgency = family_window_label(deadline, today, calendar)
         else:
-            relative = deadlines.relative_label(deadline.due_on, today, holidays=calendar)
-            urgency = urgency_for(deadline.due_on, today)
-        if clock and clock.unit in NOT_ROLLED_FORWARD_UNITS and deadline.clock != deadlines.ClockCode.C9:
+            relative, urgency = relative_and_urgency(deadline.due_on, today, calendar=calendar)
+        unit_warns = clock and clock.unit in NOT_ROLLED_FORWARD_UNITS and deadline.clock != deadlines.ClockCode.C9
+        if urgency != CHECK_URGENCY and unit_warns:
             warning = deadlines.non_working_day_warning(deadline.due_on, holidays=calendar)
     elif deadline.state == Deadline.State.MET:
         late = (deadline.met_on - deadline.due_on).days

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .dates import PortalDateField
 from .forms import DateInput
 from .models import Case, Decision, Route, School, Status
 from .selectors import officers_qs
@@ -27,6 +28,12 @@ SORTS = {
     "next_deadline": ("next_deadline_on", "id"),
 }
 DEFAULT_SORT = "-created"
+
+
+class PortalDateFilter(django_filters.DateFilter):
+    """A date filter that refuses dates outside 1900-2100 with a message, like every date a person types."""
+
+    field_class = PortalDateField
 
 
 def sort_ordering(sort: str | None, *, sorts: dict, default: str, nullable=frozenset()) -> tuple[str, list]:
@@ -65,20 +72,20 @@ class CaseFilter(django_filters.FilterSet):
     school = django_filters.ModelChoiceFilter(
         queryset=School.objects.all(), empty_label="Any school or setting", label="School or setting"
     )
-    decision_from = django_filters.DateFilter(
+    decision_from = PortalDateFilter(
         field_name="decision_sent_on", lookup_expr="gte", label="Decision letter from", widget=DateInput()
     )
-    decision_to = django_filters.DateFilter(
+    decision_to = PortalDateFilter(
         field_name="decision_sent_on", lookup_expr="lte", label="Decision letter to", widget=DateInput()
     )
-    contact_from = django_filters.DateFilter(
+    contact_from = PortalDateFilter(
         field_name="first_contact_on", lookup_expr="gte", label="First contact from", widget=DateInput()
     )
     deadline = django_filters.ChoiceFilter(
         choices=[("overdue", "Overdue"), ("week", "Due in the next 7 days"), ("none", "No open clock")],
         method="filter_deadline", empty_label="Any", label="Next deadline",
     )
-    contact_to = django_filters.DateFilter(
+    contact_to = PortalDateFilter(
         field_name="first_contact_on", lookup_expr="lte", label="First contact to", widget=DateInput()
     )
 

@@ -1,11 +1,14 @@
 """Input parsing for case pages. Forms parse and check input; services make the change."""
 
+from __future__ import annotations
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
 
 from . import rules, validators
+from .dates import portal_formfield
 from .models import Case, CaseNote, HealthBody, PlanSection, School, Status
 from .selectors import officers_qs
 from .services import EDITABLE_FIELDS
@@ -16,6 +19,41 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+OUT_OF_DATE_FORM = "This form is out of date: open the case's edit page again and make your changes there."
+
+
+def posted_values(bound_field) -> list[str]:
+    """What a browser posts for a field showing its initial value (a ticked box posts "on", an unticked one
+    nothing)."""
+    widget = bound_field.field.widget
+    value = bound_field.field.prepare_value(bound_field.initial)
+    if isinstance(widget, forms.CheckboxInput):
+        return ["on"] if widget.check_test(value) else []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    shown = widget.format_value(value)
+    if isinstance(shown, list):
+        return [str(v) for v in shown]
+    return ["" if shown is None else str(shown)]
+
+
+def shown_value(case: Case, name: str) -> str:
+    """A saved value as a person reads it (choices by their label, dates written out)."""
+    model_field = Case._meta.get_field(name)
+    value = getattr(case, name)
+    if value in (None, "", []):
+        return "(blank)"
+    if model_field.choices:
+        return str(getattr(case, f"get_{name}_display")())
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "strftime"):
+        return value.strftime("%a %-d %b %Y")
+    if name == "sections_disputed":
+        return ", ".join(PlanSection(s).label for s in value if s in PlanSection.values)
+    return str(value)
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
@@ -36,6 +74,7 @@ class CaseForm(forms.ModelForm):
 
     class Meta:
         model = Case
+        formfield_callback = portal_formfield
         fields = EDITABLE_FIELDS
         widgets = {
             "child_date_of_birth": DateInput(),
@@ -66,7 +105,13 @@ class CaseForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.form_show_errors = True
+        if self.instance.pk:
+            # The version the form was opened at: a save after someone else's is caught (services.case_update).
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=1, initial=self.instance.version
+            )
         self.helper.layout = Layout(
+            *(["version"] if self.instance.pk else []),
             Fieldset(
                 "Child or young person",
                 Div("child_first_name", "child_last_name", css_class="row-cols-md-2"),
@@ -103,6 +148,9 @@ class CaseForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk and (data.get("version") is None or "version" in self.errors):
+            self.errors.pop("version", None)
+            self.add_error(None, OUT_OF_DATE_FORM)
         problems = rules.intake_problems(
             today=timezone.localdate(),
             date_of_birth=data.get("child_date_of_birth"),
@@ -123,6 +171,42 @@ class CaseForm(forms.ModelForm):
     def _post_clean(self):
         # The model's own validation runs in the service; the form's job ends at parsing and checking input.
         pass
+
+    @classmethod
+    def after_stale_save(cls, data, stale) -> CaseForm:
+        """The edit form again after a stale save (services.StaleEdit): what the other person changed is shown in
+        the form and listed on top, the person's own changes stay in the form, and the version is brought up to
+        date, so saving again applies theirs without undoing the other person's. Where both changed a field the
+        saved value is shown and the field's message gives the value the person had entered."""
+        case = stale.case
+        saved = cls(instance=case)
+        posted = cls(data, instance=case)
+        differs = set(posted.changed_data)
+        merged = data.copy()
+        who = (stale.actor.get_full_name() or stale.actor.get_username()) if stale.actor else "Someone"
+        conflicts = {}
+        for name in stale.fields:
+            if name not in saved.fields:
+                continue
+            if name in differs:
+                had = ", ".join(v for v in data.getlist(name) if v) or "(blank)"
+                conflicts[name] = (
+                    f"{who} changed this to “{shown_value(case, name)}” while you were editing; your form had “{had}”. "
+                    "The saved value is shown: enter yours again if it should replace it."
+                )
+            merged.setlist(name, posted_values(saved[name]))
+        merged["version"] = str(case.version)
+        form = cls(merged, instance=case)
+        form.is_valid()
+        when = f" (at {timezone.localtime(stale.at):%H:%M})" if stale.at else ""
+        form.add_error(None, f"{who} saved changes to this case after you opened this form{when}. Nothing of yours "
+                       "has been saved yet. Their changes, now shown in the form with yours:")
+        for name in stale.fields:
+            if name in saved.fields:
+                form.add_error(None, f"{saved.fields[name].label}: {shown_value(case, name)}")
+        for name, message in conflicts.items():
+            form.add_error(name, message)
+        return form
 
 
 class DuplicateConfirmForm(forms.Form):

@@ -13,6 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import validators
+from .dates import validate_portal_date
+
+# Dates a person types: 1 Jan 1900 to 31 Dec 2100 (send-rules.md decision 16).
+DATE_RANGE = [validate_portal_date]
 
 # --- Reference data -------------------------------------------------------------------------------------
 
@@ -86,7 +90,7 @@ class NonWorkingDay(models.Model):
     """A day that is not a working day beyond the England-and-Wales bank holidays the engine knows
     (a newly proclaimed bank holiday, for example). send-rules.md product decision 1."""
 
-    day = models.DateField(unique=True)
+    day = models.DateField(unique=True, validators=DATE_RANGE)
     title = models.CharField(max_length=200)
     active = models.BooleanField(default=True)
 
@@ -199,7 +203,7 @@ class Case(models.Model):
     # The child or young person.
     child_first_name = models.CharField("first name", max_length=100)
     child_last_name = models.CharField("last name", max_length=100)
-    child_date_of_birth = models.DateField("date of birth")
+    child_date_of_birth = models.DateField("date of birth", validators=DATE_RANGE)
     upn = models.CharField(
         "UPN", max_length=13, blank=True, validators=[validators.validate_upn],
         help_text="Unique Pupil Number, if known: 13 characters starting with a check letter.",
@@ -238,8 +242,10 @@ class Case(models.Model):
     icb = models.ForeignKey(
         HealthBody, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name="ICB"
     )
-    decision_sent_on = models.DateField("date the decision letter was sent", null=True, blank=True)
-    first_contact_on = models.DateField("date of first contact")
+    decision_sent_on = models.DateField(
+        "date the decision letter was sent", null=True, blank=True, validators=DATE_RANGE
+    )
+    first_contact_on = models.DateField("date of first contact", validators=DATE_RANGE)
     first_contact_channel = models.CharField("how they first contacted us", max_length=20, choices=ContactChannel)
     sendiass_involved = models.BooleanField("SENDIASS involved", default=False)
     supporter_name = models.CharField("independent supporter or advocate", max_length=200, blank=True)
@@ -249,7 +255,7 @@ class Case(models.Model):
         related_name="cases", verbose_name="assigned officer",
     )
     status = models.CharField(max_length=30, choices=Status, default=Status.INTAKE)
-    closed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True, validators=DATE_RANGE)
     certificate_issued_on = models.DateField(
         "latest mediation certificate issued", null=True, blank=True, editable=False,
         help_text="Set by the certificate service; drives the appeal deadline (C9).",
@@ -265,6 +271,9 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every edit of the intake details (services.case_update): the edit form carries the version it was
+    # opened at, so a save from a form opened before someone else's save is caught instead of undoing it.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CaseQuerySet.as_manager()
 

@@ -117,11 +117,17 @@ def case_create(*, actor, data: dict) -> Case:
 
 
 @transaction.atomic
-def case_update(*, case: Case, actor, data: dict) -> Case:
-    """Change intake details, saving only what changed; date corrections are shown old -> new."""
+def case_update(*, case: Case, actor, data: dict, version: int | None = None) -> Case:
+    """Change intake details, saving only what changed; date corrections are shown old -> new.
+
+    `version` is the version the edit form was opened at: if someone has saved since, nothing is saved and
+    StaleEdit says what they changed (optimistic concurrency, checked under the case's row lock)."""
     if not permissions.can_edit_case(actor, case):
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if version is not None and version != case.version:
+        fields, who, at = _changes_since(case, version)
+        raise StaleEdit(case=case, fields=fields, actor=who, at=at)
     changed: list[str] = []
     moves: dict[str, list[str | None]] = {}
     for field, value in data.items():
@@ -137,7 +143,8 @@ def case_update(*, case: Case, actor, data: dict) -> Case:
         return case
     _check_intake(case, timezone.localdate())
     case.full_clean()
-    case.save(update_fields=[*changed, "updated_at"])
+    case.version += 1
+    case.save(update_fields=[*changed, "version", "updated_at"])
     labels = [str(Case._meta.get_field(f).verbose_name) for f in changed]
     description = "Changed " + ", ".join(labels)
     for field, (old, new) in moves.items():
@@ -148,12 +155,32 @@ def case_update(*, case: Case, actor, data: dict) -> Case:
         actor=actor,
         kind=CaseEvent.Kind.UPDATED,
         description=description,
-        data={"fields": changed, "dates": moves},
+        data={"fields": changed, "dates": moves, "version": case.version},
     )
     if CLOCK_FACTS.intersection(changed):
         reason = "decision letter date corrected" if "decision_sent_on" in changed else "case details changed"
         clock_services.case_clocks_recompute(case=case, actor=actor, reason=reason)
     return case
+
+
+class StaleEdit(ValidationError):
+    """The edit form was opened at an older version of the case: someone saved in between. Carries the case as
+    saved now and what was changed since (field names, and who changed them last and when)."""
+
+    def __init__(self, *, case: Case, fields: list[str], actor, at):
+        super().__init__("Someone else saved changes to this case after this form was opened.", code="stale")
+        self.case, self.fields, self.actor, self.at = case, fields, actor, at
+
+
+def _changes_since(case: Case, version: int) -> tuple[list[str], object, object]:
+    """Fields changed by the edits saved after `version`, with the actor and time of the latest of them."""
+    fields: list[str] = []
+    latest = None
+    events = case.events.filter(kind=CaseEvent.Kind.UPDATED, data__version__gt=version).select_related("actor")
+    for event in events.order_by("created_at", "id"):
+        fields += [f for f in event.data.get("fields", []) if f not in fields]
+        latest = event
+    return fields, latest.actor if latest else None, latest.created_at if latest else None
 
 
 def _fmt(iso: str | None) -> str:

@@ -5,7 +5,7 @@ import secrets
 from auditlog.signals import accessed
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
@@ -16,21 +16,21 @@ from django.views.decorators.http import require_POST
 from . import clock_services, deadlines, permissions, rules, selectors, services
 from .clock_display import clock_rows
 from .filters import SORTS, CaseFilter, ordering_for, search_cases
-from .forms import AssignOfficerForm, CaseForm, CaseSearchForm, ChangeStatusForm, DuplicateConfirmForm, NoteForm
+from .forms import (
+    OUT_OF_DATE_FORM,
+    AssignOfficerForm,
+    CaseForm,
+    CaseSearchForm,
+    ChangeStatusForm,
+    DuplicateConfirmForm,
+    NoteForm,
+)
 from .models import Case
+from .refusals import service_call
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "case_searches"
 MAX_SAVED_SEARCHES = 20
-
-
-def apply_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field messages where they belong, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _saved_search(request) -> tuple[str, str]:
@@ -120,11 +120,8 @@ def case_create(request):
         )
         confirmed = confirm.is_valid() and confirm.cleaned_data["confirm_not_duplicate"]
         if not duplicates or confirmed:
-            try:
-                case = services.case_create(actor=request.user, data=data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
+            saved, case = service_call(form, lambda: services.case_create(actor=request.user, data=data))
+            if saved:
                 messages.success(request, f"Case {case.reference} opened")
                 return redirect(case)
     return render(request, "cases/case_form.html", {"form": form, "duplicates": duplicates, "confirm": confirm})
@@ -143,15 +140,24 @@ def case_edit(request, pk):
     if not permissions.can_edit_case(request.user, case):
         raise PermissionDenied
     form = CaseForm(request.POST or None, instance=case)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.case_update(case=case, actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+            saved, _ = service_call(
+                form,
+                lambda: services.case_update(case=case, actor=request.user, data=data, version=data["version"]),
+                reraise=(services.StaleEdit,),
+            )
+        except services.StaleEdit as stale:
+            # Someone saved since this form was opened: show what they changed; nothing of this save is kept.
+            form, case, saved, status = CaseForm.after_stale_save(request.POST, stale), stale.case, False, 409
+        if saved:
             messages.success(request, f"Case {case.reference} updated")
             return redirect(case)
-    return render(request, "cases/case_form.html", {"form": form, "case": case})
+    elif request.method == "POST" and OUT_OF_DATE_FORM in form.non_field_errors():
+        status = 400
+    return render(request, "cases/case_form.html", {"form": form, "case": case}, status=status)
 
 
 @require_POST
@@ -160,11 +166,12 @@ def case_assign(request, pk):
     case = selectors.case_get_for(request.user, pk)
     form = AssignOfficerForm(request.POST)
     if form.is_valid():
-        try:
-            case = services.case_assign_officer(case=case, actor=request.user, officer=form.cleaned_data["officer"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+        officer = form.cleaned_data["officer"]
+        saved, result = service_call(
+            form, lambda: services.case_assign_officer(case=case, actor=request.user, officer=officer)
+        )
+        if saved:
+            case = result
             officer = case.officer
             who = (officer.get_full_name() or officer.get_username()) if officer else "nobody"
             messages.success(request, f"Case {case.reference} assigned to {who}")
@@ -178,14 +185,15 @@ def case_change_status(request, pk):
     case = selectors.case_get_for(request.user, pk)
     form = ChangeStatusForm(request.POST, case=case)
     if form.is_valid():
-        try:
-            case = services.case_change_status(
+        saved, result = service_call(
+            form,
+            lambda: services.case_change_status(
                 case=case, actor=request.user, to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+            ),
+        )
+        if saved:
+            case = result
             messages.success(request, f"Status changed to {case.get_status_display()}")
             return redirect(case)
     return detail_with_errors(request, case, status_form=form)
@@ -197,14 +205,14 @@ def case_note_add(request, pk):
     case = selectors.case_get_for(request.user, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
-        try:
-            services.case_note_add(
+        saved, _ = service_call(
+            form,
+            lambda: services.case_note_add(
                 case=case, actor=request.user, text=form.cleaned_data["text"],
                 visibility=form.cleaned_data["visibility"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, "Note added")
             return redirect(case)
     return detail_with_errors(request, case, note_form=form)

@@ -4,7 +4,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from . import clock_services, selectors
 from .clock_display import clock_rows
 from .forms import OfficerChoiceField
+from .refusals import service_call
 
 GROUPS = [("overdue", "Overdue"), ("today", "Due today"), ("soon", "Due this week (next 7 days)"), ("later", "Later")]
 # Rows each group shows on the overview; the rest of a group is one link away (?group=<key>, paginated).
@@ -98,11 +98,11 @@ def deadline_waive(request, pk, deadline_pk):
     deadline = selectors.deadline_get_for(request.user, pk, deadline_pk)
     form = WaiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            clock_services.deadline_waive(deadline=deadline, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        reason = form.cleaned_data["reason"]
+        saved, _ = service_call(
+            form, lambda: clock_services.deadline_waive(deadline=deadline, actor=request.user, reason=reason)
+        )
+        if saved:
             messages.success(request, f"Clock waived: {deadline.title}")
             return redirect(deadline.case)
     return render(request, "cases/deadline_waive.html", {"deadline": deadline, "case": deadline.case, "form": form})

@@ -9,7 +9,8 @@ Security (security.md items 6 and 10):
 - every export writes one django-auditlog LogEntry (action ACCESS) saying who exported what and with which
   filters, and a case-list export also writes a CaseEvent ("exported") on the timeline of every case in it,
   in batches as the rows are streamed; the aggregate SEN2 figures name no case, so they go to the audit log only;
-- at most EXPORTS_PER_HOUR exports per person per rolling hour, counted from those audit entries.
+- at most EXPORTS_PER_HOUR exports per person per rolling hour, counted from those audit entries and recorded in
+  the same step under a lock on the person's row (export_reserve), so parallel requests cannot pass the limit.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from datetime import datetime, timedelta
 from auditlog.cid import get_cid
 from auditlog.models import LogEntry
 from defusedcsv import csv
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -104,6 +107,18 @@ def next_export_allowed_at(user, *, now: datetime) -> datetime | None:
     if len(recent) < EXPORTS_PER_HOUR:
         return None
     return recent[-1] + timedelta(hours=1)
+
+
+@transaction.atomic
+def export_reserve(*, user, now: datetime, model, description: str, details: dict, remote_addr: str | None = None):
+    """Count the person's exports of the last hour and record this one as one step, under a lock on the person's
+    own row, so parallel requests cannot all see room for one more: (entry, None) when allowed, else (None, when
+    the next export is allowed)."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+    allowed_at = next_export_allowed_at(user, now=now)
+    if allowed_at is not None:
+        return None, allowed_at
+    return log_export(user=user, model=model, description=description, details=details, remote_addr=remote_addr), None
 
 
 def log_export(*, user, model, description: str, details: dict, remote_addr: str | None = None) -> LogEntry:

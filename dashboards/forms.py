@@ -8,6 +8,7 @@ from datetime import date
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from cases.dates import PortalDateField
 from cases.forms import DateInput
 
 from .selectors import FIRST_SEN2_YEAR, MAX_PERIOD_DAYS, Period, default_period
@@ -49,11 +50,11 @@ class PeriodForm(YearForm):
     officer whose cases the case-based figures are limited to. Officers are checked against the list of people
     who can hold cases (cases.selectors.officers_qs), loaded once by the view."""
 
-    date_from = forms.DateField(
+    date_from = PortalDateField(
         label="From", required=False, widget=DateInput(),
         error_messages={"invalid": "Enter the start date as a real date, for example 2026-01-31."},
     )
-    date_to = forms.DateField(
+    date_to = PortalDateField(
         label="To", required=False, widget=DateInput(),
         error_messages={"invalid": "Enter the end date as a real date, for example 2026-03-31."},
     )

@@ -255,12 +255,16 @@ def mediator(request):
 # --- Exports -------------------------------------------------------------------------------------------------
 
 
-def _refuse_if_limited(request, *, what: str):
-    """429 with a clear message once the person has made EXPORTS_PER_HOUR exports in the last hour."""
+def _reserve_or_refuse(request, *, what: str, model, description: str, details: dict):
+    """(audit entry, None) for an allowed export, recorded under the person's lock; or (None, a 429 with a clear
+    message) once the person has made EXPORTS_PER_HOUR exports in the last hour."""
     now = timezone.now()
-    allowed_at = exports.next_export_allowed_at(request.user, now=now)
-    if allowed_at is None:
-        return None
+    entry, allowed_at = exports.export_reserve(
+        user=request.user, now=now, model=model, description=description, details=details,
+        remote_addr=_remote_addr(request),
+    )
+    if entry is not None:
+        return entry, None
     logger.warning("export refused: rate limit reached user=%s export=%s", request.user.pk, what)
     response = render(request, "dashboards/export_refused.html", {
         "title": "Too many exports",
@@ -270,7 +274,7 @@ def _refuse_if_limited(request, *, what: str):
         ),
     }, status=429)
     response["Retry-After"] = str(max(int((allowed_at - now).total_seconds()), 1))
-    return response
+    return None, response
 
 
 def _remote_addr(request) -> str | None:
@@ -280,9 +284,6 @@ def _remote_addr(request) -> str | None:
 @permission_required("cases.export_cases", raise_exception=True)
 def export_cases(request):
     """The current filtered case list (the same query string as /cases/) as CSV."""
-    refused = _refuse_if_limited(request, what="cases")
-    if refused:
-        return refused
     case_filter, qs, details = exports.case_export_filter(request)
     if case_filter.form.errors:
         return render(request, "dashboards/export_refused.html", {
@@ -291,10 +292,12 @@ def export_cases(request):
             "errors": case_filter.form.errors,
         }, status=400)
     count = qs.count()
-    entry = exports.log_export(
-        user=request.user, model=Case, description=f"Case list export: {count:,} cases",
-        details={"export": "cases", "rows": count, **details}, remote_addr=_remote_addr(request),
+    entry, refused = _reserve_or_refuse(
+        request, what="cases", model=Case, description=f"Case list export: {count:,} cases",
+        details={"export": "cases", "rows": count, **details},
     )
+    if refused:
+        return refused
     response = StreamingHttpResponse(
         exports.case_export_stream(qs, actor=request.user, log_entry=entry), content_type="text/csv; charset=utf-8"
     )
@@ -311,15 +314,14 @@ def export_sen2(request):
         return render(request, "dashboards/export_refused.html", {
             "title": "Error: choose a year", "message": "Nothing was exported.", "errors": form.errors,
         }, status=400)
-    refused = _refuse_if_limited(request, what="sen2")
+    year = form.cleaned_data["year"] if form.is_bound else today.year
+    _entry, refused = _reserve_or_refuse(
+        request, what="sen2", model=exports.SEN2_MODEL, description=f"SEN2 mediation figures export: {year}",
+        details={"export": "sen2", "year": year},
+    )
     if refused:
         return refused
-    year = form.cleaned_data["year"] if form.is_bound else today.year
     figures = selectors.sen2_figures(year=year)
-    exports.log_export(
-        user=request.user, model=exports.SEN2_MODEL, description=f"SEN2 mediation figures export: {year}",
-        details={"export": "sen2", "year": year}, remote_addr=_remote_addr(request),
-    )
     response = StreamingHttpResponse(
         exports.sen2_stream(exports.sen2_rows(figures)), content_type="text/csv; charset=utf-8"
     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from cases.admin import DeactivateInsteadOfDeleteMixin
+from cases.admin import DeactivateInsteadOfDeleteMixin, SafeAutocompleteMixin
 
 from .models import MediationProvider, Mediator
 
@@ -27,7 +27,7 @@ class MediatorAdminForm(forms.ModelForm):
 
 
 @admin.register(Mediator)
-class MediatorAdmin(DeactivateInsteadOfDeleteMixin, admin.ModelAdmin):
+class MediatorAdmin(SafeAutocompleteMixin, DeactivateInsteadOfDeleteMixin, admin.ModelAdmin):
     form = MediatorAdminForm
     list_display = [
         "__str__", "provider", "accreditation", "languages", "max_active_cases", "available_from", "employed_by_la",

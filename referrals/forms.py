@@ -11,6 +11,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
+from cases.dates import PortalDateField, PortalDateTimeField, portal_formfield
 from cases.deadlines import OrderKind, UnopposedAppealKind
 from cases.filters import sort_ordering
 from cases.forms import DateInput
@@ -120,6 +121,7 @@ class AdviserContactForm(PathwayForm, forms.ModelForm):
 
     class Meta:
         model = AdviserContact
+        formfield_callback = portal_formfield
         fields = ["contacted_on", "choice", "provider", "adviser_name"]
         widgets = {"contacted_on": DateInput()}
         help_texts = {"contacted_on": "Checked against the 2-month limit from the decision letter: late is flagged."}
@@ -139,6 +141,7 @@ class ReferralCreateForm(PathwayForm, forms.ModelForm):
 
     class Meta:
         model = Referral
+        formfield_callback = portal_formfield
         fields = [
             "provider",
             "provider_choice_reason",
@@ -186,6 +189,7 @@ class DrsReferForm(PathwayForm, forms.ModelForm):
 
     class Meta:
         model = DisagreementResolution
+        formfield_callback = portal_formfield
         fields = ["kind", "provider", "referred_on"]
         widgets = {"referred_on": DateInput()}
 
@@ -197,11 +201,11 @@ class DrsReferForm(PathwayForm, forms.ModelForm):
 
 
 class DrsRecordForm(PathwayForm, forms.Form):
-    meeting_on = forms.DateField(label="Meeting date", required=False, widget=DateInput())
+    meeting_on = PortalDateField(label="Meeting date", required=False, widget=DateInput())
     outcome = forms.ChoiceField(
         label="Outcome", required=False, choices=[("", "Not known yet"), *DisagreementResolution.Outcome.choices]
     )
-    outcome_on = forms.DateField(label="Date of the outcome", required=False, widget=DateInput())
+    outcome_on = PortalDateField(label="Date of the outcome", required=False, widget=DateInput())
 
 
 class TribunalAppealForm(PathwayForm, forms.ModelForm):
@@ -209,20 +213,21 @@ class TribunalAppealForm(PathwayForm, forms.ModelForm):
 
     class Meta:
         model = TribunalAppeal
+        formfield_callback = portal_formfield
         fields = ["registered_on", "la_told_on", "response_due_on", "hearing_on"]
         widgets = {f: DateInput() for f in fields}
 
 
 class TribunalOutcomeForm(PathwayForm, forms.Form):
     outcome = forms.ChoiceField(label="Outcome", choices=[("", "Choose the outcome"), *TribunalAppeal.Outcome.choices])
-    outcome_on = forms.DateField(label="Date of the outcome", widget=DateInput())
+    outcome_on = PortalDateField(label="Date of the outcome", widget=DateInput())
     order_kind = forms.ChoiceField(
         label="What the order requires",
         required=False,
         choices=[("", "No order"), *ORDER_KIND_CHOICES],
         help_text="Sets the compliance clocks (SEND Regs 2014 reg 44).",
     )
-    order_sent_on = forms.DateField(
+    order_sent_on = PortalDateField(
         label="Date the Tribunal sent out the order",
         required=False,
         widget=DateInput(),
@@ -234,10 +239,10 @@ class TribunalOutcomeForm(PathwayForm, forms.Form):
         choices=[("", "Not an unopposed appeal"), *UNOPPOSED_KIND_CHOICES],
         help_text="Only when the LA told the Tribunal it will not oppose (SEND Regs 2014 reg 45).",
     )
-    unopposed_notified_on = forms.DateField(
+    unopposed_notified_on = PortalDateField(
         label="Date the LA told the Tribunal it will not oppose", required=False, widget=DateInput()
     )
-    recommendation_on = forms.DateField(
+    recommendation_on = PortalDateField(
         label="Date of health or social care recommendations",
         required=False,
         widget=DateInput(),
@@ -278,7 +283,7 @@ class RespondForm(PathwayForm, forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    responded_on = forms.DateField(label="Date the provider responded", widget=DateInput())
+    responded_on = PortalDateField(label="Date the provider responded", widget=DateInput())
     decline_reason = forms.ChoiceField(
         label="Why the provider declined",
         required=False,
@@ -300,8 +305,8 @@ class RespondForm(PathwayForm, forms.Form):
 
 class IcbNotifyForm(PathwayForm, forms.Form):
     id_prefix = "icb"
-    notified_on = forms.DateField(label="Date the LA told the ICB the mediation issues", widget=DateInput())
-    received_on = forms.DateField(
+    notified_on = PortalDateField(label="Date the LA told the ICB the mediation issues", widget=DateInput())
+    received_on = PortalDateField(
         label="Date the ICB received the notice (optional)",
         required=False,
         widget=DateInput(),
@@ -349,11 +354,12 @@ class AssignMediatorForm(PathwayForm, forms.Form):
 
 class SessionScheduleForm(PathwayForm, forms.ModelForm):
     id_prefix = "schedule"
-    starts_at = forms.DateTimeField(label="Date and time", widget=DateTimeLocalInput())
+    starts_at = PortalDateTimeField(label="Date and time", widget=DateTimeLocalInput())
     mode = forms.ChoiceField(label="How it is held", choices=MediationSession.Mode.choices, widget=forms.RadioSelect)
 
     class Meta:
         model = MediationSession
+        formfield_callback = portal_formfield
         fields = ["starts_at", "mode", "venue", "notice_sent_on", "short_notice_consent"]
         widgets = {"notice_sent_on": DateInput()}
         help_texts = {
@@ -415,7 +421,7 @@ class SessionRecordForm(PathwayForm, forms.Form):
 
 class NotHeldForm(PathwayForm, forms.Form):
     id_prefix = "not_held"
-    notified_on = forms.DateField(
+    notified_on = PortalDateField(
         label="Date the adviser was told mediation cannot be held within 30 days",
         widget=DateInput(),
         help_text="The certificate is then due within 3 working days.",
@@ -425,13 +431,13 @@ class NotHeldForm(PathwayForm, forms.Form):
 class ConcludeForm(PathwayForm, forms.Form):
     id_prefix = "conclude"
     AGREEMENTS = (Referral.Outcome.FULL, Referral.Outcome.PARTIAL)
-    concluded_on = forms.DateField(label="Date mediation concluded", widget=DateInput())
+    concluded_on = PortalDateField(label="Date mediation concluded", widget=DateInput())
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[(o.value, o.label) for o in (Referral.Outcome.FULL, Referral.Outcome.PARTIAL, Referral.Outcome.NONE)],
         widget=forms.RadioSelect,
     )
-    agreement_on = forms.DateField(
+    agreement_on = PortalDateField(
         label="Date of the written agreement",
         required=False,
         widget=DateInput(),
@@ -470,13 +476,13 @@ class ConcludeForm(PathwayForm, forms.Form):
 
 class WithdrawForm(PathwayForm, forms.Form):
     id_prefix = "withdraw"
-    withdrawn_on = forms.DateField(label="Date the family withdrew", widget=DateInput())
+    withdrawn_on = PortalDateField(label="Date the family withdrew", widget=DateInput())
     reason = forms.CharField(label="Reason the family gave", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class LaConcededForm(PathwayForm, forms.Form):
     id_prefix = "conceded"
-    agreement_on = forms.DateField(
+    agreement_on = PortalDateField(
         label="Date the LA conceded in writing",
         widget=DateInput(),
         help_text="A written concession is treated as an agreement: reg 42 deadlines then apply.",
@@ -494,7 +500,7 @@ class AgreementActionForm(PathwayForm, forms.ModelForm):
         required=False,
         choices=[("", "Not an appealable matter"), *ORDER_KIND_CHOICES],
     )
-    agreed_due_on = forms.DateField(
+    agreed_due_on = PortalDateField(
         label="Date the parties agreed in writing",
         required=False,
         widget=DateInput(),
@@ -503,19 +509,20 @@ class AgreementActionForm(PathwayForm, forms.ModelForm):
 
     class Meta:
         model = AgreementAction
+        formfield_callback = portal_formfield
         fields = ["description", "owner", "basis", "order_kind"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
         labels = {"description": "What was agreed"}
 
 
 class ActionDoneForm(PathwayForm, forms.Form):
-    done_on = forms.DateField(label="Date it was done", widget=DateInput())
+    done_on = PortalDateField(label="Date it was done", widget=DateInput())
 
 
 class CertificateIssueForm(PathwayForm, forms.Form):
     id_prefix = "certificate"
     kind = forms.ChoiceField(label="Kind of certificate", widget=forms.RadioSelect)
-    issued_on = forms.DateField(label="Issue date", widget=DateInput())
+    issued_on = PortalDateField(label="Issue date", widget=DateInput())
     issuer_name = forms.CharField(label="Name of the person issuing it", max_length=200)
     issuer_role = forms.ChoiceField(label="Their role", choices=ISSUER_ROLES, widget=forms.RadioSelect)
     correction_reason = forms.CharField(
@@ -652,7 +659,7 @@ class ComplianceDoneForm(PathwayForm, forms.Form):
 
     id_prefix = "compliance"
     key = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    done_on = forms.DateField(label="Date done", widget=DateInput())
+    done_on = PortalDateField(label="Date done", widget=DateInput())
 
 
 # --- Corrections (decision 17): every recorded fact can be corrected, with a reason ------------------------------
@@ -676,7 +683,7 @@ class CorrectionForm(PathwayForm, forms.Form):
 
 
 def _date(label, *, required=False, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
+    return PortalDateField(label=label, required=required, widget=DateInput(), help_text=help_text)
 
 
 class ReferralDatesForm(CorrectionForm):
@@ -702,7 +709,7 @@ class ReferralDatesForm(CorrectionForm):
 
 
 class SessionCorrectForm(CorrectionForm):
-    starts_at = forms.DateTimeField(label="Date and time of the session", widget=DateTimeLocalInput())
+    starts_at = PortalDateTimeField(label="Date and time of the session", widget=DateTimeLocalInput())
     notice_sent_on = _date("Date notice of the date and place was sent", required=True)
     short_notice_consent = forms.BooleanField(
         label="The family agreed to less than 5 working days' notice", required=False

@@ -10,7 +10,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from cases.dates import validate_portal_date
 from cases.models import School
+
+# Dates a person types: 1 Jan 1900 to 31 Dec 2100 (send-rules.md decision 16).
+DATE_RANGE = [validate_portal_date]
 
 
 class MediationProvider(models.Model):
@@ -31,6 +35,7 @@ class MediationProvider(models.Model):
     share_changed_on = models.DateField(
         "contract shares last changed", null=True, blank=True,
         help_text="Referrals since this date count towards the share.",
+        validators=DATE_RANGE,
     )
     offers_mediation = models.BooleanField(default=True)
     offers_drs = models.BooleanField("offers disagreement resolution", default=False)
@@ -72,6 +77,7 @@ class Mediator(models.Model):
     available_from = models.DateField(
         "earliest date available for a session", null=True, blank=True,
         help_text="Used to rank mediators by who can mediate soonest inside the 30-day window.",
+        validators=DATE_RANGE,
     )
     employed_by_la = models.BooleanField(
         "employed by the local authority", default=False,
@@ -123,7 +129,7 @@ class AdviserContact(models.Model):
         PLACEMENT_INFO = "placement_info", "Placement only: information given, no certificate needed"
 
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="adviser_contact")
-    contacted_on = models.DateField("date the family contacted the adviser")
+    contacted_on = models.DateField("date the family contacted the adviser", validators=DATE_RANGE)
     choice = models.CharField("what the family chose", max_length=20, choices=Choice)
     provider = models.ForeignKey(
         MediationProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -185,30 +191,35 @@ class Referral(models.Model):
     provider_choice_reason = models.CharField(
         "reason for not using the suggested provider", max_length=500, blank=True
     )
-    referred_on = models.DateField()
-    family_told_la_on = models.DateField("date the family told the LA they want mediation")
-    provider_told_la_on = models.DateField("date the provider told the LA", null=True, blank=True)
+    referred_on = models.DateField(validators=DATE_RANGE)
+    family_told_la_on = models.DateField("date the family told the LA they want mediation", validators=DATE_RANGE)
+    provider_told_la_on = models.DateField(
+        "date the provider told the LA", null=True, blank=True, validators=DATE_RANGE
+    )
     health_issues = models.BooleanField("the issues include health care provision", default=False)
     health_only = models.BooleanField("the issues are only health care provision (ICB arranges)", default=False)
-    health_told_on = models.DateField("date the LA was told the issues include health", null=True, blank=True)
-    icb_notified_on = models.DateField("date the LA notified the ICB", null=True, blank=True)
+    health_told_on = models.DateField(
+        "date the LA was told the issues include health", null=True, blank=True, validators=DATE_RANGE
+    )
+    icb_notified_on = models.DateField("date the LA notified the ICB", null=True, blank=True, validators=DATE_RANGE)
     icb_received_on = models.DateField(
-        "date the ICB received the notice", null=True, blank=True,
+        "date the ICB received the notice", null=True, blank=True, validators=DATE_RANGE,
         help_text="Health-only mediation (C5) runs from this day; the day the notice was sent when not known.",
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.REFERRED)
-    responded_on = models.DateField("date the provider responded", null=True, blank=True)
+    responded_on = models.DateField("date the provider responded", null=True, blank=True, validators=DATE_RANGE)
     decline_reason = models.CharField(max_length=20, choices=DeclineReason, blank=True)
     decline_detail = models.CharField(max_length=500, blank=True)
     mediator = models.ForeignKey(
         Mediator, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
     )
     not_held_notified_on = models.DateField(
-        "date the adviser was told mediation cannot be held within 30 days", null=True, blank=True
+        "date the adviser was told mediation cannot be held within 30 days", null=True, blank=True,
+        validators=DATE_RANGE,
     )
-    concluded_on = models.DateField(null=True, blank=True)
+    concluded_on = models.DateField(null=True, blank=True, validators=DATE_RANGE)
     outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
-    agreement_on = models.DateField("date of the written agreement", null=True, blank=True)
+    agreement_on = models.DateField("date of the written agreement", null=True, blank=True, validators=DATE_RANGE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -303,7 +314,7 @@ class MediationSession(models.Model):
         MEDIATOR = "mediator", "The mediator"
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="sessions")
-    starts_at = models.DateTimeField("date and time")
+    starts_at = models.DateTimeField("date and time", validators=DATE_RANGE)
     starts_on = models.DateField(
         "date", editable=False,
         help_text="The session's date in England, kept with starts_at by save(): the date-based figures (SEN2, days "
@@ -311,7 +322,7 @@ class MediationSession(models.Model):
     )
     mode = models.CharField(max_length=10, choices=Mode)
     venue = models.CharField(max_length=300, blank=True, help_text="Address, or the online meeting service.")
-    notice_sent_on = models.DateField("date notice of the date and place was sent")
+    notice_sent_on = models.DateField("date notice of the date and place was sent", validators=DATE_RANGE)
     short_notice_consent = models.BooleanField(
         "the family agreed to less than 5 working days' notice", default=False
     )
@@ -394,9 +405,10 @@ class AgreementAction(models.Model):
         help_text="For appealable matters: which step of the Tribunal-order timetable this action is.",
     )
     due_on = models.DateField(
-        help_text="Worked out from the agreement date and the basis; for dates agreed in writing, that date."
+        validators=DATE_RANGE,
+        help_text="Worked out from the agreement date and the basis; for dates agreed in writing, that date.",
     )
-    done_on = models.DateField(null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True, validators=DATE_RANGE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -419,7 +431,7 @@ class Certificate(models.Model):
     version = models.PositiveSmallIntegerField(default=1)
     number = models.CharField("certificate number", max_length=40, unique=True)
     kind = models.CharField(max_length=12, choices=Kind)
-    issued_on = models.DateField()
+    issued_on = models.DateField(validators=DATE_RANGE)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issuer_name = models.CharField(max_length=200)
     issuer_role = models.CharField(max_length=100)
@@ -470,17 +482,21 @@ class TribunalAppeal(models.Model):
         CONCEDED = "conceded", "Conceded"
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="appeals")
-    registered_on = models.DateField("date the Tribunal registered the appeal")
-    la_told_on = models.DateField("date the LA was told")
-    response_due_on = models.DateField("LA response due (as directed)", null=True, blank=True)
-    hearing_on = models.DateField("hearing date (as directed)", null=True, blank=True)
+    registered_on = models.DateField("date the Tribunal registered the appeal", validators=DATE_RANGE)
+    la_told_on = models.DateField("date the LA was told", validators=DATE_RANGE)
+    response_due_on = models.DateField("LA response due (as directed)", null=True, blank=True, validators=DATE_RANGE)
+    hearing_on = models.DateField("hearing date (as directed)", null=True, blank=True, validators=DATE_RANGE)
     outcome = models.CharField(max_length=15, choices=Outcome, blank=True)
-    outcome_on = models.DateField(null=True, blank=True)
+    outcome_on = models.DateField(null=True, blank=True, validators=DATE_RANGE)
     order_kind = models.CharField("what the order requires", max_length=30, blank=True)
-    order_sent_on = models.DateField("date the order was sent out", null=True, blank=True)
+    order_sent_on = models.DateField("date the order was sent out", null=True, blank=True, validators=DATE_RANGE)
     unopposed_kind = models.CharField("unopposed appeal: decision conceded", max_length=30, blank=True)
-    unopposed_notified_on = models.DateField("date the LA told the Tribunal it will not oppose", null=True, blank=True)
-    recommendation_on = models.DateField("date of health or social care recommendations", null=True, blank=True)
+    unopposed_notified_on = models.DateField(
+        "date the LA told the Tribunal it will not oppose", null=True, blank=True, validators=DATE_RANGE
+    )
+    recommendation_on = models.DateField(
+        "date of health or social care recommendations", null=True, blank=True, validators=DATE_RANGE
+    )
     recommendation_to = models.CharField(
         "recommendations made to", max_length=4, choices=RecommendationTo, default=RecommendationTo.LA,
         help_text="Who must respond within 5 weeks (C16).",
@@ -521,10 +537,10 @@ class DisagreementResolution(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="drs_referrals")
     kind = models.CharField("kind of disagreement", max_length=20, choices=Kind)
     provider = models.ForeignKey(MediationProvider, on_delete=models.PROTECT, related_name="drs_referrals")
-    referred_on = models.DateField()
-    meeting_on = models.DateField(null=True, blank=True)
+    referred_on = models.DateField(validators=DATE_RANGE)
+    meeting_on = models.DateField(null=True, blank=True, validators=DATE_RANGE)
     outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
-    outcome_on = models.DateField(null=True, blank=True)
+    outcome_on = models.DateField(null=True, blank=True, validators=DATE_RANGE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

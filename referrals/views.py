@@ -3,24 +3,25 @@ message + redirect. On a refused change the page is shown again with the form's 
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from auditlog.signals import accessed
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases import clock_services, deadlines
+from cases import clock_services
 from cases import selectors as case_selectors
-from cases.clock_display import clock_rows, urgency_for
+from cases.clock_display import clock_rows, relative_and_urgency
 from cases.models import Case, CaseNote
-from cases.views import apply_service_errors
+from cases.refusals import service_call
 from cases.views import detail_with_errors as case_detail_with_errors
 
 from . import permissions, rules, selectors, services
@@ -58,6 +59,7 @@ from .forms import (
 )
 from .models import AdviserContact, Certificate, MediationSession, Referral
 
+logger = logging.getLogger("sendportal.certificates")
 RS = Referral.Status
 PAGE_SIZE = 25
 MANAGE = "referrals.manage_referrals"
@@ -248,8 +250,7 @@ def _action_row(action, today, calendar, can_manage, forms) -> dict:
     if action.done_on:
         relative, urgency = f"done on {action.done_on:%a %-d %b %Y}", "closed"
     else:
-        relative = deadlines.relative_label(action.due_on, today, holidays=calendar)
-        urgency = urgency_for(action.due_on, today)
+        relative, urgency = relative_and_urgency(action.due_on, today, calendar=calendar)
     form = None
     if can_manage and not action.done_on:
         form = forms.get(f"action_form_{action.pk}") or ActionDoneForm(auto_id=f"done{action.pk}_%s")
@@ -284,11 +285,8 @@ def _submit(request, form, action, success, *, then, refused):
     """The common tail of every action: valid form -> one service call -> success message and redirect to
     `then`; a form or service refusal -> `refused()` (the page again, HTTP 400, nothing changed)."""
     if form.is_valid():
-        try:
-            result = action(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+        saved, result = service_call(form, lambda: action(form.cleaned_data))
+        if saved:
             messages.success(request, success(result) if callable(success) else success)
             return redirect(then)
     return refused()
@@ -447,16 +445,16 @@ def referral_withdraw(request, pk):
     referral = selectors.referral_get_for(request.user, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_withdraw(
+        saved, _ = service_call(
+            form,
+            lambda: services.referral_withdraw(
                 referral=referral,
                 actor=request.user,
                 withdrawn_on=form.cleaned_data["withdrawn_on"],
                 reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, "The family's withdrawal is recorded: a 'mediation declined' certificate is due")
             return redirect(referral)
     status = 400 if form.errors else 200
@@ -552,8 +550,9 @@ def _certificate_page(request, case, referral):
     form = CertificateIssueForm(request.POST or None, kinds=kinds, latest=latest, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            cert = services.certificate_issue(
+        saved, cert = service_call(
+            form,
+            lambda: services.certificate_issue(
                 case=case,
                 actor=request.user,
                 referral=referral,
@@ -563,10 +562,9 @@ def _certificate_page(request, case, referral):
                 issuer_role=data["issuer_role"],
                 correction_reason=data.get("correction_reason", ""),
                 corrects_issue_date=data.get("corrects_issue_date", False),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, f"Certificate {cert.number} issued")
             return redirect(referral or case)
     context = {"case": case, "referral": referral, "form": form, "kinds": kinds, "latest": latest}
@@ -576,10 +574,18 @@ def _certificate_page(request, case, referral):
 @any_permission_required(*SEE_REFERRALS)
 def certificate_download(request, pk):
     cert = selectors.certificate_get_for(request.user, pk)
+    try:
+        pdf = cert.pdf.open("rb")
+    except OSError:
+        logger.error("certificate PDF missing from storage certificate=%s", cert.pk)
+        message = (
+            f"The PDF of certificate {cert.number} is missing from the portal's storage. The certificate is still "
+            "recorded on the case. Tell the portal's administrators, quoting the certificate number, so they can "
+            "restore the file from backup."
+        )
+        return render(request, "404.html", {"message": message}, status=404)
     accessed.send(sender=Certificate, instance=cert)
-    response = FileResponse(
-        cert.pdf.open("rb"), as_attachment=True, filename=f"{cert.number}.pdf", content_type="application/pdf"
-    )
+    response = FileResponse(pdf, as_attachment=True, filename=f"{cert.number}.pdf", content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -710,11 +716,8 @@ def _correction_page(request, *, form, title, intro, back, back_label, action, s
     """GET: the form with the facts as recorded. POST: the service records the correction and recomputes the
     case's clocks; a refused correction shows the page again with its messages and changes nothing."""
     if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
+        saved, _ = service_call(form, lambda: action(form.cleaned_data))
+        if saved:
             messages.success(request, success)
             return redirect(back)
     context = {"form": form, "title": title, "intro": intro, "back": back, "back_label": back_label}
@@ -870,11 +873,8 @@ def certificate_review_confirm(request, pk):
     cert = selectors.certificate_get_for(request.user, pk)
     form = forms.Form(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_review_confirm(certificate=cert, actor=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        saved, _ = service_call(form, lambda: services.certificate_review_confirm(certificate=cert, actor=request.user))
+        if saved:
             messages.success(request, f"Corrected certificate {cert.number} confirmed after legal review")
             return redirect(cert.case)
     context = {"cert": cert, "case": cert.case, "form": form}

@@ -50,6 +50,7 @@ URGENCY_TAGS = {
     "overdue": "tag-overdue", "today": "tag-due-soon", "soon": "tag-due-soon", "closed": "tag-neutral",
     # The family's windows are information, never an overdue badge (decision 12).
     "window": "tag-neutral", "window_closed": "tag-neutral",
+    "check": "tag-overdue",
 }
 
 
@@ -70,8 +71,8 @@ def next_deadline(context, case):
     """The case's next clock as a contextual date. Today and the calendar are computed once per page."""
     from django.utils import timezone
 
-    from cases import clock_services, deadlines
-    from cases.clock_display import urgency_for
+    from cases import clock_services
+    from cases.clock_display import relative_and_urgency
 
     cache = context.render_context.setdefault("_clock_cache", {})
     if "today" not in cache:
@@ -79,8 +80,8 @@ def next_deadline(context, case):
         cache["calendar"] = clock_services.working_calendar()
     today, calendar = cache["today"], cache["calendar"]
     due = case.next_deadline_on
-    relative = deadlines.relative_label(due, today, holidays=calendar)
-    return contextual_date(due, None, f"{case.next_deadline_title}: {relative}", urgency_for(due, today))
+    relative, urgency = relative_and_urgency(due, today, calendar=calendar)
+    return contextual_date(due, None, f"{case.next_deadline_title}: {relative}", urgency)
 
 
 @register.filter

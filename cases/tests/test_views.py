@@ -368,7 +368,7 @@ def test_edit_moves_the_decision_date_and_writes_the_timeline(client_for, office
     data = form_data(
         child_first_name=case.child_first_name, child_last_name=case.child_last_name,
         child_date_of_birth=case.child_date_of_birth.isoformat(), decision_sent_on="2026-10-02",
-        nhs_number="",
+        nhs_number="", version=case.version,
     )
     response = client_for(officer).post(reverse("cases:edit", args=[case.pk]), data, follow=True)
     assert f"Case {case.reference} updated" in response.content.decode()

@@ -45,9 +45,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sendportal.middleware.PermissionsPolicyMiddleware",
+    "sendportal.middleware.ClientErrorLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "sendportal.middleware.RefuseNulInQueryStringMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -248,6 +251,19 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Wrong security codes count towards the same lockout (accounts.views); axes keeps no copy of what was typed.
 AXES_SENSITIVE_PARAMETERS = ["code"]
 
+
+def ipware_proxy_count(proxies: int) -> int:
+    """django-ipware's proxy count for `proxies` proxies between the browser and the app (the load balancer is
+    one). The first proxy puts the browser's address in X-Forwarded-For and later ones add the address they heard
+    from, so ipware counts the proxies listed after the client: one fewer. It reads the client from the right-hand
+    end of the header, so an address a browser forges at the left is never taken."""
+    return max(proxies - 1, 0)
+
+
+# Read the client from its place counted from the right even when a browser sent X-Forwarded-For itself (strict
+# would then fall back to the load balancer's address, lumping every such browser together).
+IPWARE_STRICT = False
+
 # django-auditlog: who changed what, and who viewed which case (ACCESS entries).
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
@@ -269,11 +285,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"drop_client_errors": {"()": "sendportal.log_filters.DropClientErrorRecords"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         # Request URLs never carry names or other personal data, but keep noise down.
         "django.server": {"level": "WARNING"},
+        # 403s and 404s are logged once each by sendportal.middleware.ClientErrorLogMiddleware, without a traceback.
+        "django.request": {"filters": ["drop_client_errors"]},
         # WeasyPrint narrates every rendering step at INFO, and its refusals name the refused address.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},

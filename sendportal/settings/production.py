@@ -47,8 +47,11 @@ MAILERS = {
     }
 }
 
-# Several app servers share one database; behind a proxy axes must see the client address.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "1"))
+# Several app servers share one database; behind the load balancer the lockout must see the client's address, not
+# the balancer's: django-ipware (installed for axes) reads it from X-Forwarded-For, trusting AXES_PROXY_COUNT proxies
+# (and, when set, only those whose addresses start with one of AXES_PROXY_TRUSTED_IPS).
+AXES_IPWARE_PROXY_COUNT = ipware_proxy_count(int(os.environ.get("AXES_PROXY_COUNT", "1")))  # noqa: F405
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_IPWARE_PROXY_TRUSTED_IPS = [p for p in os.environ.get("AXES_PROXY_TRUSTED_IPS", "").split(",") if p] or None
 
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
