@@ -46,6 +46,7 @@ class ExportForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Tick only the cases you have checked belong to the same family.",
+        error_messages={"invalid_choice": "Choose only from the cases listed."},
     )
     purpose = forms.ChoiceField(
         label="What is the export for?",
@@ -63,8 +64,6 @@ class ExportForm(forms.Form):
     def __init__(self, *args, family_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["family"].choices = list(family_choices)
-        if not family_choices:
-            del self.fields["family"]
 
 
 class LegalHoldForm(forms.Form):

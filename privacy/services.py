@@ -386,6 +386,8 @@ class Purpose:
         (DISCLOSURE, "Disclosure to a court, tribunal or other body"),
     ]
 
+    short = {SUBJECT_ACCESS: "subject access request", DISCLOSURE: "disclosure"}
+
     @classmethod
     def label(cls, value: str) -> str:
         return dict(cls.choices).get(value, value)
@@ -443,7 +445,7 @@ def subject_access_record(
             for case in cases
         ]
     )
-    description = f"Included in a subject-access export by {_who(actor)} ({Purpose.label(purpose).lower()})"
+    description = f"Included in a subject-access export by {_who(actor)} ({Purpose.short[purpose]})"
     for case in cases:
         case_event_record(
             case=case,

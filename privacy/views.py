@@ -375,6 +375,16 @@ def accessibility_statement(request):
     )
 
 
+def _duration(seconds: int | None) -> str:
+    """A cookie's lifetime in words ("52 weeks"), or "" for one that ends with the browser session."""
+    if not seconds:
+        return ""
+    days = seconds // 86400
+    if days and days % 7 == 0:
+        return f"{days // 7} weeks"
+    return f"{days} days" if days else f"{seconds // 60} minutes"
+
+
 @login_not_required
 def cookies(request):
     return render(
@@ -384,6 +394,6 @@ def cookies(request):
             "session_cookie": settings.SESSION_COOKIE_NAME,
             "csrf_cookie": settings.CSRF_COOKIE_NAME,
             "session_minutes": settings.SESSION_COOKIE_AGE // 60,
-            "csrf_age_days": (settings.CSRF_COOKIE_AGE // 86400) if settings.CSRF_COOKIE_AGE else None,
+            "csrf_age": _duration(settings.CSRF_COOKIE_AGE),
         },
     )
