@@ -318,3 +318,52 @@ def test_the_portal_sets_no_cookie_the_cookie_page_does_not_list(client, officer
     page = collect(client.get(case.get_absolute_url()))
     assert "Note added" in page.content.decode()
     assert set_cookies == {"sessionid", "csrftoken"}
+
+
+def test_retention_page_counts_the_schedule_and_costs_the_same_queries_with_more_holds(
+    client_for, data_protection_officer, manager, django_assert_max_num_queries
+):
+    def held_case():
+        case = CaseFactory(
+            status=Status.CLOSED,
+            closed_on=date(2019, 1, 1),
+            child_date_of_birth=date(1990, 1, 1),
+            decision_sent_on=date(2018, 6, 1),
+        )
+        CaseRetention.objects.create(
+            case=case, legal_hold=True, hold_reason="Claim", hold_by=manager, hold_since="2026-11-01T10:00Z"
+        )
+        return case
+
+    CaseFactory(
+        status=Status.CLOSED,
+        closed_on=date(2019, 1, 1),
+        child_date_of_birth=date(1990, 1, 1),
+        decision_sent_on=date(2018, 6, 1),
+    )  # due for anonymisation (and not deletion) on 8 Dec 2026
+    held_case()
+    client = client_for(data_protection_officer)
+    with django_assert_max_num_queries(20) as few:
+        response = client.get(reverse("privacy:retention"))
+    counts = response.context["counts"]
+    assert (counts["closed"], counts["held"], counts["anonymise"], counts["delete"]) == (2, 1, 1, 0)
+    for _ in range(12):
+        held_case()
+    with django_assert_max_num_queries(20) as many:
+        response = client.get(reverse("privacy:retention"))
+    assert response.context["counts"]["held"] == 13
+    assert len(response.context["page"].object_list) == 13
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_accessibility_statement_lists_each_known_issue_with_its_criterion(client):
+    from privacy import accessibility
+
+    page = client.get(reverse("privacy:accessibility")).content.decode()
+    for issue in accessibility.KNOWN_ISSUES:
+        assert issue["summary"].replace("'", "&#x27;") in page or issue["summary"] in page
+        if issue["criterion"]:
+            assert f"This fails WCAG 2.2 success criterion {issue['criterion']}" in page
+    assert "This statement was prepared on 5 December 2026" in page
+    assert "partially compliant with" in page
+    assert "success criterion ." not in page  # an issue with no criterion is not listed as a failure
