@@ -11,14 +11,14 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cases.models import Case, Status
 
 from . import permissions
-from .models import CaseRetention
+from .models import CaseRetention, RetentionAction
 from .rules import RetentionPolicy, latest_start_on
 
 
@@ -50,7 +50,9 @@ def case_by_reference(user, reference: str) -> Case | None:
     reference = (reference or "").strip()
     if not reference:
         return None
-    return privacy_cases_for(user).filter(reference__iexact=reference).first()
+    cases = privacy_cases_for(user)
+    # References are upper case: the unique index finds them; any other spelling is looked for case-insensitively.
+    return cases.filter(reference=reference.upper()).first() or cases.filter(reference__iexact=reference).first()
 
 
 def retention_for(case: Case) -> CaseRetention | None:
@@ -185,8 +187,6 @@ def due_for_anonymisation(today: date, policy: RetentionPolicy) -> QuerySet[Case
 def retention_counts(today: date, policy: RetentionPolicy) -> dict[str, int]:
     """How many closed cases are at each point of the schedule today (counts only: the dry run prints them and
     the retention page shows them). One query."""
-    from django.db.models import Count
-
     anonymise_cut = latest_start_on(today, policy.anonymise_after_years)
     age_cut = latest_start_on(today, policy.keep_until_age)
     delete_cut = latest_start_on(today, policy.delete_after_closure_years)
@@ -243,10 +243,6 @@ RECENT_RUNS = 10
 
 def recent_runs(limit: int = RECENT_RUNS) -> list[dict]:
     """The latest runs of the schedule that did something: when, how many cases anonymised and deleted."""
-    from django.db.models import Count, Max, Min
-
-    from .models import RetentionAction
-
     step = RetentionAction.Step
     return list(
         RetentionAction.objects.values("run")
