@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from cases.models import Case, CaseEvent, CaseNote, Deadline, Status
 from cases.tests.factories import CaseFactory
@@ -314,3 +315,16 @@ def test_retention_actions_are_append_only(scenario):
         action.delete()
     with pytest.raises(Exception, match="append-only"):
         RetentionAction.objects.update(step="deleted")
+
+
+def test_an_anonymised_case_reads_sensibly_to_an_officer(scenario, client_for, officer):
+    case = scenario["anonymise"]
+    cert = Certificate.objects.get(case=case)
+    call_command("apply_retention", "--apply", stdout=StringIO())
+    client = client_for(officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert f"Case ANON-{case.pk}" in page and "(date of birth removed)" in page and "1900" not in page
+    referral = Referral.objects.get(case=case)
+    panel = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "PDF removed under the retention schedule" in panel
+    assert client.get(reverse("referrals:certificate_download", args=[cert.pk])).status_code == 404
