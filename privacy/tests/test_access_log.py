@@ -213,3 +213,12 @@ def test_person_log_page_costs_the_same_queries_however_long_the_log(
         response = dpo.get(url)
     assert {r.case_reference for r in response.context["page"].object_list} >= {cases[1].reference, cases[2].reference}
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_persons_log_is_read_from_the_person_and_time_index(officer):
+    from sendportal.testing.plans import query_plan
+
+    _views(CaseFactory(), officer, 3)
+    sql, params = access_log.PersonLog(officer).ordered()[:50].query.sql_with_params()
+    plan = query_plan(sql, params)
+    assert "privacy_logentry_actor_time_idx" in plan, plan

@@ -221,7 +221,7 @@ RETENTION_KEEP_UNTIL_AGE = int(os.environ.get("RETENTION_KEEP_UNTIL_AGE", "25"))
 RETENTION_DELETE_AFTER_YEARS = int(os.environ.get("RETENTION_DELETE_AFTER_YEARS", "4"))
 
 # Who families and staff contact about their data and about accessibility (privacy notice, accessibility statement).
-DATA_PROTECTION_OFFICER_NAME = os.environ.get("DATA_PROTECTION_OFFICER_NAME", "The Data Protection Officer")
+DATA_PROTECTION_OFFICER_NAME = os.environ.get("DATA_PROTECTION_OFFICER_NAME", "")  # optional: a named officer
 DATA_PROTECTION_OFFICER_EMAIL = os.environ.get("DATA_PROTECTION_OFFICER_EMAIL", "dpo@example.gov.uk")
 DATA_PROTECTION_OFFICER_ADDRESS = os.environ.get(
     "DATA_PROTECTION_OFFICER_ADDRESS", "Example Borough Council, Town Hall, High Street, Example EX1 1AA"
