@@ -328,3 +328,13 @@ def test_an_anonymised_case_reads_sensibly_to_an_officer(scenario, client_for, o
     panel = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "PDF removed under the retention schedule" in panel
     assert client.get(reverse("referrals:certificate_download", args=[cert.pk])).status_code == 404
+
+
+def test_a_hold_on_an_anonymised_case_stops_its_deletion(scenario, data_protection_officer):
+    case = scenario["anonymised_due"]
+    services.legal_hold_place(case=case, actor=data_protection_officer, reason="Ombudsman investigation")
+    call_command("apply_retention", "--apply", stdout=StringIO())
+    assert Case.objects.filter(pk=case.pk).exists()
+    services.legal_hold_lift(case=case, actor=data_protection_officer, reason="Investigation closed")
+    call_command("apply_retention", "--apply", stdout=StringIO())
+    assert not Case.objects.filter(pk=case.pk).exists()
