@@ -139,6 +139,13 @@ def mediator_user(db, django_user_model):
 
 
 @pytest.fixture
+def data_protection_officer(db, django_user_model):
+    return make_user(
+        django_user_model, "dara_dpo", permissions.DATA_PROTECTION, first_name="Dara", last_name="Protection"
+    )
+
+
+@pytest.fixture
 def superuser(db, django_user_model):
     return django_user_model.objects.create_superuser("ada_admin", "ada@example.gov.uk", "correct-horse-battery-staple")
 

@@ -398,6 +398,8 @@ class CaseEvent(models.Model):
         AGREEMENT = "agreement", "Agreement"
         TRIBUNAL = "tribunal", "Tribunal"
         EXPORTED = "exported", "Exported"
+        LEGAL_HOLD = "legal_hold", "Legal hold"
+        ANONYMISED = "anonymised", "Anonymised"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -6,6 +6,7 @@ groups in the database match it)."""
 OFFICER = "SEN officer"
 MEDIATOR = "Mediator"
 MANAGER = "Manager"
+DATA_PROTECTION = "Data protection"
 
 _OFFICER_PERMS = [
     "cases.view_case",
@@ -25,14 +26,25 @@ _OFFICE_REFERRAL_PERMS = [
     "referrals.manage_tribunal",
 ]
 
+# Data protection (privacy app): subject-access exports, the access log, legal holds and the retention schedule.
+# The data protection role holds these and nothing else: it works on cases through the privacy pages only.
+_DATA_PROTECTION_PERMS = [
+    "privacy.export_subject_access",
+    "privacy.view_access_log",
+    "privacy.manage_legal_hold",
+    "privacy.view_retention",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [*_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS],
     MANAGER: [
         *_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS, "cases.export_cases", "cases.waive_deadline", "cases.view_team_work",
         # Managers see and export every case: their local accounts must use a security code (accounts app).
         "accounts.require_two_factor",
+        *_DATA_PROTECTION_PERMS,
     ],
     MEDIATOR: ["referrals.act_as_mediator", "referrals.issue_certificate"],
+    DATA_PROTECTION: _DATA_PROTECTION_PERMS,
 }
 
 

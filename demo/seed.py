@@ -181,6 +181,7 @@ STAFF = (
     DemoUser("officer3", "Gemma", "Lowe", permissions.OFFICER),
     DemoUser("officer4", "Daniel", "Price", permissions.OFFICER),
     DemoUser("manager", "Priya", "Sharma", permissions.MANAGER),
+    DemoUser("dpo", "Ruth", "Adeyemi", permissions.DATA_PROTECTION),
 )
 
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -574,6 +574,8 @@ def _certificate_page(request, case, referral):
 @any_permission_required(*SEE_REFERRALS)
 def certificate_download(request, pk):
     cert = selectors.certificate_get_for(request.user, pk)
+    if not cert.pdf:  # removed when the case was anonymised (privacy retention schedule)
+        raise Http404("This certificate's PDF is no longer held")
     try:
         pdf = cert.pdf.open("rb")
     except OSError:

@@ -18,5 +18,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("deadlines/", deadline_list, name="deadlines"),
     path("", include("dashboards.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,8 @@ def home(request):
         return redirect("dashboards:my_work")
     if request.user.has_perm("referrals.act_as_mediator"):
         return redirect("dashboards:mediator")
+    if request.user.has_perm("privacy.view_access_log"):
+        return redirect("privacy:home")
     return render(request, "home.html")
 
 

@@ -89,6 +89,7 @@ def test_every_role_gets_demo_sign_ins_with_the_demo_password(seeded):
     assert in_group[permissions.OFFICER] == {"officer", "officer2", "officer3", "officer4"}
     assert in_group[permissions.MANAGER] == {"manager"}
     assert in_group[permissions.MEDIATOR] == {f"mediator{i}" for i in range(1, 9)}
+    assert in_group[permissions.DATA_PROTECTION] == {"dpo"}
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     assert all(user.check_password(seed.DEMO_PASSWORD) for user in User.objects.all())

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "dashboards",
+    "privacy",
     "demo",
 ]
 
@@ -215,6 +216,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Messages after an action ("Case SEND-2026-00042 opened") live in the server-side session, not in a cookie of
+# their own: the portal sets the session and CSRF cookies only (the cookies page lists them).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Headers.
 X_FRAME_OPTIONS = "DENY"
@@ -280,6 +284,22 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Deadline reminders: clocks due within this many working days are listed (issue: reminders).
 REMINDER_WORKING_DAYS = int(os.environ.get("REMINDER_WORKING_DAYS", "5"))
+
+# Retention schedule for closed cases (`manage.py apply_retention`; docs/retention.md gives the guidance these
+# defaults follow; the council must confirm them against its own retention schedule). Whole years.
+# Anonymise on the later of: this many years after the case was closed, and the child's RETENTION_KEEP_UNTIL_AGE
+# birthday. Delete RETENTION_DELETE_AFTER_YEARS after that.
+RETENTION_ANONYMISE_AFTER_YEARS = int(os.environ.get("RETENTION_ANONYMISE_AFTER_YEARS", "6"))
+RETENTION_KEEP_UNTIL_AGE = int(os.environ.get("RETENTION_KEEP_UNTIL_AGE", "25"))
+RETENTION_DELETE_AFTER_YEARS = int(os.environ.get("RETENTION_DELETE_AFTER_YEARS", "4"))
+
+# Who families and staff contact about their data and about accessibility (privacy notice, accessibility statement).
+DATA_PROTECTION_OFFICER_NAME = os.environ.get("DATA_PROTECTION_OFFICER_NAME", "")  # optional: a named officer
+DATA_PROTECTION_OFFICER_EMAIL = os.environ.get("DATA_PROTECTION_OFFICER_EMAIL", "dpo@example.gov.uk")
+DATA_PROTECTION_OFFICER_ADDRESS = os.environ.get(
+    "DATA_PROTECTION_OFFICER_ADDRESS", "Example Borough Council, Town Hall, High Street, Example EX1 1AA"
+)
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "digital@example.gov.uk")
 
 LOGGING = {
     "version": 1,
