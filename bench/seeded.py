@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MARKER_TABLE = "bench_seed_marker"
 SEED_SOURCES = ("demo/seed.py", "cases/clock_services.py", "cases/deadlines.py")
 MIGRATION_APPS = ("sendportal", "cases", "referrals", "dashboards")
+SEED_FORMAT = "2: argon2 passwords"
+"""Bumped when what _seed_here does changes (the demo sign-ins' password hashes, say)."""
 
 
 def database_url(server_url: str, name: str) -> str:
@@ -41,7 +43,7 @@ def database_url(server_url: str, name: str) -> str:
 
 def fingerprint(cases: int, rng_seed: int) -> str:
     """What the seeded data depends on: its size and random seed, the seed code and every migration file."""
-    digest = hashlib.sha256(f"cases={cases};seed={rng_seed}".encode())
+    digest = hashlib.sha256(f"cases={cases};seed={rng_seed};format={SEED_FORMAT}".encode())
     for relative in SEED_SOURCES:
         digest.update(relative.encode())
         digest.update((ROOT / relative).read_bytes())
@@ -132,12 +134,15 @@ def _seed_here(cases: int, rng_seed: int, marker: str) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.test.utils import override_settings
 
     from cases.clock_services import deadlines_recompute_all
     from demo import seed
 
     call_command("migrate", interactive=False, verbosity=0)
-    report = seed.run(cases=cases, rng_seed=rng_seed)
+    # The app servers run production's hashers: the demo sign-ins get an argon2 hash, not bench.settings' MD5.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]):
+        report = seed.run(cases=cases, rng_seed=rng_seed)
     _log(f"  seed: {report.cases_added:,} cases in {report.seconds:.0f} s")
     started = time.perf_counter()
     deadlines_recompute_all()
