@@ -303,8 +303,9 @@ def media_drill(processes, url: str, folder: Path, today: str):
                 processes.stop(server)
                 continue
             referral_id, kind, role, replaces = found
-            certificates = "SELECT count(*) FROM referrals_certificate"
-            events = "SELECT count(*) FROM cases_caseevent WHERE kind = 'certificate'"
+            case_id = count(url, "SELECT case_id FROM referrals_referral WHERE id = %s", [referral_id])
+            certificates = f"SELECT count(*) FROM referrals_certificate WHERE case_id = {case_id:d}"
+            events = f"SELECT count(*) FROM cases_caseevent WHERE case_id = {case_id:d}"
             before = count(url, certificates), count(url, events)
             data = {"kind": kind, "issued_on": today, "issuer_name": "Drill Mediator", "issuer_role": role}
             if replaces:
@@ -526,7 +527,9 @@ def render(args, s: dict) -> str:
         "",
         "## 3. Media folder full or unwritable (certificate PDFs)",
         "",
-        "Reported as found (the clear error page for this is being built on another branch):",
+        "Reported as found: the portal's only file write, issuing a certificate. Nothing is saved and no traceback "
+        "shows, but the answer is the generic 500 page, not a message saying the file could not be stored (that "
+        "page is being built on another branch):",
         "",
         *[f"- {'as wanted' if ok else 'NOT YET'}: {what} ({detail})" for what, ok, detail in s["media"]["checks"]],
         "",
