@@ -76,7 +76,7 @@ def _stored_fingerprint(url: str) -> str | None:
     return row[0] if row else None
 
 
-def _admin(server_url: str, sql: str) -> None:
+def admin_sql(server_url: str, sql: str) -> None:
     import psycopg
 
     with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as conn:
@@ -96,8 +96,8 @@ def ensure(
         return Seeded(url, reused=True, seconds=0.0)
     log(f"Seeding {name} with {cases:,} cases (reused by later runs while the seed code and migrations match)")
     started = time.perf_counter()
-    _admin(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    _admin(server_url, f"CREATE DATABASE {name}")
+    admin_sql(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin_sql(server_url, f"CREATE DATABASE {name}")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",

@@ -363,10 +363,10 @@ def backup_restore_drill(cluster: Cluster, url: str, media: Path, folder: Path):
     sizes = {p.name.split("-")[0]: p.stat().st_size for p in backups.iterdir()}
 
     # Wipe: the database dropped, the files deleted.
-    seeded._admin(cluster.url, f"DROP DATABASE {DRILL_DATABASE} WITH (FORCE)")
+    seeded.admin_sql(cluster.url, f"DROP DATABASE {DRILL_DATABASE} WITH (FORCE)")
     shutil.rmtree(media)
     restored = seeded.database_url(cluster.url, f"{DRILL_DATABASE}_restored")
-    seeded._admin(cluster.url, f"CREATE DATABASE {DRILL_DATABASE}_restored")
+    seeded.admin_sql(cluster.url, f"CREATE DATABASE {DRILL_DATABASE}_restored")
     started = time.time()
     restore = subprocess.run(
         ["scripts/restore", str(backups), stamp],

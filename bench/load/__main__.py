@@ -162,8 +162,8 @@ def main(argv=None) -> int:
     try:
         seed = seeded.ensure(args.postgres, template, cases=args.cases, media_root=str(folder / "seed-media"))
         servers.log(f"Copying {template} to {args.database} for this run")
-        seeded._admin(args.postgres, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
-        seeded._admin(args.postgres, f"CREATE DATABASE {args.database} TEMPLATE {template}")
+        seeded.admin_sql(args.postgres, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+        seeded.admin_sql(args.postgres, f"CREATE DATABASE {args.database} TEMPLATE {template}")
 
         run_id = f"{int(time.time()):x}"
         counts = user_counts(args.users)
@@ -236,7 +236,7 @@ def main(argv=None) -> int:
     finally:
         processes.stop_all()
         try:
-            seeded._admin(args.postgres, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+            seeded.admin_sql(args.postgres, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
         except Exception as exc:
             servers.log(f"Could not drop {args.database}: {exc}")
         if not os.environ.get("LOADTEST_KEEP_LOGS"):
