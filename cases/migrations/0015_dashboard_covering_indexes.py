@@ -1,5 +1,5 @@
 """Indexes the management figures are counted from without reading table rows: clock compliance by clock and
-due date; open clocks with their case; a case's clocks with their clock code and met date (providers'
+due date; a case's clocks with their clock code and met date (providers'
 certificate clocks); an officer's open cases with their id; and a case's decision by its id. Each replaced
 index keeps its columns first, so what used it still can."""
 
@@ -19,10 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.RemoveIndex(
             model_name='deadline',
-            name='cases_deadline_due_idx',
-        ),
-        migrations.RemoveIndex(
-            model_name='deadline',
             name='cases_deadline_case_idx',
         ),
         migrations.RemoveIndex(
@@ -36,10 +32,6 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='case',
             index=models.Index(condition=models.Q(('status', 'closed'), _negated=True), fields=['officer', 'status', 'id'], name='cases_case_open_officer_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['state', 'due_on', 'case'], name='cases_deadline_due_idx'),
         ),
         migrations.AddIndex(
             model_name='deadline',
