@@ -319,8 +319,8 @@ def media_drill(processes, url: str, folder: Path, today: str):
                 (
                     label,
                     clean and after == before,
-                    f"HTTP {answer.status_code}, page '{title}'; certificates {before[0]:,} -> {after[0]:,}, "
-                    f"certificate timeline events {before[1]:,} -> {after[1]:,}",
+                    f"HTTP {answer.status_code}, page '{title}'; the case's certificates {before[0]} -> {after[0]}, "
+                    f"its timeline events {before[1]} -> {after[1]}",
                 )
             )
             processes.stop(server)
