@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint fmt bench check-deploy migrations-check venv clean
+.PHONY: run test lint fmt bench loadtest drill check-deploy migrations-check venv clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ ! -x $(PY) ]; then \
@@ -47,6 +47,16 @@ check-deploy: venv
 
 bench: venv
 	$(PY) -m bench $(BENCH_ARGS)
+
+# Load test: gunicorn on PostgreSQL seeded with 100,000 cases, 40 locust users (SERVERS=2: two app servers behind
+# a round-robin balancer). LOADTEST_DATABASE_URL / LOADTEST_DATABASE choose the server and database name.
+loadtest: venv
+	$(PY) -m bench.load $(LOADTEST_ARGS)
+
+# Fault drills on a throwaway PostgreSQL cluster started on a spare port: restart under load, slow database,
+# full or unwritable media folder, backup and restore.
+drill: venv
+	$(PY) -m bench.drill $(DRILL_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -18,7 +18,8 @@ import warnings
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCH_DATABASE_NAME = "sendportal_bench"
+BENCH_DATABASE_NAME = os.environ.get("BENCH_DATABASE_NAME", "sendportal_bench")
+"""The PostgreSQL database each run creates and drops (BENCH_DATABASE_NAME chooses another, e.g. per branch)."""
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -294,6 +294,9 @@ class Case(models.Model):
             models.Index(fields=["officer", "status", "next_deadline_on"], name="cases_case_officer_next_idx"),
             models.Index(fields=["child_last_name", "child_first_name"], name="cases_case_child_idx"),
             models.Index(fields=["child_date_of_birth", "decision_sent_on"], name="cases_case_dup_idx"),
+            # A referral's or appeal's case decision (management figures by decision type) without reading the
+            # case's row.
+            models.Index(fields=["id", "decision"], name="cases_case_decision_of_idx"),
             models.Index(fields=["decision_sent_on"], name="cases_case_decision_idx"),
             models.Index(fields=["first_contact_on"], name="cases_case_contact_idx"),
             models.Index(fields=["next_deadline_on"], name="cases_case_next_deadline_idx"),
@@ -303,7 +306,8 @@ class Case(models.Model):
             # Most cases are closed after a year or two: partial indexes over the open ones only, for an
             # officer's open cases (My work, the case list's "mine") and the unassigned intake queue.
             models.Index(
-                fields=["officer", "status"], condition=~Q(status="closed"), name="cases_case_open_officer_idx"
+                # With the id, an officer's open cases are counted from the index alone on PostgreSQL too.
+                fields=["officer", "status", "id"], condition=~Q(status="closed"), name="cases_case_open_officer_idx"
             ),
             models.Index(
                 fields=["created_at", "id"], condition=Q(officer__isnull=True) & ~Q(status="closed"),
@@ -482,10 +486,12 @@ class Deadline(models.Model):
         indexes = [
             # "overdue" and "due between" queries: open clocks by due date.
             models.Index(fields=["state", "due_on"], name="cases_deadline_due_idx"),
-            models.Index(fields=["case", "state", "due_on"], name="cases_deadline_case_idx"),
+            # A case's clocks by state; with the clock and met date, a provider's certificate clocks (C2, C6, C8)
+            # are counted from the index alone.
+            models.Index(fields=["case", "state", "due_on", "clock", "met_on"], name="cases_deadline_case_idx"),
             models.Index(fields=["clock", "state"], name="cases_deadline_clock_idx"),
-            # Clock compliance over a period (management dashboard).
-            models.Index(fields=["clock", "due_on"], name="cases_deadline_clock_due_idx"),
+            # Clock compliance over a period (management dashboard): counted from the index alone, in its order.
+            models.Index(fields=["clock", "due_on", "state", "met_on"], name="cases_deadline_compliance_idx"),
             # One officer's open clocks by due date (My work, the Deadlines page).
             models.Index(fields=["officer", "state", "due_on"], name="cases_deadline_officer_idx"),
         ]

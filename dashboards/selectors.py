@@ -19,14 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Case as CaseWhen
 from django.db.models import (
-    Avg,
-    CharField,
     Count,
     DateField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     FilteredRelation,
     Func,
@@ -37,11 +34,9 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    Value,
     When,
     Window,
 )
-from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce, Least
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -102,6 +97,26 @@ class MonthStart(Func):
         return super().as_sql(compiler, connection, template="strftime('%%%%Y-%%%%m-01', %(expressions)s)")
 
 
+class DaysBetween(Func):
+    """Whole days from the date `start` to the date `end` (negative when end is earlier), in the database's own
+    date arithmetic. A DurationField subtraction would do on PostgreSQL, but on SQLite it calls a Python function
+    for every row; and an integer sum divided in Python gives means with no rounding on the way."""
+
+    output_field = IntegerField()
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+        )
+
+
 # --- Small pure helpers ------------------------------------------------------------------------------------
 
 
@@ -146,14 +161,11 @@ def percent_text(part: int, whole: int) -> str:
     return f"{part:,} of {whole:,}: " + (f"{value}%" if value is not None else "no figure")
 
 
-def _mean_days(total: timedelta | None, count: int) -> Decimal | None:
-    if total is None or not count:
+def _mean_days(total_days: int | None, count: int) -> Decimal | None:
+    """The mean of `count` whole-day differences summing to `total_days`, to one decimal place, halves up."""
+    if total_days is None or not count:
         return None
-    return (Decimal(total.total_seconds()) / 86400 / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def _days(duration: timedelta | None) -> Decimal | None:
-    return _mean_days(duration, 1)
+    return (Decimal(total_days) / count).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _london_midnight(day: date) -> datetime:
@@ -350,29 +362,27 @@ def clock_compliance(*, period: Period, today: date, officer=None) -> list[dict]
     and already overdue (due before today): on time = met on or before the due date; percentage = on time /
     that total. Waived clocks, superseded clocks and open clocks not yet due are left out. Groups: certificates
     C2+C6+C8; mediation within 30 days C4+C5; notice C7; agreed actions C10+C11+C12+C13. The trend buckets
-    the same rows by the month of their due date (TruncMonth). One grouped query.
+    the same rows by the month of their due date. One grouped query.
     """
-    codes = [code for group in CLOCK_GROUPS for code in group["clocks"]]
-    group_of = CaseWhen(
-        *[When(clock__in=group["clocks"], then=Value(group["key"])) for group in CLOCK_GROUPS],
-        output_field=CharField(),
-    )
-    qs = Deadline.objects.filter(clock__in=codes, due_on__gte=period.start, due_on__lte=period.end).filter(
+    group_of = {code: group["key"] for group in CLOCK_GROUPS for code in group["clocks"]}
+    qs = Deadline.objects.filter(clock__in=list(group_of), due_on__gte=period.start, due_on__lte=period.end).filter(
         _counted(today)
     )
     if officer is not None:
         qs = qs.filter(case__officer=officer)
+    # Counted by clock and due date, in the order of the (clock, due_on, state, met_on) index, so the database
+    # reads the index alone and needs no sort; the few thousand (clock, day) rows are folded into groups and
+    # months here. (COUNT(due_on) counts rows: due_on is never empty, and unlike the id it is in the index.)
     rows = (
-        qs.annotate(group=group_of, month=MonthStart("due_on"))
-        .values("group", "month")
-        .annotate(total=Count("pk"), on_time=Count("pk", filter=_on_time()))
+        qs.values("clock", "due_on")
+        .annotate(total=Count("due_on"), on_time=Count("due_on", filter=_on_time()))
         .order_by()
     )
-    cells: dict[tuple[str, date], tuple[int, int]] = {}
+    cells: dict[tuple[str, date], list[int]] = {}
     for row in rows:
-        month = row["month"]
-        month = month.date() if isinstance(month, datetime) else month
-        cells[(row["group"], month)] = (row["on_time"], row["total"])
+        cell = cells.setdefault((group_of[row["clock"]], row["due_on"].replace(day=1)), [0, 0])
+        cell[0] += row["on_time"]
+        cell[1] += row["total"]
     result = []
     for group in CLOCK_GROUPS:
         trend = []
@@ -587,9 +597,15 @@ def mediator_workload() -> list[dict]:
     """Active referrals per mediator (status in MEDIATOR_CASELOAD_STATUSES) against Mediator.max_active_cases.
     Over capacity: more active referrals than the maximum. Active mediators, and inactive ones still holding
     referrals. One query."""
+    # Each mediator's active referrals counted from the (mediator, status, outcome) index, rather than joining
+    # every referral any mediator ever had and grouping them.
+    active = (
+        Referral.objects.filter(mediator=OuterRef("pk"), status__in=MEDIATOR_CASELOAD_STATUSES)
+        .values("mediator").annotate(n=Count("status")).values("n")
+    )
     mediators = (
         Mediator.objects.select_related("user", "provider")
-        .annotate(active_cases=Count("referrals", filter=Q(referrals__status__in=MEDIATOR_CASELOAD_STATUSES)))
+        .annotate(active_cases=Coalesce(Subquery(active, output_field=IntegerField()), 0))
         .filter(Q(active=True) | Q(active_cases__gt=0))
         .order_by("user__last_name", "user__first_name", "pk")
     )
@@ -621,7 +637,9 @@ def provider_certificate_counts(*, period: Period, today: date) -> dict[int, dic
             case__referrals__status__in=[v for v in Referral.Status.values if v != Referral.Status.DECLINED],
         )
         .values(provider=F("case__referrals__provider"))
-        .annotate(total=Count("pk"), on_time=Count("pk", filter=_on_time()))
+        # COUNT(due_on) counts rows (due_on is never empty) from the certificate clocks' own index, which holds
+        # the due date but not the id.
+        .annotate(total=Count("due_on"), on_time=Count("due_on", filter=_on_time()))
         .order_by()
     )
     return {row["provider"]: {"total": row["total"], "on_time": row["on_time"]} for row in rows}
@@ -639,12 +657,10 @@ def provider_performance(*, period: Period, today: date) -> list[dict]:
     Means, not medians: a median needs database-specific functions (PostgreSQL percentile_cont) and SQLite has
     none. Two grouped queries: the referrals, and the certificate clocks (provider_certificate_counts).
     """
-    # A grouped MIN rather than ORDER BY ... LIMIT 1, so the database looks sessions up by referral (its
-    # index) instead of walking the (status, starts_at) index for every referral.
+    # Each referral's first held session: the first entry for it in the (referral, status, starts_on) index.
     first_held = (
-        MediationSession.objects.filter(referral=OuterRef("pk"), status=HELD)
-        .values("referral_id").annotate(first=Min("starts_on")).values("first")
-    )
+        MediationSession.objects.filter(referral=OuterRef("pk"), status=HELD).order_by("starts_on").values("starts_on")
+    )[:1]
     clock_start = Least("family_told_la_on", Coalesce("provider_told_la_on", "family_told_la_on"))
     rows = (
         Referral.objects.filter(referred_on__gte=period.start, referred_on__lte=period.end)
@@ -652,14 +668,12 @@ def provider_performance(*, period: Period, today: date) -> list[dict]:
         .values("provider", "provider__name")
         .annotate(
             referrals=Count("pk"),
-            # COUNT and AVG skip NULLs: referrals with no response, or no held session, drop out by themselves
-            # (and the first-held lookup runs once per referral for each of the two, not again for a filter).
+            # COUNT and SUM skip NULLs: referrals with no response, or no held session, drop out by themselves.
+            # Means are the whole-day sums divided here, exactly.
             responded=Count("responded_on"),
-            mean_contact=Avg(
-                ExpressionWrapper(F("responded_on") - F("referred_on"), output_field=DurationField())
-            ),
+            contact_days=Sum(DaysBetween("responded_on", "referred_on")),
             mediated=Count("first_held_on"),
-            mean_to_mediation=Avg(ExpressionWrapper(F("first_held_on") - clock_start, output_field=DurationField())),
+            mediation_days=Sum(DaysBetween("first_held_on", clock_start)),
             concluded=Count("pk", filter=Q(status=Referral.Status.CONCLUDED)),
             agreed=Count("pk", filter=Q(status=Referral.Status.CONCLUDED, outcome__in=AGREED_OUTCOMES)),
         )
@@ -672,9 +686,9 @@ def provider_performance(*, period: Period, today: date) -> list[dict]:
             "provider": row["provider__name"],
             "referrals": row["referrals"],
             "responded": row["responded"],
-            "days_to_contact": _days(row["mean_contact"]),
+            "days_to_contact": _mean_days(row["contact_days"], row["responded"]),
             "mediated": row["mediated"],
-            "days_to_mediation": _days(row["mean_to_mediation"]),
+            "days_to_mediation": _mean_days(row["mediation_days"], row["mediated"]),
             "concluded": row["concluded"],
             "agreed": row["agreed"],
             "agreement_rate": percent(row["agreed"], row["concluded"]),

@@ -240,7 +240,10 @@ class Referral(models.Model):
             models.Index(fields=["mediator", "status", "outcome"], name="referrals_ref_mediator_st_idx"),
             models.Index(fields=["mediator", "-referred_on", "-id"], name="referrals_ref_mediator_new_idx"),
             models.Index(fields=["provider", "referred_on"], name="referrals_ref_provider_idx"),
-            models.Index(fields=["concluded_on"], name="referrals_ref_concluded_idx"),
+            # A case's referrals by outcome and conclusion date (was a decision changed at mediation?).
+            models.Index(fields=["case", "outcome", "concluded_on"], name="referrals_ref_case_outcome_idx"),
+            # Referrals concluded in a period, counted by outcome and case from the index alone.
+            models.Index(fields=["concluded_on", "outcome", "case"], name="referrals_ref_concluded_idx"),
             # The referral list's default order (newest first) walks this index.
             models.Index(fields=["-referred_on", "-id"], name="referrals_ref_newest_idx"),
         ]
@@ -341,9 +344,11 @@ class MediationSession(models.Model):
     class Meta:
         ordering = ["starts_at", "id"]
         indexes = [
-            models.Index(fields=["status", "starts_at"], name="referrals_session_due_idx"),
+            # Sessions by status and time; with the referral and the date in England, the SEN2 figures read the
+            # held sessions of a window from the index alone.
+            models.Index(fields=["status", "starts_at", "referral", "starts_on"], name="referrals_session_due_idx"),
             # The first held session of each referral (days to mediation, SEN2 figures).
-            models.Index(fields=["referral", "status", "starts_at"], name="referrals_session_first_idx"),
+            models.Index(fields=["referral", "status", "starts_on", "starts_at"], name="referrals_session_first_idx"),
         ]
 
     def __str__(self):
@@ -511,8 +516,11 @@ class TribunalAppeal(models.Model):
     class Meta:
         ordering = ["-registered_on", "-id"]
         indexes = [
-            models.Index(fields=["registered_on"], name="referrals_appeal_reg_idx"),
-            models.Index(fields=["outcome_on"], name="referrals_appeal_outcome_idx"),
+            # Appeals registered, or decided, in a period: counted by outcome and case from the indexes alone.
+            models.Index(fields=["registered_on", "outcome", "outcome_on", "case"], name="referrals_appeal_reg_idx"),
+            models.Index(
+                fields=["outcome_on", "outcome", "registered_on", "case"], name="referrals_appeal_outcome_idx"
+            ),
         ]
 
     def __str__(self):

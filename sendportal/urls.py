@@ -7,6 +7,9 @@ from cases.views_profile import profile
 
 from . import views
 
+# A database that cannot answer gives the 503 page with Retry-After; anything else the plain 500 page.
+handler500 = "sendportal.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

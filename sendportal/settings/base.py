@@ -103,6 +103,19 @@ def tune_database(database: dict) -> dict:
     return database
 
 
+def limit_database(database: dict, *, statement_timeout_ms: int = 0, connect_timeout_s: int = 0) -> dict:
+    """Bounds on how long a connection waits: for a statement to finish (PostgreSQL cancels it, and the request
+    gets the 503 page with its transaction rolled back) and for the server to accept the connection. 0: no
+    bound. SQLite has neither (its `timeout` is how long a writer waits for the lock)."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        if statement_timeout_ms:
+            options["options"] = f"{options.get('options', '')} -c statement_timeout={statement_timeout_ms}".strip()
+        if connect_timeout_s:
+            options["connect_timeout"] = connect_timeout_s
+    return database
+
+
 DATABASES = {
     "default": tune_database(
         dj_database_url.config(
@@ -113,6 +126,9 @@ DATABASES = {
         )
     )
 }
+
+# While the database cannot answer, pages are 503 with this Retry-After (seconds), and so is /healthz.
+SERVICE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("SERVICE_UNAVAILABLE_RETRY_AFTER", "30"))
 
 # Shared by every app server: a table in the one database (created by a migration).
 CACHES = {

@@ -4,6 +4,8 @@ Refuses to start without SECRET_KEY. `manage.py check --deploy` must report noth
 """
 
 import os
+import sys
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -17,6 +19,24 @@ if not ALLOWED_HOSTS:  # noqa: F405
 
 DEBUG = False
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# One slow query cannot hold a web worker (and its connection) for ever: PostgreSQL cancels a statement after
+# DATABASE_STATEMENT_TIMEOUT seconds (default 15, well inside gunicorn's 30-second worker timeout) and the
+# request gets the 503 page with its transaction rolled back. Management commands (migrate, recompute_deadlines,
+# the retention purge, the seed) run long statements on purpose: they get DATABASE_COMMAND_STATEMENT_TIMEOUT
+# (default 0, no limit). A connection attempt gives up after DATABASE_CONNECT_TIMEOUT seconds (default 5), so
+# while the database is unreachable pages answer 503 quickly instead of hanging.
+RUNNING_MANAGEMENT_COMMAND = Path(sys.argv[0]).name in {"manage.py", "django-admin"}
+STATEMENT_TIMEOUT_SECONDS = float(
+    os.environ.get("DATABASE_COMMAND_STATEMENT_TIMEOUT", "0")
+    if RUNNING_MANAGEMENT_COMMAND
+    else os.environ.get("DATABASE_STATEMENT_TIMEOUT", "15")
+)
+limit_database(  # noqa: F405
+    DATABASES["default"],  # noqa: F405
+    statement_timeout_ms=round(STATEMENT_TIMEOUT_SECONDS * 1000),
+    connect_timeout_s=int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")),
+)
 
 # TLS is terminated at the load balancer, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
