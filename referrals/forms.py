@@ -10,6 +10,7 @@ import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.core import signing
 
 from cases.dates import PortalDateField, PortalDateTimeField, portal_formfield
 from cases.deadlines import OrderKind, UnopposedAppealKind
@@ -667,9 +668,11 @@ class ComplianceDoneForm(PathwayForm, forms.Form):
 
 class CorrectionForm(PathwayForm, forms.Form):
     """A correction page's form: the facts as recorded (initial values) and the reason, which goes on the
-    timeline."""
+    timeline. It carries, signed, the facts as they were when the page was opened (`opened`): the service refuses
+    the correction if someone else changed them since, rather than silently undoing their change."""
 
     id_prefix = "correct"
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label="Why are you correcting this?",
         max_length=300,
@@ -677,9 +680,38 @@ class CorrectionForm(PathwayForm, forms.Form):
         help_text="For example: typed from the wrong letter. It goes on the case timeline with your name.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["opened"] = sign_facts(self.initial, self.fact_names())
+
+    def fact_names(self) -> list[str]:
+        return [name for name in self.fields if name not in ("opened", "reason")]
+
+    def clean_opened(self) -> dict:
+        try:
+            return signing.loads(self.cleaned_data.get("opened") or "", salt=OPENED_SALT)
+        except signing.BadSignature:
+            raise forms.ValidationError("This page was out of date: open it again from the case.") from None
+
+    def reopen(self, current: dict) -> None:
+        """After a refusal because someone else changed the facts: the page now carries the facts as they are, so
+        saving again applies this person's correction on top of theirs."""
+        self.data = self.data.copy()
+        self.data["opened"] = sign_facts(current, self.fact_names())
+
     def changed_dates(self, names) -> dict:
         """The cleaned values of `names` (the service compares them with what is recorded)."""
         return {name: self.cleaned_data.get(name) for name in names if name in self.fields}
+
+
+OPENED_SALT = "sendportal.correction.opened"
+
+
+def sign_facts(values: dict, names) -> str:
+    from .services import fact_token
+
+    return signing.dumps({name: fact_token(values.get(name)) for name in names}, salt=OPENED_SALT)
 
 
 def _date(label, *, required=False, help_text=""):

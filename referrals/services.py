@@ -135,6 +135,43 @@ def _changes_text(labels: dict[str, str], old: dict, new: dict) -> list[str]:
     return [f"{labels[f]}: {shown(old[f])} to {shown(new[f])}" for f in labels if old[f] != new[f]]
 
 
+def fact_token(value) -> str:
+    """A recorded fact as a comparable string (dates and times in ISO form, none as empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class StaleCorrection(ValidationError):
+    """Someone else changed the facts a correction page showed after it was opened: nothing is saved."""
+
+
+def _check_unchanged(current: dict, expected: dict | None, labels: dict[str, str]) -> None:
+    """Refuse a correction made from a page opened before someone else changed the same record."""
+    if expected is None:
+        return
+    changed = [name for name, token in expected.items() if name in current and fact_token(current[name]) != token]
+    if changed:
+        now = "; ".join(f"{labels.get(name, name)} is now {_shown(current[name])}" for name in changed)
+        raise StaleCorrection(
+            f"Someone else changed this record after you opened the page: {now}. Your correction is not saved: "
+            "check the dates below and save again to apply yours.",
+            code="stale",
+        )
+
+
+def _shown(value) -> str:
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%a %-d %b %Y at %H:%M}"
+    if isinstance(value, date):
+        return fmt(value)
+    return "none" if value in (None, "") else str(value)
+
+
 def _reason_required(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -207,11 +244,18 @@ def adviser_contact_record(
 
 
 @transaction.atomic
-def adviser_contact_correct(*, contact: AdviserContact, actor, contacted_on: date, choice: str, reason: str):
+def adviser_contact_correct(
+    *, contact: AdviserContact, actor, contacted_on: date, choice: str, reason: str, expected: dict | None = None
+):
     """Correct the date of the family's contact with the adviser or what they chose, with a reason."""
     _require(permissions.can_manage_referrals(actor))
     reason = _reason_required(reason)
     contact = AdviserContact.objects.select_for_update().select_related("case").get(pk=contact.pk)
+    _check_unchanged(
+        {"contacted_on": contact.contacted_on, "choice": contact.choice},
+        expected,
+        {"contacted_on": "the date of contact", "choice": "what the family chose"},
+    )
     case = contact.case
     _check_adviser_choice(case, choice)
     _check_dates(
@@ -355,13 +399,16 @@ def referral_create(
 
 
 @transaction.atomic
-def referral_correct_dates(*, referral: Referral, actor, changes: dict[str, date | None], reason: str) -> Referral:
+def referral_correct_dates(
+    *, referral: Referral, actor, changes: dict[str, date | None], reason: str, expected: dict | None = None
+) -> Referral:
     """Correct the dates recorded on a referral, with a reason (decision 17): every clock that depends on them
     (C3, C4, C5, C6 and what follows) is recomputed and each moved date shown on the timeline."""
     _require(permissions.can_manage_referrals(actor))
     reason = _reason_required(reason)
     referral = _lock(referral)
     case = referral.case
+    _check_unchanged({f: getattr(referral, f) for f in REFERRAL_DATE_FIELDS}, expected, REFERRAL_DATE_FIELDS)
     unknown = set(changes) - set(REFERRAL_DATE_FIELDS)
     if unknown:
         raise ValidationError(f"These dates cannot be corrected here: {', '.join(sorted(unknown))}.")
@@ -619,6 +666,7 @@ def session_correct(
     notice_sent_on: date,
     short_notice_consent: bool,
     reason: str,
+    expected: dict | None = None,
 ) -> MediationSession:
     """Correct a session's date and time or the date notice was sent, with a reason: the notice clock (C7) and,
     for a held session, the mediation clock (C4/C5) follow."""
@@ -626,6 +674,19 @@ def session_correct(
     _require(permissions.can_act_on_referral(actor, referral))
     reason = _reason_required(reason)
     session = MediationSession.objects.select_for_update().get(pk=session.pk)
+    _check_unchanged(
+        {
+            "starts_at": session.starts_at,
+            "notice_sent_on": session.notice_sent_on,
+            "short_notice_consent": session.short_notice_consent,
+        },
+        expected,
+        {
+            "starts_at": "the date and time",
+            "notice_sent_on": "the date notice was sent",
+            "short_notice_consent": "shorter notice agreed",
+        },
+    )
     session_day, short = _check_session(
         referral, starts_at=starts_at, notice_sent_on=notice_sent_on, short_notice_consent=short_notice_consent
     )
@@ -816,7 +877,13 @@ def referral_conclude(
 
 @transaction.atomic
 def referral_conclusion_correct(
-    *, referral: Referral, actor, concluded_on: date, agreement_on: date | None, reason: str
+    *,
+    referral: Referral,
+    actor,
+    concluded_on: date,
+    agreement_on: date | None,
+    reason: str,
+    expected: dict | None = None,
 ) -> Referral:
     """Correct the date mediation concluded or the written agreement's date, with a reason: the certificate
     clock (C8) and every agreed action's deadline (C10-C13) follow."""
@@ -825,6 +892,11 @@ def referral_conclusion_correct(
     reason = _reason_required(reason)
     if referral.status != RS.CONCLUDED:
         raise ValidationError("Only a concluded mediation's dates can be corrected here.")
+    _check_unchanged(
+        {"concluded_on": referral.concluded_on, "agreement_on": referral.agreement_on},
+        expected,
+        {"concluded_on": "the date mediation concluded", "agreement_on": "the written agreement's date"},
+    )
     agreement_on = _check_conclusion(
         referral, concluded_on=concluded_on, outcome=referral.outcome, agreement_on=agreement_on
     )
@@ -1296,7 +1368,9 @@ def tribunal_outcome_record(
 
 
 @transaction.atomic
-def tribunal_appeal_correct(*, appeal: TribunalAppeal, actor, changes: dict, reason: str) -> TribunalAppeal:
+def tribunal_appeal_correct(
+    *, appeal: TribunalAppeal, actor, changes: dict, reason: str, expected: dict | None = None
+) -> TribunalAppeal:
     """Correct the dates recorded for an appeal and its outcome, with a reason: the appeal window (C9), the
     directed response (C17) and every compliance clock (C14-C16) follow."""
     _require(permissions.can_manage_tribunal(actor))
@@ -1304,6 +1378,7 @@ def tribunal_appeal_correct(*, appeal: TribunalAppeal, actor, changes: dict, rea
     appeal = TribunalAppeal.objects.select_for_update(of=("self",)).select_related("case").get(pk=appeal.pk)
     case = appeal.case
     fields = {**APPEAL_DATE_FIELDS, **APPEAL_OUTCOME_DATE_FIELDS}
+    _check_unchanged({f: getattr(appeal, f) for f in fields}, expected, fields)
     unknown = set(changes) - set(fields)
     if unknown:
         raise ValidationError(f"These dates cannot be corrected here: {', '.join(sorted(unknown))}.")

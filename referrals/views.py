@@ -714,14 +714,27 @@ def compliance_done(request, case_pk):
 # --- Corrections (decision 17): a page of their own, with a reason; every dependent clock is recomputed ---------
 
 
-def _correction_page(request, *, form, title, intro, back, back_label, action, success):
+def _correction_page(request, *, form, facts, title, intro, back, back_label, action, success):
     """GET: the form with the facts as recorded. POST: the service records the correction and recomputes the
-    case's clocks; a refused correction shows the page again with its messages and changes nothing."""
+    case's clocks; a refused correction shows the page again with its messages and changes nothing. When someone
+    else changed the record after the page was opened, the page says what changed and now carries the record as
+    it is, so saving again applies this person's correction on top (`facts` re-reads the record)."""
     if request.method == "POST" and form.is_valid():
-        saved, _ = service_call(form, lambda: action(form.cleaned_data))
+        stale = []
+
+        def run():
+            try:
+                return action(form.cleaned_data)
+            except services.StaleCorrection:
+                stale.append(True)
+                raise
+
+        saved, _ = service_call(form, run)
         if saved:
             messages.success(request, success)
             return redirect(back)
+        if stale:
+            form.reopen(facts())
     context = {"form": form, "title": title, "intro": intro, "back": back, "back_label": back_label}
     # Shown again with its messages as a normal page (as the intake form is): the title starts "Error:".
     return render(request, "referrals/correction.html", context)
@@ -730,18 +743,23 @@ def _correction_page(request, *, form, title, intro, back, back_label, action, s
 @permission_required(MANAGE, raise_exception=True)
 def referral_correct_dates(request, pk):
     referral = selectors.referral_get_for(request.user, pk)
-    initial = {name: getattr(referral, name) for name in services.REFERRAL_DATE_FIELDS}
-    form = ReferralDatesForm(request.POST or None, referral=referral, initial=initial)
+
+    def facts():
+        referral.refresh_from_db()
+        return {name: getattr(referral, name) for name in services.REFERRAL_DATE_FIELDS}
+
+    form = ReferralDatesForm(request.POST or None, referral=referral, initial=facts())
 
     def action(data):
         changes = form.changed_dates(services.REFERRAL_DATE_FIELDS)
         return services.referral_correct_dates(
-            referral=referral, actor=request.user, changes=changes, reason=data["reason"]
+            referral=referral, actor=request.user, changes=changes, reason=data["reason"], expected=data["opened"]
         )
 
     return _correction_page(
         request,
         form=form,
+        facts=facts,
         title=f"Correct the dates of referral {referral.pk}",
         intro="Every clock that runs from these dates is worked out again, and each date that moves is shown on the "
         "case timeline with your reason.",
@@ -758,12 +776,16 @@ def session_correct(request, pk, session_pk):
     if not permissions.can_act_on_referral(request.user, referral):
         raise PermissionDenied
     session = _session_of(referral, session_pk)
-    initial = {
-        "starts_at": timezone.localtime(session.starts_at),
-        "notice_sent_on": session.notice_sent_on,
-        "short_notice_consent": session.short_notice_consent,
-    }
-    form = SessionCorrectForm(request.POST or None, initial=initial)
+
+    def facts():
+        session.refresh_from_db()
+        return {
+            "starts_at": timezone.localtime(session.starts_at),
+            "notice_sent_on": session.notice_sent_on,
+            "short_notice_consent": session.short_notice_consent,
+        }
+
+    form = SessionCorrectForm(request.POST or None, initial=facts())
 
     def action(data):
         return services.session_correct(
@@ -773,12 +795,14 @@ def session_correct(request, pk, session_pk):
             notice_sent_on=data["notice_sent_on"],
             short_notice_consent=data["short_notice_consent"],
             reason=data["reason"],
+            expected=data["opened"],
         )
 
     when = timezone.localtime(session.starts_at)
     return _correction_page(
         request,
         form=form,
+        facts=facts,
         title=f"Correct the session of {when:%a %-d %b %Y}",
         intro="The notice clock and, for a held session, the 30-day mediation clock are worked out again.",
         back=referral,
@@ -793,8 +817,12 @@ def outcome_correct(request, pk):
     referral = selectors.referral_get_for(request.user, pk)
     if not permissions.can_act_on_referral(request.user, referral):
         raise PermissionDenied
-    initial = {"concluded_on": referral.concluded_on, "agreement_on": referral.agreement_on}
-    form = OutcomeCorrectForm(request.POST or None, initial=initial)
+
+    def facts():
+        referral.refresh_from_db()
+        return {"concluded_on": referral.concluded_on, "agreement_on": referral.agreement_on}
+
+    form = OutcomeCorrectForm(request.POST or None, initial=facts())
 
     def action(data):
         return services.referral_conclusion_correct(
@@ -803,11 +831,13 @@ def outcome_correct(request, pk):
             concluded_on=data["concluded_on"],
             agreement_on=data["agreement_on"],
             reason=data["reason"],
+            expected=data["opened"],
         )
 
     return _correction_page(
         request,
         form=form,
+        facts=facts,
         title=f"Correct the outcome dates of referral {referral.pk}",
         intro="The certificate clock and every agreed action's deadline are worked out again.",
         back=referral,
@@ -821,8 +851,12 @@ def outcome_correct(request, pk):
 def adviser_contact_correct(request, case_pk):
     case = case_selectors.case_get_for(request.user, case_pk)
     contact = get_object_or_404(AdviserContact, case=case)
-    initial = {"contacted_on": contact.contacted_on, "choice": contact.choice}
-    form = AdviserContactCorrectForm(request.POST or None, initial=initial, choices=services.adviser_choices_for(case))
+
+    def facts():
+        contact.refresh_from_db()
+        return {"contacted_on": contact.contacted_on, "choice": contact.choice}
+
+    form = AdviserContactCorrectForm(request.POST or None, initial=facts(), choices=services.adviser_choices_for(case))
 
     def action(data):
         return services.adviser_contact_correct(
@@ -831,11 +865,13 @@ def adviser_contact_correct(request, case_pk):
             contacted_on=data["contacted_on"],
             choice=data["choice"],
             reason=data["reason"],
+            expected=data["opened"],
         )
 
     return _correction_page(
         request,
         form=form,
+        facts=facts,
         title=f"Correct the adviser contact on case {case.reference}",
         intro="The adviser clock, the certificate clock and whether the contact was late are worked out again.",
         back=case,
@@ -850,16 +886,26 @@ def appeal_correct(request, case_pk, appeal_pk):
     case = case_selectors.case_get_for(request.user, case_pk)
     appeal = _appeal_of(case, appeal_pk)
     fields = {**services.APPEAL_DATE_FIELDS, **services.APPEAL_OUTCOME_DATE_FIELDS}
-    form = AppealCorrectForm(request.POST or None, appeal=appeal, initial={f: getattr(appeal, f) for f in fields})
+
+    def facts():
+        appeal.refresh_from_db()
+        return {f: getattr(appeal, f) for f in fields}
+
+    form = AppealCorrectForm(request.POST or None, appeal=appeal, initial=facts())
 
     def action(data):
         return services.tribunal_appeal_correct(
-            appeal=appeal, actor=request.user, changes=form.changed_dates(fields), reason=data["reason"]
+            appeal=appeal,
+            actor=request.user,
+            changes=form.changed_dates(fields),
+            reason=data["reason"],
+            expected=data["opened"],
         )
 
     return _correction_page(
         request,
         form=form,
+        facts=facts,
         title=f"Correct the appeal dates on case {case.reference}",
         intro="The appeal window, the directed response and every compliance clock are worked out again.",
         back=case,

@@ -96,3 +96,11 @@ def to_held(case, officer, providers, mediator):
     )
     referral.refresh_from_db()
     return referral
+
+
+def opened_value(client, url: str) -> str:
+    """The signed record a correction page carries (the facts as they were when it was opened)."""
+    import re
+
+    page = client.get(url).content.decode()
+    return re.search(r'name="opened" value="([^"]*)"', page).group(1)

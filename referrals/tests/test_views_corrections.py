@@ -1,6 +1,7 @@
 """Correction pages (decision 17): who may use them, what they show, refusals that change nothing, and corrections
 that move every dependent clock."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -11,7 +12,7 @@ from cases.models import Deadline, Decision, Status
 from cases.tests.factories import CaseFactory
 from referrals import services
 from referrals.models import Referral
-from referrals.tests.pathway import LONDON, refer, to_held
+from referrals.tests.pathway import LONDON, opened_value, refer, to_held
 
 pytestmark = pytest.mark.django_db
 NOW = "2026-05-20 12:00:00+01:00"
@@ -44,7 +45,13 @@ def test_referral_dates_page_shows_the_recorded_dates_and_needs_the_managing_rol
 def test_a_refused_correction_shows_the_errors_and_changes_nothing(client_for, officer, referral, case):
     url = reverse("referrals:correct_dates", args=[referral.pk])
     response = client_for(officer).post(
-        url, {"referred_on": "2026-04-14", "family_told_la_on": "2026-03-01", "provider_told_la_on": "2026-04-16"}
+        url,
+        {
+            "opened": opened_value(client_for(officer), url),
+            "referred_on": "2026-04-14",
+            "family_told_la_on": "2026-03-01",
+            "provider_told_la_on": "2026-04-16",
+        },
     )
     content = response.content.decode()
     assert response.status_code == 200
@@ -53,6 +60,7 @@ def test_a_refused_correction_shows_the_errors_and_changes_nothing(client_for, o
     response = client_for(officer).post(
         url,
         {
+            "opened": opened_value(client_for(officer), url),
             "referred_on": "2026-04-14",
             "family_told_la_on": "2026-03-01",
             "provider_told_la_on": "2026-04-16",
@@ -72,6 +80,7 @@ def test_a_correction_moves_the_clock_and_says_so(client_for, officer, referral,
     response = client_for(officer).post(
         url,
         {
+            "opened": opened_value(client_for(officer), url),
             "referred_on": "2026-04-20",
             "family_told_la_on": "2026-04-20",
             "provider_told_la_on": "",
@@ -99,7 +108,13 @@ def test_the_assigned_mediator_corrects_a_session_and_another_mediator_cannot(
     page = client_for(mediators[0].user).get(url).content.decode()
     assert 'value="2026-05-06T10:00"' in page
     client_for(mediators[0].user).post(
-        url, {"starts_at": "2026-05-07T10:00", "notice_sent_on": "2026-04-27", "reason": "Moved by a day"}
+        url,
+        {
+            "opened": opened_value(client_for(mediators[0].user), url),
+            "starts_at": "2026-05-07T10:00",
+            "notice_sent_on": "2026-04-27",
+            "reason": "Moved by a day",
+        },
     )
     assert Deadline.objects.get(case=case, key="C4").met_on == date(2026, 5, 7)
 
@@ -120,7 +135,9 @@ def test_officers_correct_the_outcome_dates_of_a_concluded_mediation_only(
     )
     assert "Correct the outcome dates" in client_for(officer).get(referral_page).content.decode()
     url = reverse("referrals:outcome_correct", args=[referral.pk])
-    client_for(officer).post(url, {"concluded_on": "2026-05-08", "reason": "Wrong day"})
+    client_for(officer).post(
+        url, {"opened": opened_value(client_for(officer), url), "concluded_on": "2026-05-08", "reason": "Wrong day"}
+    )
     assert Deadline.objects.get(case=case, key="C8").due_on == date(2026, 5, 13)
 
 
@@ -131,9 +148,25 @@ def test_adviser_contact_correction_offers_placement_only_where_section_i_alone_
     url = reverse("referrals:adviser_contact_correct", args=[case.pk])
     page = client_for(officer).get(url).content.decode()
     assert "Placement only: information given" not in page
-    response = client_for(officer).post(url, {"contacted_on": "2026-03-10", "choice": "placement_info", "reason": "x"})
+    response = client_for(officer).post(
+        url,
+        {
+            "opened": opened_value(client_for(officer), url),
+            "contacted_on": "2026-03-10",
+            "choice": "placement_info",
+            "reason": "x",
+        },
+    )
     assert "Select a valid choice" in response.content.decode()
-    client_for(officer).post(url, {"contacted_on": "2026-05-05", "choice": "no_mediation", "reason": "Misread"})
+    client_for(officer).post(
+        url,
+        {
+            "opened": opened_value(client_for(officer), url),
+            "contacted_on": "2026-05-05",
+            "choice": "no_mediation",
+            "reason": "Misread",
+        },
+    )
     case.refresh_from_db()
     assert case.adviser_contact.late is True  # 2 months from 2 March ended on Sat 2 May
     assert Deadline.objects.get(case=case, key="C2").due_on == date(2026, 5, 8)
@@ -149,7 +182,15 @@ def test_appeal_dates_are_corrected_by_whoever_manages_appeals(client_for, offic
     assert client_for(mediator_user).get(url).status_code == 403
     page = client_for(officer).get(url).content.decode()
     assert "Date of the outcome" not in page  # no outcome recorded: nothing to correct there
-    client_for(officer).post(url, {"registered_on": "2026-02-03", "la_told_on": "2026-02-03", "reason": "Letter"})
+    client_for(officer).post(
+        url,
+        {
+            "opened": opened_value(client_for(officer), url),
+            "registered_on": "2026-02-03",
+            "la_told_on": "2026-02-03",
+            "reason": "Letter",
+        },
+    )
     assert Deadline.objects.get(case=case, key="C9").met_on == date(2026, 2, 3)
 
 
@@ -202,3 +243,43 @@ def test_the_conclude_form_stays_after_a_later_session_is_cancelled(client_for, 
     services.session_record(session=second, actor=mediators[0].user, status="cancelled", cancelled_by="la")
     page = client_for(mediators[0].user).get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Conclude the mediation" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_correction_from_a_page_opened_before_someone_elses_is_refused_then_reapplied(
+    client, officer, manager, referral, case
+):
+    from django.test import Client
+
+    url = reverse("referrals:correct_dates", args=[referral.pk])
+    first, second = Client(), Client()
+    first.force_login(officer)
+    second.force_login(manager)
+    opened_by_first, opened_by_second = opened_value(first, url), opened_value(second, url)
+    base = {"referred_on": "2026-04-14", "provider_told_la_on": "2026-04-16"}
+    done = first.post(url, {**base, "opened": opened_by_first, "family_told_la_on": "2026-04-15", "reason": "A"})
+    assert done.status_code == 302
+    stale = second.post(url, {**base, "opened": opened_by_second, "family_told_la_on": "2026-04-13", "reason": "B"})
+    content = stale.content.decode()
+    assert "<title>Error:" in content
+    assert "Someone else changed this record after you opened the page" in content
+    assert "date the family told the LA is now Wed 15 Apr 2026" in content
+    referral.refresh_from_db()
+    assert referral.family_told_la_on == date(2026, 4, 15)  # the first correction stands
+    assert 'value="2026-04-13"' in content  # the second person's own value is kept in the form
+    reopened = re.search(r'name="opened" value="([^"]*)"', content).group(1)
+    again = second.post(url, {**base, "opened": reopened, "family_told_la_on": "2026-04-13", "reason": "B"})
+    assert again.status_code == 302
+    referral.refresh_from_db()
+    assert referral.family_told_la_on == date(2026, 4, 13)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_correction_without_the_page_it_came_from_is_refused(client_for, officer, referral):
+    url = reverse("referrals:correct_dates", args=[referral.pk])
+    response = client_for(officer).post(
+        url, {"referred_on": "2026-04-14", "family_told_la_on": "2026-04-15", "reason": "x", "opened": "forged"}
+    )
+    assert "This page was out of date: open it again from the case." in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.family_told_la_on == date(2026, 4, 14)

@@ -380,6 +380,18 @@ def _no_args(w):
     return []
 
 
+def opened(form_class, record, **kwargs) -> str:
+    """What a correction page carries when opened: the record's facts as shown, signed."""
+    from django.utils import timezone
+
+    names = [n for n in form_class.base_fields if n not in ("opened", "reason")]
+    initial = {}
+    for name in names:
+        value = getattr(record, name, None)
+        initial[name] = timezone.localtime(value) if hasattr(value, "tzinfo") and value is not None else value
+    return form_class(initial=initial, **kwargs).initial["opened"]
+
+
 FORMS = [
     FormTarget("cases:create", "officer", _no_args, lambda w: intake(), CaseForm),
     FormTarget(
@@ -503,28 +515,34 @@ FORMS = [
     FormTarget(
         "referrals:correct_dates", "manager", lambda w: [w.referred.pk],
         lambda w: {"referred_on": "2026-11-02", "family_told_la_on": "2026-11-02", "provider_told_la_on": "",
-                   "health_told_on": "2026-11-02", "icb_notified_on": "", "icb_received_on": "", "reason": "Typo"},
+                   "health_told_on": "2026-11-02", "icb_notified_on": "", "icb_received_on": "", "reason": "Typo",
+                   "opened": opened(referral_forms.ReferralDatesForm, w.referred, referral=w.referred)},
         referral_forms.ReferralDatesForm,
     ),
     FormTarget(
         "referrals:session_correct", "mediator_user", lambda w: [w.scheduled.pk, w.scheduled.sessions.get().pk],
-        lambda w: {"starts_at": "2026-12-01T10:00", "notice_sent_on": "2026-11-16", "reason": "Moved"},
+        lambda w: {"starts_at": "2026-12-01T10:00", "notice_sent_on": "2026-11-16", "reason": "Moved",
+                   "opened": opened(referral_forms.SessionCorrectForm, w.scheduled.sessions.get())},
         referral_forms.SessionCorrectForm,
     ),
     FormTarget(
         "referrals:outcome_correct", "mediator_user", lambda w: [w.concluded.pk],
-        lambda w: {"concluded_on": "2026-11-19", "agreement_on": "2026-11-19", "reason": "Wrong day"},
+        lambda w: {"concluded_on": "2026-11-19", "agreement_on": "2026-11-19", "reason": "Wrong day",
+                   "opened": opened(referral_forms.OutcomeCorrectForm, w.concluded)},
         referral_forms.OutcomeCorrectForm,
     ),
     FormTarget(
         "referrals:adviser_contact_correct", "manager", lambda w: [w.declined_case.pk],
-        lambda w: {"contacted_on": "2026-04-11", "choice": "no_mediation", "reason": "Misread"},
+        lambda w: {"contacted_on": "2026-04-11", "choice": "no_mediation", "reason": "Misread",
+                   "opened": opened(referral_forms.AdviserContactCorrectForm, w.declined_case.adviser_contact,
+                                    choices=["mediation", "no_mediation"])},
         referral_forms.AdviserContactCorrectForm,
     ),
     FormTarget(
         "referrals:appeal_correct", "manager", lambda w: [w.appeal_case.pk, w.appeal.pk],
         lambda w: {"registered_on": "2026-11-11", "la_told_on": "2026-11-12", "response_due_on": "",
-                   "hearing_on": "", "reason": "Letter misread"},
+                   "hearing_on": "", "reason": "Letter misread",
+                   "opened": opened(referral_forms.AppealCorrectForm, w.appeal, appeal=w.appeal)},
         referral_forms.AppealCorrectForm,
     ),
     FormTarget("accounts:password_reset", "", _no_args, lambda w: {"email": "olivia_officer@example.gov.uk"}),
