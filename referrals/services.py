@@ -1469,6 +1469,10 @@ def drs_record(
 ) -> DisagreementResolution:
     _require(permissions.can_manage_referrals(actor))
     drs = DisagreementResolution.objects.select_for_update(of=("self",)).select_related("case").get(pk=drs.pk)
+    if drs.outcome:
+        raise ValidationError("The outcome of this disagreement resolution is already recorded.")
+    if meeting_on and drs.meeting_on and meeting_on != drs.meeting_on:
+        raise ValidationError({"meeting_on": f"The meeting is already recorded for {fmt(drs.meeting_on)}."})
     if outcome and outcome not in DisagreementResolution.Outcome.values:
         raise ValidationError({"outcome": "Choose the outcome."})
     if outcome and outcome != DisagreementResolution.Outcome.DECLINED and not (meeting_on or drs.meeting_on):

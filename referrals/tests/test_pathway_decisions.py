@@ -615,3 +615,19 @@ def test_the_mediator_ranking_reads_availability_kept_in_the_admin(case, officer
     tom.save()
     ranked = {r.mediator_id: r for r in services.mediator_ranking(referral)}
     assert "Not available until Wed 1 Jul 2026, after the 30-day window (Sun 14 Jun 2026)" in ranked[tom.pk].reasons
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_recorded_disagreement_resolution_outcome_is_never_overwritten(officer, providers):
+    case = CaseFactory(route=Route.DRS, first_contact_on=date(2026, 4, 1), decision="", decision_sent_on=None)
+    drs = services.drs_refer(case=case, actor=officer, kind="school_provision", provider=providers[1],
+                             referred_on=date(2026, 4, 2))  # fmt: skip
+    services.drs_record(drs=drs, actor=officer, meeting_on=date(2026, 4, 10))
+    with pytest.raises(ValidationError) as exc:
+        services.drs_record(drs=drs, actor=officer, meeting_on=date(2026, 4, 11))
+    assert "already recorded for Fri 10 Apr 2026" in str(exc.value)
+    services.drs_record(drs=drs, actor=officer, outcome="resolved", outcome_on=date(2026, 4, 10))
+    with pytest.raises(ValidationError):
+        services.drs_record(drs=drs, actor=officer, outcome="unresolved", outcome_on=date(2026, 4, 12))
+    drs.refresh_from_db()
+    assert (drs.meeting_on, drs.outcome) == (date(2026, 4, 10), "resolved")
