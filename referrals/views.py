@@ -125,7 +125,7 @@ def _upcoming_sessions(user):
 
 def _certificate_kinds(case, referral) -> list[str]:
     """The kinds of certificate the facts allow now (the service re-checks)."""
-    return services.certificate_kinds_possible(case, referral)
+    return selectors.certificate_kinds_possible(case, referral)
 
 
 # --- Referral list -----------------------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def _detail_context(request, referral, **forms):
         "correct_outcome": can_act and status == RS.CONCLUDED,
         "confirm": user.has_perm("cases.waive_deadline"),
     }
-    ranking = services.mediator_ranking(referral) if show["assign"] else []
+    ranking = selectors.mediator_ranking(referral) if show["assign"] else []
     context = {
         "referral": referral,
         "case": case,
@@ -345,7 +345,7 @@ def referral_notify_icb(request, pk):
 @permission_required(MANAGE, raise_exception=True)
 def referral_assign(request, pk):
     referral = selectors.referral_get_for(request.user, pk)
-    ranking = services.mediator_ranking(referral)
+    ranking = selectors.mediator_ranking(referral)
     form = AssignMediatorForm(request.POST, referral=referral, ranking=ranking)
 
     def action(data):

@@ -49,7 +49,7 @@ def case_mediation_panel(context, case):
     providers, suggestion = None, None
     if show_refer:
         providers = selectors.providers_with_counts()
-        suggestion = services.provider_suggestion(providers)
+        suggestion = selectors.provider_suggestion(providers)
     elif show_adviser or show_drs:
         providers = list(MediationProvider.objects.all())
 

@@ -14,7 +14,7 @@ from cases import services as case_services
 from cases.models import Deadline, Decision, NonWorkingDay, PartyType, Route, Status
 from cases.tests.factories import CaseFactory, SchoolFactory
 from dashboards import selectors as dashboard_selectors
-from referrals import services
+from referrals import selectors, services
 from referrals.models import AdviserContact, Referral, TribunalAppeal
 from referrals.tests.factories import ReferralFactory
 from referrals.tests.pathway import LONDON, refer, to_assigned, to_held
@@ -609,11 +609,11 @@ def test_the_mediator_ranking_reads_availability_kept_in_the_admin(case, officer
     url = f"/admin/referrals/mediator/{tom.pk}/change/"
     page = admin_client.get(url).content.decode()
     assert 'name="available_from"' in page
-    ranked = {r.mediator_id: r for r in services.mediator_ranking(referral)}
+    ranked = {r.mediator_id: r for r in selectors.mediator_ranking(referral)}
     assert "No availability date recorded" in " ".join(ranked[tom.pk].reasons)
     tom.available_from = date(2026, 7, 1)
     tom.save()
-    ranked = {r.mediator_id: r for r in services.mediator_ranking(referral)}
+    ranked = {r.mediator_id: r for r in selectors.mediator_ranking(referral)}
     assert "Not available until Wed 1 Jul 2026, after the 30-day window (Sun 14 Jun 2026)" in ranked[tom.pk].reasons
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases.models import CaseEvent, Deadline, Decision, Route, Status
 from cases.tests.factories import CaseFactory, SchoolFactory
-from referrals import services
+from referrals import selectors, services
 from referrals.models import (
     AdviserContact,
     Certificate,
@@ -161,7 +161,7 @@ def test_top_suggestion_needs_no_reason_others_do_and_history_is_kept(case, offi
     jane, tom, _ = mediators
     referral = refer(case, officer, providers[0])
     services.referral_respond(referral=referral, actor=officer, accepted=True, responded_on=date(2026, 4, 15))
-    ranking = services.mediator_ranking(referral)
+    ranking = selectors.mediator_ranking(referral)
     assert ranking[0].name == "Jane Smith"  # health specialism matches the case
     with pytest.raises(ValidationError):
         services.referral_assign_mediator(referral=referral, actor=officer, mediator=tom)

@@ -1,0 +1,175 @@
+"""Mediation certificates: issued as a PDF that never changes, corrected as a new version (decision 15),
+confirmed after legal review."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from cases import clock_services, deadlines
+from cases import rules as case_rules
+from cases.clock_services import fmt
+from cases.models import Case, CaseEvent
+
+from .. import certificates, clocks, date_rules, permissions
+from ..models import (
+    Certificate,
+    Referral,
+)
+from ..selectors import certificate_kind_problem
+from ._common import RS, _check_dates, _event, _lock, _recompute, _require
+
+
+def _certificate_trigger(case: Case, referral: Referral | None, kind: str) -> date | None:
+    """The day the certificate's duty started (it cannot be issued before it)."""
+    if kind == Certificate.Kind.DECLINED:
+        if referral is not None and referral.status == RS.WITHDRAWN:
+            return referral.concluded_on
+        contact = getattr(case, "adviser_contact", None)
+        return contact.contacted_on if contact else None
+    if kind == Certificate.Kind.CONCLUDED:
+        return referral.concluded_on if referral else None
+    return referral.not_held_notified_on if referral else None
+
+
+@transaction.atomic
+def certificate_issue(
+    *,
+    case: Case,
+    actor,
+    kind: str,
+    issued_on: date,
+    issuer_name: str,
+    issuer_role: str,
+    referral: Referral | None = None,
+    correction_reason: str = "",
+    corrects_issue_date: bool = False,
+) -> Certificate:
+    """Issue a mediation certificate as a PDF, stored with its SHA-256 and never changed. A second one is a
+    corrected version and needs a reason. The appeal deadline (C9) runs from the first certificate's issue date;
+    a correction moves it only when the correction is to the issue date itself, and the case needs legal review
+    until a manager confirms the correction (decision 15)."""
+    _require(permissions.can_issue_certificate(actor, referral=referral))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if referral is not None:
+        referral = _lock(referral)
+        if referral.case_id != case.pk:
+            raise PermissionDenied
+    problem = certificate_kind_problem(case, referral, kind)
+    if problem:
+        raise ValidationError({"kind": problem})
+    _check_dates(
+        {
+            "issued_on": issued_on,
+            "decision_sent_on": case.decision_sent_on,
+            "trigger_on": _certificate_trigger(case, referral, kind),
+        },
+        date_rules.CERTIFICATE,
+        fields=["issued_on"],
+    )
+    if not issuer_name.strip():
+        raise ValidationError({"issuer_name": "Enter the name of the adviser or mediator issuing it."})
+    if issuer_role.strip().lower() not in certificates.ISSUER_ROLES:
+        raise ValidationError({"issuer_role": "The issuer is the mediation adviser or the mediator."})
+    previous = list(case.certificates.order_by("version"))
+    latest = previous[-1] if previous else None
+    if latest is not None and not correction_reason.strip():
+        raise ValidationError(
+            {
+                "correction_reason": (
+                    f"This case already has certificate {latest.number}. "
+                    "Give the reason for issuing a corrected version."
+                )
+            }
+        )
+    if latest is None:
+        corrects_issue_date = False
+    version = latest.version + 1 if latest else 1
+    number = f"CERT-{case.reference}-{version}"
+    provider = referral.provider if referral else getattr(getattr(case, "adviser_contact", None), "provider", None)
+    cert = Certificate(
+        case=case,
+        referral=referral,
+        version=version,
+        number=number,
+        kind=kind,
+        issued_on=issued_on,
+        issued_by=actor,
+        issuer_name=issuer_name.strip(),
+        issuer_role=issuer_role.strip(),
+        provider=provider,
+        correction_reason=correction_reason.strip(),
+        corrects_issue_date=corrects_issue_date,
+        replaces=latest,
+    )
+    appeal_from = clocks.appeal_certificate([*previous, cert]).issued_on
+    appeal = (
+        deadlines.appeal_deadline_detail(case.decision_sent_on, appeal_from, holidays=clock_services.working_calendar())
+        if case_rules.has_appeal_window(
+            route=case.route, decision=case.decision, decision_sent_on=case.decision_sent_on
+        )
+        else None
+    )
+    content = certificates.certificate_content_for(
+        case_reference=case.reference,
+        party_name=case.party_name,
+        child_name=case.child_name,
+        child_date_of_birth=case.child_date_of_birth,
+        decision_label=case.get_decision_display(),
+        decision_sent_on=case.decision_sent_on,
+        kind=kind,
+        number=number,
+        version=version,
+        issued_on=issued_on,
+        issuer_name=issuer_name.strip(),
+        issuer_role=issuer_role.strip(),
+        provider_name=provider.name if provider else "",
+        appeal_due=appeal.due if appeal else None,
+        correction_reason=correction_reason.strip(),
+        replaces_number=latest.number if latest else "",
+    )
+    pdf = certificates.render_certificate_pdf(content)
+    cert.sha256 = certificates.sha256_of(pdf)
+    cert.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
+    cert.save()
+    text = f"Certificate {number} issued on {fmt(issued_on)} ({cert.get_kind_display()}) by {cert.issuer_name}"
+    if correction_reason.strip():
+        text += f"; corrects {latest.number}: {correction_reason.strip()}"
+        if corrects_issue_date:
+            text += " (the issue date was wrong: the appeal deadline follows the corrected date)"
+        else:
+            text += f" (the appeal deadline stays on the first certificate's date, {fmt(appeal_from)})"
+        text += "; needs legal review until a manager confirms"
+    _event(case, actor, CaseEvent.Kind.CERTIFICATE, text, {"certificate": cert.pk, "sha256": cert.sha256})
+    _recompute(case, actor, f"certificate issued {fmt(issued_on)}")
+    case.refresh_from_db()
+    return cert
+
+
+@transaction.atomic
+def certificate_review_confirm(*, certificate: Certificate, actor) -> Certificate:
+    """A manager confirms a corrected certificate after legal review: the case's legal-review flag clears."""
+    if not actor.has_perm("cases.waive_deadline"):
+        raise PermissionDenied
+    certificate = Certificate.objects.select_for_update().select_related("case").get(pk=certificate.pk)
+    if certificate.version == 1:
+        raise ValidationError("Only a corrected certificate needs confirming.")
+    if certificate.review_confirmed_at is not None:
+        raise ValidationError("This correction is already confirmed.")
+    certificate.review_confirmed_by, certificate.review_confirmed_at = actor, timezone.now()
+    certificate.save(update_fields=["review_confirmed_by", "review_confirmed_at"])
+    name = actor.get_full_name() or actor.get_username()
+    _event(
+        certificate.case,
+        actor,
+        CaseEvent.Kind.CERTIFICATE,
+        f"Corrected certificate {certificate.number} confirmed after legal review by {name}",
+        {"certificate": certificate.pk},
+    )
+    _recompute(certificate.case, actor, "corrected certificate confirmed")
+    return certificate
