@@ -32,6 +32,7 @@ test: venv
 
 lint: venv
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 
 fmt: venv

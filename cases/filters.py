@@ -83,7 +83,9 @@ class CaseFilter(django_filters.FilterSet):
     )
     deadline = django_filters.ChoiceFilter(
         choices=[("overdue", "Overdue"), ("week", "Due in the next 7 days"), ("none", "No open clock")],
-        method="filter_deadline", empty_label="Any", label="Next deadline",
+        method="filter_deadline",
+        empty_label="Any",
+        label="Next deadline",
     )
     contact_to = PortalDateFilter(
         field_name="first_contact_on", lookup_expr="lte", label="First contact to", widget=DateInput()

@@ -115,18 +115,37 @@ class CaseForm(forms.ModelForm):
             Fieldset(
                 "Child or young person",
                 Div("child_first_name", "child_last_name", css_class="row-cols-md-2"),
-                "child_date_of_birth", "upn", "nhs_number", "school",
+                "child_date_of_birth",
+                "upn",
+                "nhs_number",
+                "school",
             ),
             Fieldset(
                 "Who brings the disagreement",
-                "party_type", "party_name", "party_relationship", "phone", "email", "address", "postcode",
-                "preferred_language", "interpreter_needed", "access_needs", "sendiass_involved", "supporter_name",
+                "party_type",
+                "party_name",
+                "party_relationship",
+                "phone",
+                "email",
+                "address",
+                "postcode",
+                "preferred_language",
+                "interpreter_needed",
+                "access_needs",
+                "sendiass_involved",
+                "supporter_name",
             ),
             Fieldset(
                 "The disagreement",
-                "route", "decision", "decision_sent_on", "sections_disputed",
-                "health_involved", "social_care_involved", "icb",
-                "first_contact_on", "first_contact_channel",
+                "route",
+                "decision",
+                "decision_sent_on",
+                "sections_disputed",
+                "health_involved",
+                "social_care_involved",
+                "icb",
+                "first_contact_on",
+                "first_contact_channel",
             ),
         )
 
@@ -199,8 +218,11 @@ class CaseForm(forms.ModelForm):
         form = cls(merged, instance=case)
         form.is_valid()
         when = f" (at {timezone.localtime(stale.at):%H:%M})" if stale.at else ""
-        form.add_error(None, f"{who} saved changes to this case after you opened this form{when}. Nothing of yours "
-                       "has been saved yet. Their changes, now shown in the form with yours:")
+        form.add_error(
+            None,
+            f"{who} saved changes to this case after you opened this form{when}. Nothing of yours "
+            "has been saved yet. Their changes, now shown in the form with yours:",
+        )
         for name in stale.fields:
             if name in saved.fields:
                 form.add_error(None, f"{saved.fields[name].label}: {shown_value(case, name)}")
@@ -269,6 +291,12 @@ class CaseSearchForm(forms.Form):
 
 
 __all__ = [
-    "AssignOfficerForm", "CaseForm", "CaseSearchForm", "ChangeStatusForm", "DuplicateConfirmForm", "NoteForm",
-    "HTML", "Submit",
+    "AssignOfficerForm",
+    "CaseForm",
+    "CaseSearchForm",
+    "ChangeStatusForm",
+    "DuplicateConfirmForm",
+    "NoteForm",
+    "HTML",
+    "Submit",
 ]

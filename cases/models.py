@@ -205,11 +205,17 @@ class Case(models.Model):
     child_last_name = models.CharField("last name", max_length=100)
     child_date_of_birth = models.DateField("date of birth", validators=DATE_RANGE)
     upn = models.CharField(
-        "UPN", max_length=13, blank=True, validators=[validators.validate_upn],
+        "UPN",
+        max_length=13,
+        blank=True,
+        validators=[validators.validate_upn],
         help_text="Unique Pupil Number, if known: 13 characters starting with a check letter.",
     )
     nhs_number = models.CharField(
-        "NHS number", max_length=12, blank=True, validators=[validators.validate_nhs_number],
+        "NHS number",
+        max_length=12,
+        blank=True,
+        validators=[validators.validate_nhs_number],
         help_text="If known: 10 digits, for example 943 476 5919.",
     )
 
@@ -217,7 +223,9 @@ class Case(models.Model):
     party_type = models.CharField("who brings the disagreement", max_length=20, choices=PartyType)
     party_name = models.CharField("full name", max_length=200)
     party_relationship = models.CharField(
-        "relationship to the child", max_length=100, blank=True,
+        "relationship to the child",
+        max_length=100,
+        blank=True,
         help_text="For example mother, foster carer, deputy. Leave blank for a young person.",
     )
     phone = models.CharField(max_length=16, blank=True, validators=[validators.validate_uk_phone])
@@ -229,7 +237,11 @@ class Case(models.Model):
     access_needs = models.TextField(blank=True)
 
     school = models.ForeignKey(
-        School, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        School,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
         verbose_name="school or setting",
     )
 
@@ -251,13 +263,20 @@ class Case(models.Model):
     supporter_name = models.CharField("independent supporter or advocate", max_length=200, blank=True)
 
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="cases", verbose_name="assigned officer",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name="assigned officer",
     )
     status = models.CharField(max_length=30, choices=Status, default=Status.INTAKE)
     closed_on = models.DateField(null=True, blank=True, validators=DATE_RANGE)
     certificate_issued_on = models.DateField(
-        "latest mediation certificate issued", null=True, blank=True, editable=False,
+        "latest mediation certificate issued",
+        null=True,
+        blank=True,
+        editable=False,
         help_text="Set by the certificate service; drives the appeal deadline (C9).",
     )
     withdrawn_reason = models.TextField(blank=True)
@@ -307,22 +326,21 @@ class Case(models.Model):
             # officer's open cases (My work, the case list's "mine") and the unassigned intake queue.
             models.Index(
                 # With the id, an officer's open cases are counted from the index alone on PostgreSQL too.
-                fields=["officer", "status", "id"], condition=~Q(status="closed"), name="cases_case_open_officer_idx"
+                fields=["officer", "status", "id"],
+                condition=~Q(status="closed"),
+                name="cases_case_open_officer_idx",
             ),
             models.Index(
-                fields=["created_at", "id"], condition=Q(officer__isnull=True) & ~Q(status="closed"),
+                fields=["created_at", "id"],
+                condition=Q(officer__isnull=True) & ~Q(status="closed"),
                 name="cases_case_queue_idx",
             ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="cases_case_status_valid"),
             models.CheckConstraint(condition=Q(route__in=Route.values), name="cases_case_route_valid"),
-            models.CheckConstraint(
-                condition=Q(decision__in=[*Decision.values, ""]), name="cases_case_decision_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(party_type__in=PartyType.values), name="cases_case_party_type_valid"
-            ),
+            models.CheckConstraint(condition=Q(decision__in=[*Decision.values, ""]), name="cases_case_decision_valid"),
+            models.CheckConstraint(condition=Q(party_type__in=PartyType.values), name="cases_case_party_type_valid"),
             models.CheckConstraint(
                 condition=Q(decision_sent_on__isnull=True) | Q(decision_sent_on__gte=models.F("child_date_of_birth")),
                 name="cases_case_decision_after_birth",
@@ -462,8 +480,14 @@ class Deadline(models.Model):
     # rather than from every clock of every case they hold. Set from the case when a clock is created (save(),
     # and the bulk writers set it themselves) and moved with the case by services.case_assign_officer.
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False,
-        related_name="+", db_index=False, help_text="The officer holding the case (copied from the case).",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        help_text="The officer holding the case (copied from the case).",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -38,7 +38,11 @@ _DATA_PROTECTION_PERMS = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     OFFICER: [*_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS],
     MANAGER: [
-        *_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS, "cases.export_cases", "cases.waive_deadline", "cases.view_team_work",
+        *_OFFICER_PERMS,
+        *_OFFICE_REFERRAL_PERMS,
+        "cases.export_cases",
+        "cases.waive_deadline",
+        "cases.view_team_work",
         # Managers see and export every case: their local accounts must use a security code (accounts app).
         "accounts.require_two_factor",
         *_DATA_PROTECTION_PERMS,

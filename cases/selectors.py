@@ -25,9 +25,19 @@ def case_list_for(user) -> QuerySet[Case]:
 # What a row of the case list shows (the child's other details, the family's contact details and the school
 # stay in the database).
 CASE_LIST_ROW_FIELDS = (
-    "reference", "child_first_name", "child_last_name", "route", "decision", "decision_sent_on", "status",
-    "next_deadline_on", "next_deadline_title", "created_at",
-    "officer__username", "officer__first_name", "officer__last_name",
+    "reference",
+    "child_first_name",
+    "child_last_name",
+    "route",
+    "decision",
+    "decision_sent_on",
+    "status",
+    "next_deadline_on",
+    "next_deadline_title",
+    "created_at",
+    "officer__username",
+    "officer__first_name",
+    "officer__last_name",
 )
 
 
@@ -161,8 +171,19 @@ def open_deadline_totals(user, *, today, officer=None) -> dict[str, int]:
 
 # What a row of the deadlines page shows: the clock, its case's reference and officer (never the child's details).
 DEADLINE_ROW_FIELDS = (
-    "case_id", "clock", "title", "binds", "due_on", "due_time", "state", "met_on", "waived_reason",
-    "case__reference", "case__officer__username", "case__officer__first_name", "case__officer__last_name",
+    "case_id",
+    "clock",
+    "title",
+    "binds",
+    "due_on",
+    "due_time",
+    "state",
+    "met_on",
+    "waived_reason",
+    "case__reference",
+    "case__officer__username",
+    "case__officer__first_name",
+    "case__officer__last_name",
 )
 
 

@@ -53,7 +53,12 @@ DATE_FIELDS = {"decision_sent_on", "first_contact_on", "child_date_of_birth"}
 # Case facts the clocks are computed from (the route, the decision and its date, and what is disputed, which
 # decides whether the family needs a certificate: decision 14).
 CLOCK_FACTS = {
-    "route", "decision", "decision_sent_on", "sections_disputed", "health_involved", "social_care_involved",
+    "route",
+    "decision",
+    "decision_sent_on",
+    "sections_disputed",
+    "health_involved",
+    "social_care_involved",
 }
 
 

@@ -42,9 +42,7 @@ CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
 _UPN_SHAPE = re.compile(rf"[{CHECK_LETTERS}][0-9]{{11}}[0-9{CHECK_LETTERS}]")
 
-UPN_LENGTH_MESSAGE = (
-    "A UPN is 13 characters long (a letter followed by 12 more characters); this one has %(length)d."
-)
+UPN_LENGTH_MESSAGE = "A UPN is 13 characters long (a letter followed by 12 more characters); this one has %(length)d."
 UPN_CHARACTERS_MESSAGE = (
     "A UPN is a letter followed by 11 digits and then a final digit (or, for a temporary UPN, "
     "a letter). The letters I, O and S are never used."
@@ -215,9 +213,7 @@ _ELEVEN_DIGIT_PREFIXES = {
 }
 _UNUSED_PREFIXES = {"04", "06"}
 
-PHONE_CHARACTERS_MESSAGE = (
-    "A phone number can contain only digits, spaces, hyphens, brackets and a + at the start."
-)
+PHONE_CHARACTERS_MESSAGE = "A phone number can contain only digits, spaces, hyphens, brackets and a + at the start."
 PHONE_NOT_UK_MESSAGE = (
     "This looks like a number outside the UK. Enter a UK number starting 0 or +44, for example 020 7946 0018."
 )

@@ -114,8 +114,10 @@ def case_create(request):
         data = form.cleaned_data
         duplicates = list(
             selectors.case_possible_duplicates(
-                first_name=data["child_first_name"], last_name=data["child_last_name"],
-                date_of_birth=data["child_date_of_birth"], decision_sent_on=data.get("decision_sent_on"),
+                first_name=data["child_first_name"],
+                last_name=data["child_last_name"],
+                date_of_birth=data["child_date_of_birth"],
+                decision_sent_on=data.get("decision_sent_on"),
             )[:5]
         )
         confirmed = confirm.is_valid() and confirm.cleaned_data["confirm_not_duplicate"]
@@ -188,7 +190,9 @@ def case_change_status(request, pk):
         saved, result = service_call(
             form,
             lambda: services.case_change_status(
-                case=case, actor=request.user, to_status=form.cleaned_data["to_status"],
+                case=case,
+                actor=request.user,
+                to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
             ),
         )
@@ -208,7 +212,9 @@ def case_note_add(request, pk):
         saved, _ = service_call(
             form,
             lambda: services.case_note_add(
-                case=case, actor=request.user, text=form.cleaned_data["text"],
+                case=case,
+                actor=request.user,
+                text=form.cleaned_data["text"],
                 visibility=form.cleaned_data["visibility"],
             ),
         )

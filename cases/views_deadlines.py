@@ -1,6 +1,5 @@
 """Clock pages: my deadlines (grouped by urgency) and waiving a clock (managers, confirm-an-action page)."""
 
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -76,11 +75,16 @@ def deadline_list(request):
             rows = context["page"].object_list
         else:
             rows = rows[: GROUP_LIMITS[key]]
-        groups.append({
-            "key": key, "label": label, "total": totals[key], "limit": GROUP_LIMITS[key],
-            "rows": clock_rows(rows, today=today, calendar=calendar),
-            "more_url": "?" + _with(query, group=key) if not shown and totals[key] > GROUP_LIMITS[key] else "",
-        })
+        groups.append(
+            {
+                "key": key,
+                "label": label,
+                "total": totals[key],
+                "limit": GROUP_LIMITS[key],
+                "rows": clock_rows(rows, today=today, calendar=calendar),
+                "more_url": "?" + _with(query, group=key) if not shown and totals[key] > GROUP_LIMITS[key] else "",
+            }
+        )
     context["groups"] = groups
     context["all_url"] = "?" + query.urlencode()  # back to every group, keeping the officer filter
     context["query"] = _with(query, group=shown) if shown else query.urlencode()  # for the pagination links

@@ -63,7 +63,12 @@ def _svg(chart_id: str, width: float, height: float, title: str, summary: str, b
         '<svg class="chart" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {w} {h}" '
         'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{summary}</desc>{body}</svg>',
-        id=chart_id, w=_fmt(width), h=_fmt(height), title=title, summary=summary, body=body,
+        id=chart_id,
+        w=_fmt(width),
+        h=_fmt(height),
+        title=title,
+        summary=summary,
+        body=body,
     )
 
 
@@ -89,25 +94,42 @@ def bar_chart(
         y = pad + i * row_h
         text_y = _fmt(y + row_h / 2 + 4)
         bar_w = plot_w * min(value, top) / top
-        rows.append(format_html(
-            '<text x="{}" y="{}" text-anchor="end">{}</text>'
-            '<rect class="{}" x="{}" y="{}" width="{}" height="{}"></rect>'
-            '<text x="{}" y="{}">{}</text>',
-            _fmt(label_w - 8), text_y, _short(bar.label),
-            bar.css_class, _fmt(label_w), _fmt(y + 5), _fmt(bar_w), _fmt(row_h - 10),
-            _fmt(label_w + bar_w + 6), text_y, bar.value_label or _fmt(value),
-        ))
+        rows.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="end">{}</text>'
+                '<rect class="{}" x="{}" y="{}" width="{}" height="{}"></rect>'
+                '<text x="{}" y="{}">{}</text>',
+                _fmt(label_w - 8),
+                text_y,
+                _short(bar.label),
+                bar.css_class,
+                _fmt(label_w),
+                _fmt(y + 5),
+                _fmt(bar_w),
+                _fmt(row_h - 10),
+                _fmt(label_w + bar_w + 6),
+                text_y,
+                bar.value_label or _fmt(value),
+            )
+        )
     body = format_html_join("", "{}", ((row,) for row in rows))
     axis = format_html(
         '<line class="axis" x1="{x}" y1="{y1}" x2="{x}" y2="{y2}"></line>',
-        x=_fmt(label_w), y1=_fmt(pad), y2=_fmt(height - pad),
+        x=_fmt(label_w),
+        y1=_fmt(pad),
+        y2=_fmt(height - pad),
     )
     return _svg(chart_id, width, height, title, summary, format_html("{}{}", axis, body))
 
 
 def column_chart(
-    *, chart_id: str, title: str, summary: str, columns: Sequence[tuple[str, float | int | None]],
-    max_value: float | int = 100, unit: str = "%",
+    *,
+    chart_id: str,
+    title: str,
+    summary: str,
+    columns: Sequence[tuple[str, float | int | None]],
+    max_value: float | int = 100,
+    unit: str = "%",
 ) -> SafeString:
     """Vertical columns in order (a trend: one per month). A None value means no figure for that column and is
     drawn as a dash, never as a zero. Gridlines at 0, half and the maximum."""
@@ -122,8 +144,15 @@ def column_chart(
         "",
         '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"></line><text x="{}" y="{}" text-anchor="end">{}</text>',
         (
-            (_fmt(left), _fmt(base - plot_h * f), _fmt(width - 4), _fmt(base - plot_h * f),
-             _fmt(left - 6), _fmt(base - plot_h * f + 4), _fmt(top * f) + unit)
+            (
+                _fmt(left),
+                _fmt(base - plot_h * f),
+                _fmt(width - 4),
+                _fmt(base - plot_h * f),
+                _fmt(left - 6),
+                _fmt(base - plot_h * f + 4),
+                _fmt(top * f) + unit,
+            )
             for f in (0, 0.5, 1)
         ),
     )
@@ -132,20 +161,27 @@ def column_chart(
         x = left + i * col_w + 6
         mid = x + (col_w - 12) / 2
         if value is None:
-            cols.append(format_html(
-                '<text x="{}" y="{}" text-anchor="middle">\u2013</text>', _fmt(mid), _fmt(base - 4)
-            ))
+            cols.append(
+                format_html('<text x="{}" y="{}" text-anchor="middle">\u2013</text>', _fmt(mid), _fmt(base - 4))
+            )
         else:
             h = plot_h * min(value, top) / top
-            cols.append(format_html(
-                '<rect class="bar" x="{}" y="{}" width="{}" height="{}"></rect>'
-                '<text x="{}" y="{}" text-anchor="middle">{}</text>',
-                _fmt(x), _fmt(base - h), _fmt(col_w - 12), _fmt(h), _fmt(mid), _fmt(base - h - 4),
-                _fmt(value) + unit,
-            ))
-        cols.append(format_html(
-            '<text x="{}" y="{}" text-anchor="middle">{}</text>', _fmt(mid), _fmt(base + 16), _short(label)
-        ))
+            cols.append(
+                format_html(
+                    '<rect class="bar" x="{}" y="{}" width="{}" height="{}"></rect>'
+                    '<text x="{}" y="{}" text-anchor="middle">{}</text>',
+                    _fmt(x),
+                    _fmt(base - h),
+                    _fmt(col_w - 12),
+                    _fmt(h),
+                    _fmt(mid),
+                    _fmt(base - h - 4),
+                    _fmt(value) + unit,
+                )
+            )
+        cols.append(
+            format_html('<text x="{}" y="{}" text-anchor="middle">{}</text>', _fmt(mid), _fmt(base + 16), _short(label))
+        )
     axis = format_html(
         '<line class="axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}"></line>', l=_fmt(left), b=_fmt(base), r=_fmt(width - 4)
     )

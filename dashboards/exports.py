@@ -48,13 +48,34 @@ BOM = "\ufeff"
 """Lets Excel read the file as UTF-8, so names such as Zoë or Siân survive."""
 
 CASE_FIELDS = [
-    "pk", "reference", "child_first_name", "child_last_name", "route", "decision", "decision_sent_on",
-    "next_deadline_title", "next_deadline_on", "status", "officer__first_name", "officer__last_name",
-    "officer__username", "created_at",
+    "pk",
+    "reference",
+    "child_first_name",
+    "child_last_name",
+    "route",
+    "decision",
+    "decision_sent_on",
+    "next_deadline_title",
+    "next_deadline_on",
+    "status",
+    "officer__first_name",
+    "officer__last_name",
+    "officer__username",
+    "created_at",
 ]
 CASE_HEADER = [
-    "Reference", "Child's first name", "Child's last name", "Route", "Decision", "Decision description",
-    "Decision letter sent", "Next deadline", "Next deadline date", "Status", "Officer", "Opened",
+    "Reference",
+    "Child's first name",
+    "Child's last name",
+    "Route",
+    "Decision",
+    "Decision description",
+    "Decision letter sent",
+    "Next deadline",
+    "Next deadline date",
+    "Status",
+    "Officer",
+    "Opened",
 ]
 _ROUTES = dict(Route.choices)
 _DECISIONS = dict(Decision.choices)
@@ -95,15 +116,18 @@ def csv_block(rows: Iterable[Iterable]) -> str:
 
 def _export_entries(user, *, now: datetime) -> QuerySet[LogEntry]:
     return LogEntry.objects.filter(
-        actor=user, action=LogEntry.Action.ACCESS, additional_data__has_key="export",
+        actor=user,
+        action=LogEntry.Action.ACCESS,
+        additional_data__has_key="export",
         timestamp__gt=now - timedelta(hours=1),
     )
 
 
 def next_export_allowed_at(user, *, now: datetime) -> datetime | None:
     """None when the person may export now; otherwise when their oldest export of the last hour drops out."""
-    recent = list(_export_entries(user, now=now).order_by("-timestamp").values_list("timestamp", flat=True)
-                  [:EXPORTS_PER_HOUR])
+    recent = list(
+        _export_entries(user, now=now).order_by("-timestamp").values_list("timestamp", flat=True)[:EXPORTS_PER_HOUR]
+    )
     if len(recent) < EXPORTS_PER_HOUR:
         return None
     return recent[-1] + timedelta(hours=1)
@@ -153,13 +177,36 @@ def case_export_filter(request) -> tuple[CaseFilter, QuerySet[Case], dict]:
 
 
 def _case_row(values: tuple) -> list:
-    (_pk, reference, first, last, route, decision, sent_on, next_title, next_on, status, o_first, o_last, o_user,
-     created_at) = values
+    (
+        _pk,
+        reference,
+        first,
+        last,
+        route,
+        decision,
+        sent_on,
+        next_title,
+        next_on,
+        status,
+        o_first,
+        o_last,
+        o_user,
+        created_at,
+    ) = values
     officer = f"{o_first or ''} {o_last or ''}".strip() or (o_user or "")
     return [
-        reference, first, last, _ROUTES.get(route, route), decision, _DECISIONS.get(decision, ""),
-        sent_on.isoformat() if sent_on else "", next_title, next_on.isoformat() if next_on else "",
-        _STATUSES.get(status, status), officer, timezone.localdate(created_at).isoformat(),
+        reference,
+        first,
+        last,
+        _ROUTES.get(route, route),
+        decision,
+        _DECISIONS.get(decision, ""),
+        sent_on.isoformat() if sent_on else "",
+        next_title,
+        next_on.isoformat() if next_on else "",
+        _STATUSES.get(status, status),
+        officer,
+        timezone.localdate(created_at).isoformat(),
     ]
 
 
@@ -183,8 +230,14 @@ def _flush(batch: list[tuple], *, actor, description: str, log_entry: LogEntry) 
     now = timezone.now()
     CaseEvent.objects.bulk_create(
         [
-            CaseEvent(case_id=values[0], actor=actor, kind=CaseEvent.Kind.EXPORTED, description=description,
-                      data={"audit_entry": log_entry.pk}, created_at=now)
+            CaseEvent(
+                case_id=values[0],
+                actor=actor,
+                kind=CaseEvent.Kind.EXPORTED,
+                description=description,
+                data={"audit_entry": log_entry.pk},
+                created_at=now,
+            )
             for values in batch
         ],
         batch_size=CHUNK_SIZE,
@@ -205,8 +258,12 @@ def sen2_rows(figures: dict) -> list[list]:
         rows += [
             [label, "4862", f"Mediation cases held ({period})", block["held"]],
             [label, "4863", "Of those, followed by an appeal to the Tribunal", block["appealed"]],
-            [label, "4864", "Percentage followed by an appeal (4863 / 4862 x 100)",
-             "" if block["percent"] is None else f"{block['percent']}"],
+            [
+                label,
+                "4864",
+                "Percentage followed by an appeal (4863 / 4862 x 100)",
+                "" if block["percent"] is None else f"{block['percent']}",
+            ],
             [label, "", "As text", block["text"]],
         ]
     section = f"Tribunal appeals registered in academic year {acad['label']}"

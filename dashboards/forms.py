@@ -51,11 +51,15 @@ class PeriodForm(YearForm):
     who can hold cases (cases.selectors.officers_qs), loaded once by the view."""
 
     date_from = PortalDateField(
-        label="From", required=False, widget=DateInput(),
+        label="From",
+        required=False,
+        widget=DateInput(),
         error_messages={"invalid": "Enter the start date as a real date, for example 2026-01-31."},
     )
     date_to = PortalDateField(
-        label="To", required=False, widget=DateInput(),
+        label="To",
+        required=False,
+        widget=DateInput(),
         error_messages={"invalid": "Enter the end date as a real date, for example 2026-03-31."},
     )
     officer = forms.ChoiceField(label="Officer", required=False, error_messages={"invalid_choice": UNKNOWN_OFFICER})
@@ -66,10 +70,13 @@ class PeriodForm(YearForm):
         super().__init__(data, today=today)
         self.officers = {str(u.pk): u for u in officers}
         self.fields["officer"].choices = [
-            ("", "Everyone"), *[(pk, u.get_full_name() or u.get_username()) for pk, u in self.officers.items()]
+            ("", "Everyone"),
+            *[(pk, u.get_full_name() or u.get_username()) for pk, u in self.officers.items()],
         ]
         default = default_period(today)
-        self.fields["date_from"].help_text = (
+        self.fields[
+            "date_from"
+        ].help_text = (
             f"Clocks due, referrals referred or concluded from this date. Leave empty for {default.start:%-d %B %Y}."
         )
         self.fields["date_to"].help_text = f"Up to and including this date. Leave empty for today ({today:%-d %B %Y})."

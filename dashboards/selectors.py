@@ -64,21 +64,43 @@ FIRST_SEN2_YEAR = 2014
 # counted in provider performance apart from the LA's compliance). Notice that the family agreed to shorten is on
 # time (the clock's due date is the notice they agreed to).
 CLOCK_GROUPS: list[dict] = [
-    {"key": "mediation", "label": "Mediation held within 30 days", "short": "Mediation in 30 days",
-     "who": "The LA (or the ICB for health-only mediation)", "clocks": [ClockCode.C4, ClockCode.C5]},
-    {"key": "notice", "label": "Notice of the mediation at least 5 working days before (or as the family agreed)",
-     "short": "Notice", "who": "The LA (or the ICB)", "clocks": [ClockCode.C7]},
-    {"key": "actions", "label": "Agreed actions done on time (SEND Regs 2014 reg 42)", "short": "Agreed actions",
-     "who": "The LA or the ICB", "clocks": [ClockCode.C10, ClockCode.C11, ClockCode.C12, ClockCode.C13]},
-    {"key": "certificates", "label": "Certificates issued within 3 working days", "short": "Certificates",
-     "who": "The provider (mediation adviser)", "clocks": [ClockCode.C2, ClockCode.C6, ClockCode.C8]},
+    {
+        "key": "mediation",
+        "label": "Mediation held within 30 days",
+        "short": "Mediation in 30 days",
+        "who": "The LA (or the ICB for health-only mediation)",
+        "clocks": [ClockCode.C4, ClockCode.C5],
+    },
+    {
+        "key": "notice",
+        "label": "Notice of the mediation at least 5 working days before (or as the family agreed)",
+        "short": "Notice",
+        "who": "The LA (or the ICB)",
+        "clocks": [ClockCode.C7],
+    },
+    {
+        "key": "actions",
+        "label": "Agreed actions done on time (SEND Regs 2014 reg 42)",
+        "short": "Agreed actions",
+        "who": "The LA or the ICB",
+        "clocks": [ClockCode.C10, ClockCode.C11, ClockCode.C12, ClockCode.C13],
+    },
+    {
+        "key": "certificates",
+        "label": "Certificates issued within 3 working days",
+        "short": "Certificates",
+        "who": "The provider (mediation adviser)",
+        "clocks": [ClockCode.C2, ClockCode.C6, ClockCode.C8],
+    },
 ]
 CERTIFICATE_CLOCKS = next(group["clocks"] for group in CLOCK_GROUPS if group["key"] == "certificates")
 
 AGREED_OUTCOMES = [Referral.Outcome.FULL, Referral.Outcome.PARTIAL]
 CHANGED_AT_MEDIATION = [Referral.Outcome.FULL, Referral.Outcome.PARTIAL, Referral.Outcome.LA_CONCEDED]
 CHANGED_AT_TRIBUNAL = [
-    TribunalAppeal.Outcome.UPHELD, TribunalAppeal.Outcome.PARTLY_UPHELD, TribunalAppeal.Outcome.CONCEDED,
+    TribunalAppeal.Outcome.UPHELD,
+    TribunalAppeal.Outcome.PARTLY_UPHELD,
+    TribunalAppeal.Outcome.CONCEDED,
 ]
 HELD = MediationSession.SessionStatus.HELD
 NO_DECISION = ("", "No decision recorded")
@@ -112,7 +134,9 @@ class DaysBetween(Func):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return super().as_sql(
-            compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
             arg_joiner=") - julianday(",
         )
 
@@ -204,20 +228,33 @@ def _decision_rows(values: dict[str, dict]) -> list[dict]:
     """Rows in the order of the Decision choices, then 'no decision', for the decision types present."""
     return [
         {"code": value or "none", "label": label, **values[value]}
-        for value, label in [*Decision.choices, NO_DECISION] if value in values
+        for value, label in [*Decision.choices, NO_DECISION]
+        if value in values
     ]
 
 
 # --- My work (the officer's home page) -------------------------------------------------------------------
 
 CLOCK_ROW_FIELDS = (
-    "case_id", "case__reference", "clock", "title", "binds", "due_on", "due_time", "state", "met_on", "waived_reason",
+    "case_id",
+    "case__reference",
+    "clock",
+    "title",
+    "binds",
+    "due_on",
+    "due_time",
+    "state",
+    "met_on",
+    "waived_reason",
 )
 """What a clock row on the mediator dashboard shows (cases.clock_display and _clock_dict): not the child's
 details, nor the officer (which the Deadlines page's rows, cases.selectors.DEADLINE_ROW_FIELDS, add)."""
 
 CLOCK_BUCKETS = [
-    ("overdue", "Overdue"), ("today", "Due today"), ("soon", "Due this week (next 7 days)"), ("later", "Later"),
+    ("overdue", "Overdue"),
+    ("today", "Due today"),
+    ("soon", "Due this week (next 7 days)"),
+    ("later", "Later"),
 ]
 
 
@@ -236,14 +273,21 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
     totals = open_deadline_totals(user, officer=user, today=today)
     by_bucket = {key: list(open_deadline_group(mine, key, today=today)[:limit]) for key, _ in CLOCK_BUCKETS}
     groups = [
-        {"key": key, "label": label, "total": totals[key],
-         "rows": [_clock_dict(row) for row in clock_rows(by_bucket[key], today=today, calendar=calendar)]}
+        {
+            "key": key,
+            "label": label,
+            "total": totals[key],
+            "rows": [_clock_dict(row) for row in clock_rows(by_bucket[key], today=today, calendar=calendar)],
+        }
         for key, label in CLOCK_BUCKETS
     ]
 
     counts = (
-        Case.objects.filter(Q(officer=user) | Q(officer__isnull=True)).exclude(status=CaseStatus.CLOSED)
-        .values("officer", "status").annotate(n=Count("pk")).order_by()
+        Case.objects.filter(Q(officer=user) | Q(officer__isnull=True))
+        .exclude(status=CaseStatus.CLOSED)
+        .values("officer", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     mine: dict[str, int] = {}
     queue_total = 0
@@ -254,7 +298,8 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
             mine[row["status"]] = row["n"]
     stages = [
         {"status": value, "label": label, "count": mine[value]}
-        for value, label in CaseStatus.choices if mine.get(value)
+        for value, label in CaseStatus.choices
+        if mine.get(value)
     ]
 
     queue = Case.objects.filter(officer__isnull=True).exclude(status=CaseStatus.CLOSED)
@@ -266,7 +311,13 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
             "status_label": CaseStatus(row["status"]).label,
         }
         for row in queue.order_by("created_at", "pk").values(
-            "pk", "reference", "status", "decision", "first_contact_on", "next_deadline_on", "next_deadline_title",
+            "pk",
+            "reference",
+            "status",
+            "decision",
+            "first_contact_on",
+            "next_deadline_on",
+            "next_deadline_title",
         )[:limit]
     ]
     return {
@@ -331,13 +382,16 @@ def workload(*, officers, today: date) -> dict:
     def figures(row):
         return {key: row[key] for key in zero} if row else dict(zero)
 
-    people = [{"pk": u.pk, "name": u.get_full_name() or u.get_username(), **figures(found.get(u.pk))}
-              for u in officers]
+    people = [{"pk": u.pk, "name": u.get_full_name() or u.get_username(), **figures(found.get(u.pk))} for u in officers]
     listed = {u.pk for u in officers}
     people += [
-        {"pk": pk, "name": _person(row["officer__first_name"], row["officer__last_name"], row["officer__username"]),
-         **figures(row)}
-        for pk, row in found.items() if pk is not None and pk not in listed
+        {
+            "pk": pk,
+            "name": _person(row["officer__first_name"], row["officer__last_name"], row["officer__username"]),
+            **figures(row),
+        }
+        for pk, row in found.items()
+        if pk is not None and pk not in listed
     ]
     people.sort(key=lambda p: (-p["open_cases"], p["name"]))
     totals = {key: sum(row[key] for row in found.values()) for key in zero}
@@ -391,10 +445,17 @@ def clock_compliance(*, period: Period, today: date, officer=None) -> list[dict]
             trend.append({"month": month, "on_time": on_time, "total": total, "percent": percent(on_time, total)})
         on_time = sum(m["on_time"] for m in trend)
         total = sum(m["total"] for m in trend)
-        result.append({
-            **group, "on_time": on_time, "late": total - on_time, "total": total,
-            "percent": percent(on_time, total), "text": percent_text(on_time, total), "trend": trend,
-        })
+        result.append(
+            {
+                **group,
+                "on_time": on_time,
+                "late": total - on_time,
+                "total": total,
+                "percent": percent(on_time, total),
+                "text": percent_text(on_time, total),
+                "trend": trend,
+            }
+        )
     return result
 
 
@@ -421,15 +482,20 @@ def outcome_mix(*, period: Period, officer=None, counts: dict | None = None) -> 
         by_outcome[outcome] = by_outcome.get(outcome, 0) + n
     total = sum(by_outcome.values())
     rows = [
-        {"outcome": value, "label": label, "count": by_outcome.get(value, 0),
-         "percent": percent(by_outcome.get(value, 0), total)}
+        {
+            "outcome": value,
+            "label": label,
+            "count": by_outcome.get(value, 0),
+            "percent": percent(by_outcome.get(value, 0), total),
+        }
         for value, label in Referral.Outcome.choices
     ]
     return {"rows": rows, "total": total}
 
 
-def appeal_counts(*, academic: tuple[date, date] | None = None, period: Period | None = None,
-                  officer=None) -> list[dict]:
+def appeal_counts(
+    *, academic: tuple[date, date] | None = None, period: Period | None = None, officer=None
+) -> list[dict]:
     """Tribunal appeals counted by (the case's decision type, outcome) in one grouped query, for the academic
     window, the period, or both:
 
@@ -451,17 +517,24 @@ def appeal_counts(*, academic: tuple[date, date] | None = None, period: Period |
         if officer is not None:
             changed &= Q(case__officer=officer)
         wanted |= changed
-        qs = qs.alias(also_mediation=Exists(Referral.objects.filter(
-            case=OuterRef("case_id"), outcome__in=CHANGED_AT_MEDIATION,
-            concluded_on__gte=period.start, concluded_on__lte=period.end,
-        )))
+        qs = qs.alias(
+            also_mediation=Exists(
+                Referral.objects.filter(
+                    case=OuterRef("case_id"),
+                    outcome__in=CHANGED_AT_MEDIATION,
+                    concluded_on__gte=period.start,
+                    concluded_on__lte=period.end,
+                )
+            )
+        )
         counts["changed"] = Count("pk", filter=changed)
         counts["changed_also_at_mediation"] = Count("pk", filter=changed & Q(also_mediation=True))
     return list(qs.filter(wanted).values("case__decision", "outcome").annotate(**counts).order_by())
 
 
-def decisions_changed(*, period: Period, officer=None, referral_counts: dict | None = None,
-                      appeals: list[dict] | None = None) -> dict:
+def decisions_changed(
+    *, period: Period, officer=None, referral_counts: dict | None = None, appeals: list[dict] | None = None
+) -> dict:
     """Cases whose decision was changed, by the decision under dispute (Case.decision).
 
     Changed at mediation: a referral concluded in the period (concluded_on) with full or partial agreement, or
@@ -540,18 +613,17 @@ def sen2_figures(*, year: int, appeals: list[dict] | None = None) -> dict:
         MediationSession.objects.filter(within(first_start, last_end), status=HELD)
         .values("referral_id")
         .annotate(
-            **{
-                f"{name}_first": Min("starts_on", filter=on_dates(*window))
-                for name, window in windows.items()
-            },
+            **{f"{name}_first": Min("starts_on", filter=on_dates(*window)) for name, window in windows.items()},
             last_appeal=Max("referral__case__appeals__registered_on"),
         )
-        .annotate(**{
-            f"{name}_appealed": CaseWhen(
-                When(last_appeal__gt=F(f"{name}_first"), then=1), default=0, output_field=IntegerField()
-            )
-            for name in windows
-        })
+        .annotate(
+            **{
+                f"{name}_appealed": CaseWhen(
+                    When(last_appeal__gt=F(f"{name}_first"), then=1), default=0, output_field=IntegerField()
+                )
+                for name in windows
+            }
+        )
         .order_by()
     )
     aggregates = {}
@@ -564,8 +636,12 @@ def sen2_figures(*, year: int, appeals: list[dict] | None = None) -> dict:
     for name, (start, end) in windows.items():
         held, appealed = counts[f"{name}_held_count"], counts[f"{name}_appealed_count"]
         result[name] = {
-            "start": start, "end": end, "held": held, "appealed": appealed,
-            "percent": percent(appealed, held), "text": percent_text(appealed, held),
+            "start": start,
+            "end": end,
+            "held": held,
+            "appealed": appealed,
+            "percent": percent(appealed, held),
+            "text": percent_text(appealed, held),
         }
     result["calendar"]["label"] = str(year)
     result["academic"]["label"] = academic_year_label(year)
@@ -581,11 +657,13 @@ def sen2_figures(*, year: int, appeals: list[dict] | None = None) -> dict:
     result["academic"]["appeals_total"] = sum(by_decision.values())
     result["academic"]["appeals_by_decision"] = [
         {"code": value, "label": label, "count": by_decision[value]}
-        for value, label in [*Decision.choices, NO_DECISION] if by_decision.get(value)
+        for value, label in [*Decision.choices, NO_DECISION]
+        if by_decision.get(value)
     ]
     result["academic"]["appeals_by_outcome"] = [
         {"code": value, "label": label, "count": by_outcome[value]}
-        for value, label in [*TribunalAppeal.Outcome.choices, ("", "No outcome yet")] if by_outcome.get(value)
+        for value, label in [*TribunalAppeal.Outcome.choices, ("", "No outcome yet")]
+        if by_outcome.get(value)
     ]
     return result
 
@@ -601,7 +679,9 @@ def mediator_workload() -> list[dict]:
     # every referral any mediator ever had and grouping them.
     active = (
         Referral.objects.filter(mediator=OuterRef("pk"), status__in=MEDIATOR_CASELOAD_STATUSES)
-        .values("mediator").annotate(n=Count("status")).values("n")
+        .values("mediator")
+        .annotate(n=Count("status"))
+        .values("n")
     )
     mediators = (
         Mediator.objects.select_related("user", "provider")
@@ -739,11 +819,13 @@ def mediator_dashboard(user, *, now: datetime, today: date, calendar, limit: int
             outcome_counts[row["outcome"]] = outcome_counts.get(row["outcome"], 0) + row["n"]
     stages = [
         {"status": value, "label": label, "count": stage_counts[value]}
-        for value, label in Referral.Status.choices if stage_counts.get(value)
+        for value, label in Referral.Status.choices
+        if stage_counts.get(value)
     ]
     outcomes = [
         {"outcome": value, "label": label, "count": outcome_counts[value]}
-        for value, label in Referral.Outcome.choices if outcome_counts.get(value)
+        for value, label in Referral.Outcome.choices
+        if outcome_counts.get(value)
     ]
     sessions = list(
         MediationSession.objects.filter(
@@ -754,8 +836,13 @@ def mediator_dashboard(user, *, now: datetime, today: date, calendar, limit: int
         .order_by("starts_at", "pk")[:limit]
     )
     upcoming = [
-        {"starts_at": s.starts_at, "mode": s.get_mode_display(), "venue": s.venue,
-         "reference": s.referral.case.reference, "referral_url": referral_url(s.referral_id)}
+        {
+            "starts_at": s.starts_at,
+            "mode": s.get_mode_display(),
+            "venue": s.venue,
+            "reference": s.referral.case.reference,
+            "referral_url": referral_url(s.referral_id),
+        }
         for s in sessions
     ]
     # The open certificate clocks are few (a few hundred across the authority): go through them and keep those
@@ -765,7 +852,8 @@ def mediator_dashboard(user, *, now: datetime, today: date, calendar, limit: int
         Deadline.objects.filter(state=Deadline.State.OPEN, clock__in=CERTIFICATE_CLOCKS)
         .filter(Exists(mine.filter(case_id=OuterRef("case_id"))))
         .annotate(total=Window(Count("pk")))
-        .select_related("case").only(*CLOCK_ROW_FIELDS)
+        .select_related("case")
+        .only(*CLOCK_ROW_FIELDS)
         .order_by("due_on", "pk")[:limit]
     )
     # No link: a mediator cannot open the LA's case page.

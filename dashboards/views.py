@@ -53,8 +53,10 @@ def _counts_summary(what: str, rows: list[dict], total: int, *, none: str) -> st
 
 def _compliance_summary(groups: list[dict]) -> str:
     parts = [
-        f"{g['label']}: {g['percent']}% on time ({g['on_time']:,} of {g['total']:,})" if g["total"]
-        else f"{g['label']}: no clocks due" for g in groups
+        f"{g['label']}: {g['percent']}% on time ({g['on_time']:,} of {g['total']:,})"
+        if g["total"]
+        else f"{g['label']}: no clocks due"
+        for g in groups
     ]
     return ". ".join(parts) + "."
 
@@ -115,16 +117,21 @@ MY_WORK_LIMIT = 10
 @permission_required("cases.view_case", raise_exception=True)
 def my_work(request):
     today = timezone.localdate()
-    data = selectors.my_work(
-        request.user, today=today, calendar=clock_services.working_calendar(), limit=MY_WORK_LIMIT
-    )
+    data = selectors.my_work(request.user, today=today, calendar=clock_services.working_calendar(), limit=MY_WORK_LIMIT)
     stage_summary = _counts_summary("open cases", data["stages"], data["open_cases"], none="You have no open cases.")
-    stage_chart = bar_chart(
-        chart_id="my-stages", title="My open cases by stage", summary=stage_summary,
-        bars=[Bar(row["label"], row["count"]) for row in data["stages"]],
-    ) if data["stages"] else None
+    stage_chart = (
+        bar_chart(
+            chart_id="my-stages",
+            title="My open cases by stage",
+            summary=stage_summary,
+            bars=[Bar(row["label"], row["count"]) for row in data["stages"]],
+        )
+        if data["stages"]
+        else None
+    )
     return render(
-        request, "dashboards/my_work.html",
+        request,
+        "dashboards/my_work.html",
         {"data": data, "stage_summary": stage_summary, "stage_chart": stage_chart},
     )
 
@@ -160,8 +167,9 @@ def management(request):
             ("management", today, sorted(o.pk for o in officers), _key(choices)),
             lambda: selectors.management_dashboard(today=today, officers=officers, **choices),
         )
-        context.update(data=data, worked_out_at=worked_out_at, cache_minutes=CACHE_SECONDS // 60,
-                       **_management_charts(data))
+        context.update(
+            data=data, worked_out_at=worked_out_at, cache_minutes=CACHE_SECONDS // 60, **_management_charts(data)
+        )
     return render(request, "dashboards/management.html", context)
 
 
@@ -171,15 +179,18 @@ def _management_charts(data: dict) -> dict:
     trends = []
     for group in groups:
         summary = _trend_summary(group)
-        trends.append({
-            "group": group,
-            "summary": summary,
-            "chart": column_chart(
-                chart_id=f"trend-{group['key']}", title=f"{group['label']}: percentage on time by month",
-                summary=summary,
-                columns=[(f"{m['month']:%b %y}", m["percent"]) for m in group["trend"]],
-            ),
-        })
+        trends.append(
+            {
+                "group": group,
+                "summary": summary,
+                "chart": column_chart(
+                    chart_id=f"trend-{group['key']}",
+                    title=f"{group['label']}: percentage on time by month",
+                    summary=summary,
+                    columns=[(f"{m['month']:%b %y}", m["percent"]) for m in group["trend"]],
+                ),
+            }
+        )
     outcomes = data["outcomes"]
     outcome_summary = _counts_summary(
         "referrals concluded", outcomes["rows"], outcomes["total"], none="No referrals were concluded in the period."
@@ -191,37 +202,59 @@ def _management_charts(data: dict) -> dict:
     return {
         "compliance_summary": compliance_summary,
         "compliance_chart": bar_chart(
-            chart_id="compliance", title="Clock compliance in the period: percentage on time",
-            summary=compliance_summary, max_value=100,
-            bars=[Bar(g["short"], g["percent"] or 0, f"{g['percent']}%" if g["total"] else "no clocks due")
-                  for g in groups],
+            chart_id="compliance",
+            title="Clock compliance in the period: percentage on time",
+            summary=compliance_summary,
+            max_value=100,
+            bars=[
+                Bar(g["short"], g["percent"] or 0, f"{g['percent']}%" if g["total"] else "no clocks due")
+                for g in groups
+            ],
         ),
         "trends": trends,
         "outcome_summary": outcome_summary,
         "outcome_chart": bar_chart(
-            chart_id="outcomes", title="Outcomes of referrals concluded in the period", summary=outcome_summary,
+            chart_id="outcomes",
+            title="Outcomes of referrals concluded in the period",
+            summary=outcome_summary,
             bars=[Bar(row["label"], row["count"]) for row in outcomes["rows"]],
         ),
         "workload_summary": workload_summary,
         "workload_chart": bar_chart(
-            chart_id="workload", title="Open cases per officer", summary=workload_summary,
-            bars=[*[Bar(p["name"], p["open_cases"]) for p in work["officers"]],
-                  Bar("Unassigned", work["unassigned"]["open_cases"], css_class="bar-muted")],
+            chart_id="workload",
+            title="Open cases per officer",
+            summary=workload_summary,
+            bars=[
+                *[Bar(p["name"], p["open_cases"]) for p in work["officers"]],
+                Bar("Unassigned", work["unassigned"]["open_cases"], css_class="bar-muted"),
+            ],
         ),
         "mediator_summary": mediator_summary,
         "mediator_chart": bar_chart(
-            chart_id="mediators", title="Active referrals per mediator against capacity", summary=mediator_summary,
-            bars=[Bar(m["name"], m["active_cases"], f"{m['active_cases']} of {m['capacity']}"
-                      + (" (over capacity)" if m["over_capacity"] else ""),
-                      css_class="bar-alt" if m["over_capacity"] else "bar")
-                  for m in data["mediators"]],
-        ) if data["mediators"] else None,
+            chart_id="mediators",
+            title="Active referrals per mediator against capacity",
+            summary=mediator_summary,
+            bars=[
+                Bar(
+                    m["name"],
+                    m["active_cases"],
+                    f"{m['active_cases']} of {m['capacity']}" + (" (over capacity)" if m["over_capacity"] else ""),
+                    css_class="bar-alt" if m["over_capacity"] else "bar",
+                )
+                for m in data["mediators"]
+            ],
+        )
+        if data["mediators"]
+        else None,
         "decisions_summary": decisions_summary,
         "decisions_chart": bar_chart(
-            chart_id="decisions", title="Decisions changed at mediation or tribunal, by decision type",
+            chart_id="decisions",
+            title="Decisions changed at mediation or tribunal, by decision type",
             summary=decisions_summary,
             bars=[Bar(row["code"], row["total"]) for row in data["decisions"]["rows"]],
-        ) if data["decisions"]["rows"] else None,
+        )
+        if data["decisions"]["rows"]
+        else None,
     }
 
 
@@ -234,22 +267,36 @@ def mediator(request):
         "referrals", data["stages"], data["referral_total"], none="No referrals are assigned to you."
     )
     outcome_summary = _counts_summary(
-        "referrals with an outcome", data["outcomes"], data["outcome_total"], none="None of your referrals has an "
-        "outcome yet."
+        "referrals with an outcome",
+        data["outcomes"],
+        data["outcome_total"],
+        none="None of your referrals has an outcome yet.",
     )
-    return render(request, "dashboards/mediator.html", {
-        "data": data,
-        "stage_summary": stage_summary,
-        "stage_chart": bar_chart(
-            chart_id="mediator-stages", title="My referrals by stage", summary=stage_summary,
-            bars=[Bar(row["label"], row["count"]) for row in data["stages"]],
-        ) if data["stages"] else None,
-        "outcome_summary": outcome_summary,
-        "outcome_chart": bar_chart(
-            chart_id="mediator-outcomes", title="Outcomes of my referrals", summary=outcome_summary,
-            bars=[Bar(row["label"], row["count"]) for row in data["outcomes"]],
-        ) if data["outcomes"] else None,
-    })
+    return render(
+        request,
+        "dashboards/mediator.html",
+        {
+            "data": data,
+            "stage_summary": stage_summary,
+            "stage_chart": bar_chart(
+                chart_id="mediator-stages",
+                title="My referrals by stage",
+                summary=stage_summary,
+                bars=[Bar(row["label"], row["count"]) for row in data["stages"]],
+            )
+            if data["stages"]
+            else None,
+            "outcome_summary": outcome_summary,
+            "outcome_chart": bar_chart(
+                chart_id="mediator-outcomes",
+                title="Outcomes of my referrals",
+                summary=outcome_summary,
+                bars=[Bar(row["label"], row["count"]) for row in data["outcomes"]],
+            )
+            if data["outcomes"]
+            else None,
+        },
+    )
 
 
 # --- Exports -------------------------------------------------------------------------------------------------
@@ -260,19 +307,28 @@ def _reserve_or_refuse(request, *, what: str, model, description: str, details: 
     message) once the person has made EXPORTS_PER_HOUR exports in the last hour."""
     now = timezone.now()
     entry, allowed_at = exports.export_reserve(
-        user=request.user, now=now, model=model, description=description, details=details,
+        user=request.user,
+        now=now,
+        model=model,
+        description=description,
+        details=details,
         remote_addr=_remote_addr(request),
     )
     if entry is not None:
         return entry, None
     logger.warning("export refused: rate limit reached user=%s export=%s", request.user.pk, what)
-    response = render(request, "dashboards/export_refused.html", {
-        "title": "Too many exports",
-        "message": (
-            f"You have made {exports.EXPORTS_PER_HOUR} exports in the last hour, the most allowed. You can export "
-            f"again from {timezone.localtime(allowed_at):%H:%M}."
-        ),
-    }, status=429)
+    response = render(
+        request,
+        "dashboards/export_refused.html",
+        {
+            "title": "Too many exports",
+            "message": (
+                f"You have made {exports.EXPORTS_PER_HOUR} exports in the last hour, the most allowed. You can export "
+                f"again from {timezone.localtime(allowed_at):%H:%M}."
+            ),
+        },
+        status=429,
+    )
     response["Retry-After"] = str(max(int((allowed_at - now).total_seconds()), 1))
     return None, response
 
@@ -286,14 +342,22 @@ def export_cases(request):
     """The current filtered case list (the same query string as /cases/) as CSV."""
     case_filter, qs, details = exports.case_export_filter(request)
     if case_filter.form.errors:
-        return render(request, "dashboards/export_refused.html", {
-            "title": "Error: the case list filters have a problem",
-            "message": "Nothing was exported. Go back to the case list and fix the filters first.",
-            "errors": case_filter.form.errors,
-        }, status=400)
+        return render(
+            request,
+            "dashboards/export_refused.html",
+            {
+                "title": "Error: the case list filters have a problem",
+                "message": "Nothing was exported. Go back to the case list and fix the filters first.",
+                "errors": case_filter.form.errors,
+            },
+            status=400,
+        )
     count = qs.count()
     entry, refused = _reserve_or_refuse(
-        request, what="cases", model=Case, description=f"Case list export: {count:,} cases",
+        request,
+        what="cases",
+        model=Case,
+        description=f"Case list export: {count:,} cases",
         details={"export": "cases", "rows": count, **details},
     )
     if refused:
@@ -311,12 +375,22 @@ def export_sen2(request):
     today = timezone.localdate()
     form = YearForm(request.GET or None, today=today)
     if form.is_bound and not form.is_valid():
-        return render(request, "dashboards/export_refused.html", {
-            "title": "Error: choose a year", "message": "Nothing was exported.", "errors": form.errors,
-        }, status=400)
+        return render(
+            request,
+            "dashboards/export_refused.html",
+            {
+                "title": "Error: choose a year",
+                "message": "Nothing was exported.",
+                "errors": form.errors,
+            },
+            status=400,
+        )
     year = form.cleaned_data["year"] if form.is_bound else today.year
     _entry, refused = _reserve_or_refuse(
-        request, what="sen2", model=exports.SEN2_MODEL, description=f"SEN2 mediation figures export: {year}",
+        request,
+        what="sen2",
+        model=exports.SEN2_MODEL,
+        description=f"SEN2 mediation figures export: {year}",
         details={"export": "sen2", "year": year},
     )
     if refused:

@@ -21,8 +21,17 @@ class MediatorAdminForm(forms.ModelForm):
     class Meta:
         model = Mediator
         fields = [
-            "user", "provider", "accreditation", "specialisms", "languages", "max_active_cases",
-            "available_from", "employed_by_la", "active", "conflict_schools", "conflict_notes",
+            "user",
+            "provider",
+            "accreditation",
+            "specialisms",
+            "languages",
+            "max_active_cases",
+            "available_from",
+            "employed_by_la",
+            "active",
+            "conflict_schools",
+            "conflict_notes",
         ]
 
 
@@ -30,7 +39,13 @@ class MediatorAdminForm(forms.ModelForm):
 class MediatorAdmin(SafeAutocompleteMixin, DeactivateInsteadOfDeleteMixin, admin.ModelAdmin):
     form = MediatorAdminForm
     list_display = [
-        "__str__", "provider", "accreditation", "languages", "max_active_cases", "available_from", "employed_by_la",
+        "__str__",
+        "provider",
+        "accreditation",
+        "languages",
+        "max_active_cases",
+        "available_from",
+        "employed_by_la",
         "active",
     ]
     list_filter = ["provider", "active", "employed_by_la"]

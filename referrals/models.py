@@ -33,7 +33,9 @@ class MediationProvider(models.Model):
         help_text="Share of referrals this provider is contracted to take, as a percentage.",
     )
     share_changed_on = models.DateField(
-        "contract shares last changed", null=True, blank=True,
+        "contract shares last changed",
+        null=True,
+        blank=True,
         help_text="Referrals since this date count towards the share.",
         validators=DATE_RANGE,
     )
@@ -75,12 +77,15 @@ class Mediator(models.Model):
     )
     max_active_cases = models.PositiveSmallIntegerField("maximum active cases", default=8)
     available_from = models.DateField(
-        "earliest date available for a session", null=True, blank=True,
+        "earliest date available for a session",
+        null=True,
+        blank=True,
         help_text="Used to rank mediators by who can mediate soonest inside the 30-day window.",
         validators=DATE_RANGE,
     )
     employed_by_la = models.BooleanField(
-        "employed by the local authority", default=False,
+        "employed by the local authority",
+        default=False,
         help_text="An LA employee is not independent and can never be assigned (CFA 2014 s.56).",
     )
     active = models.BooleanField(default=True, help_text="Untick instead of deleting: referrals refer to it.")
@@ -88,7 +93,8 @@ class Mediator(models.Model):
         School, blank=True, related_name="conflicted_mediators", verbose_name="declared conflicts: schools"
     )
     conflict_notes = models.TextField(
-        "declared conflicts: other", blank=True,
+        "declared conflicts: other",
+        blank=True,
         help_text="Families or people the mediator knows; one per line, surname first.",
     )
 
@@ -132,7 +138,11 @@ class AdviserContact(models.Model):
     contacted_on = models.DateField("date the family contacted the adviser", validators=DATE_RANGE)
     choice = models.CharField("what the family chose", max_length=20, choices=Choice)
     provider = models.ForeignKey(
-        MediationProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        MediationProvider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="adviser's provider",
     )
     adviser_name = models.CharField(max_length=200, blank=True)
@@ -188,9 +198,7 @@ class Referral(models.Model):
     suggested_provider = models.ForeignKey(
         MediationProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    provider_choice_reason = models.CharField(
-        "reason for not using the suggested provider", max_length=500, blank=True
-    )
+    provider_choice_reason = models.CharField("reason for not using the suggested provider", max_length=500, blank=True)
     referred_on = models.DateField(validators=DATE_RANGE)
     family_told_la_on = models.DateField("date the family told the LA they want mediation", validators=DATE_RANGE)
     provider_told_la_on = models.DateField(
@@ -203,18 +211,21 @@ class Referral(models.Model):
     )
     icb_notified_on = models.DateField("date the LA notified the ICB", null=True, blank=True, validators=DATE_RANGE)
     icb_received_on = models.DateField(
-        "date the ICB received the notice", null=True, blank=True, validators=DATE_RANGE,
+        "date the ICB received the notice",
+        null=True,
+        blank=True,
+        validators=DATE_RANGE,
         help_text="Health-only mediation (C5) runs from this day; the day the notice was sent when not known.",
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.REFERRED)
     responded_on = models.DateField("date the provider responded", null=True, blank=True, validators=DATE_RANGE)
     decline_reason = models.CharField(max_length=20, choices=DeclineReason, blank=True)
     decline_detail = models.CharField(max_length=500, blank=True)
-    mediator = models.ForeignKey(
-        Mediator, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
-    )
+    mediator = models.ForeignKey(Mediator, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
     not_held_notified_on = models.DateField(
-        "date the adviser was told mediation cannot be held within 30 days", null=True, blank=True,
+        "date the adviser was told mediation cannot be held within 30 days",
+        null=True,
+        blank=True,
         validators=DATE_RANGE,
     )
     concluded_on = models.DateField(null=True, blank=True, validators=DATE_RANGE)
@@ -249,10 +260,20 @@ class Referral(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=[
-                    "referred", "declined", "accepted", "assigned", "scheduled", "held", "concluded", "not_held",
-                    "withdrawn", "la_conceded",
-                ]),
+                condition=Q(
+                    status__in=[
+                        "referred",
+                        "declined",
+                        "accepted",
+                        "assigned",
+                        "scheduled",
+                        "held",
+                        "concluded",
+                        "not_held",
+                        "withdrawn",
+                        "la_conceded",
+                    ]
+                ),
                 name="referrals_referral_status_valid",
             ),
             models.CheckConstraint(
@@ -277,7 +298,10 @@ class Referral(models.Model):
     @property
     def is_active(self):
         return self.status not in {
-            self.Status.DECLINED, self.Status.CONCLUDED, self.Status.WITHDRAWN, self.Status.LA_CONCEDED,
+            self.Status.DECLINED,
+            self.Status.CONCLUDED,
+            self.Status.WITHDRAWN,
+            self.Status.LA_CONCEDED,
         }
 
 
@@ -319,16 +343,15 @@ class MediationSession(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="sessions")
     starts_at = models.DateTimeField("date and time", validators=DATE_RANGE)
     starts_on = models.DateField(
-        "date", editable=False,
+        "date",
+        editable=False,
         help_text="The session's date in England, kept with starts_at by save(): the date-based figures (SEN2, days "
         "to mediation) read it instead of converting every start time to London time.",
     )
     mode = models.CharField(max_length=10, choices=Mode)
     venue = models.CharField(max_length=300, blank=True, help_text="Address, or the online meeting service.")
     notice_sent_on = models.DateField("date notice of the date and place was sent", validators=DATE_RANGE)
-    short_notice_consent = models.BooleanField(
-        "the family agreed to less than 5 working days' notice", default=False
-    )
+    short_notice_consent = models.BooleanField("the family agreed to less than 5 working days' notice", default=False)
     status = models.CharField(max_length=15, choices=SessionStatus, default=SessionStatus.PLANNED)
     cancelled_by = models.CharField(max_length=10, choices=Party, blank=True)
     cancel_reason = models.CharField(max_length=500, blank=True)
@@ -402,11 +425,15 @@ class AgreementAction(models.Model):
     owner = models.CharField(max_length=5, choices=Owner)
     basis = models.CharField(max_length=12, choices=Basis)
     order_kind = models.CharField(
-        "what the agreement requires (appealable matters)", max_length=30, blank=True,
+        "what the agreement requires (appealable matters)",
+        max_length=30,
+        blank=True,
         help_text="For appealable matters: which Tribunal-order timetable applies.",
     )
     step = models.CharField(
-        "step of the timetable", max_length=30, blank=True,
+        "step of the timetable",
+        max_length=30,
+        blank=True,
         help_text="For appealable matters: which step of the Tribunal-order timetable this action is.",
     )
     due_on = models.DateField(
@@ -445,17 +472,20 @@ class Certificate(models.Model):
     sha256 = models.CharField(max_length=64, editable=False)
     correction_reason = models.CharField(max_length=500, blank=True)
     corrects_issue_date = models.BooleanField(
-        "the correction is to the issue date", default=False,
+        "the correction is to the issue date",
+        default=False,
         help_text="Only then does the appeal clock move to this certificate's date (decision 15).",
     )
     review_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The manager who confirmed a corrected certificate after legal review.",
     )
     review_confirmed_at = models.DateTimeField(null=True, blank=True)
-    replaces = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
-    )
+    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -503,11 +533,16 @@ class TribunalAppeal(models.Model):
         "date of health or social care recommendations", null=True, blank=True, validators=DATE_RANGE
     )
     recommendation_to = models.CharField(
-        "recommendations made to", max_length=4, choices=RecommendationTo, default=RecommendationTo.LA,
+        "recommendations made to",
+        max_length=4,
+        choices=RecommendationTo,
+        default=RecommendationTo.LA,
         help_text="Who must respond within 5 weeks (C16).",
     )
     steps_done = models.JSONField(
-        default=dict, blank=True, editable=False,
+        default=dict,
+        blank=True,
+        editable=False,
         help_text="The day each compliance step (clock key) was carried out.",
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -19,9 +19,7 @@ class OneQueryModelBackend(ModelBackend):
                 perms = Permission.objects.all()
             else:
                 own = Permission.user_set.through.objects.filter(user_id=user_obj.pk).values("permission_id")
-                through_groups = Group.permissions.through.objects.filter(group__user=user_obj).values(
-                    "permission_id"
-                )
+                through_groups = Group.permissions.through.objects.filter(group__user=user_obj).values("permission_id")
                 perms = Permission.objects.filter(Q(pk__in=own) | Q(pk__in=through_groups))
             pairs = perms.values_list("content_type__app_label", "codename").order_by()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in pairs}

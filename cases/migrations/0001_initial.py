@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,179 +17,520 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CaseReferenceCounter',
+            name="CaseReferenceCounter",
             fields=[
-                ('year', models.PositiveIntegerField(primary_key=True, serialize=False)),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveIntegerField(primary_key=True, serialize=False)),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='HealthBody',
+            name="HealthBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('ods_code', models.CharField(max_length=10, unique=True, verbose_name='ODS code')),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('active', models.BooleanField(default=True, help_text='Untick instead of deleting: cases refer to it.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("ods_code", models.CharField(max_length=10, unique=True, verbose_name="ODS code")),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "active",
+                    models.BooleanField(default=True, help_text="Untick instead of deleting: cases refer to it."),
+                ),
             ],
             options={
-                'verbose_name': 'health body (ICB)',
-                'verbose_name_plural': 'health bodies (ICBs)',
-                'ordering': ['name'],
+                "verbose_name": "health body (ICB)",
+                "verbose_name_plural": "health bodies (ICBs)",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='NonWorkingDay',
+            name="NonWorkingDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField(unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name': 'extra non-working day',
-                'ordering': ['day'],
+                "verbose_name": "extra non-working day",
+                "ordering": ["day"],
             },
         ),
         migrations.CreateModel(
-            name='School',
+            name="School",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('urn', models.CharField(help_text='Unique Reference Number from Get Information about Schools: 6 digits.', max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^\\d{6}$', 'Enter the URN as 6 digits, for example 100001.')], verbose_name='URN')),
-                ('phase', models.CharField(choices=[('early_years', 'Early years'), ('primary', 'Primary'), ('secondary', 'Secondary'), ('all_through', 'All-through'), ('special', 'Special'), ('post_16', 'Post-16'), ('independent', 'Independent')], max_length=20)),
-                ('postcode', models.CharField(blank=True, max_length=8, validators=[cases.validators.validate_uk_postcode])),
-                ('active', models.BooleanField(default=True, help_text='Untick instead of deleting: cases refer to it.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "urn",
+                    models.CharField(
+                        help_text="Unique Reference Number from Get Information about Schools: 6 digits.",
+                        max_length=6,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{6}$", "Enter the URN as 6 digits, for example 100001."
+                            )
+                        ],
+                        verbose_name="URN",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("early_years", "Early years"),
+                            ("primary", "Primary"),
+                            ("secondary", "Secondary"),
+                            ("all_through", "All-through"),
+                            ("special", "Special"),
+                            ("post_16", "Post-16"),
+                            ("independent", "Independent"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "postcode",
+                    models.CharField(blank=True, max_length=8, validators=[cases.validators.validate_uk_postcode]),
+                ),
+                (
+                    "active",
+                    models.BooleanField(default=True, help_text="Untick instead of deleting: cases refer to it."),
+                ),
             ],
             options={
-                'verbose_name': 'school or setting',
-                'verbose_name_plural': 'schools and settings',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('phase__in', ['early_years', 'primary', 'secondary', 'all_through', 'special', 'post_16', 'independent'])), name='cases_school_phase_valid')],
+                "verbose_name": "school or setting",
+                "verbose_name_plural": "schools and settings",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "phase__in",
+                                [
+                                    "early_years",
+                                    "primary",
+                                    "secondary",
+                                    "all_through",
+                                    "special",
+                                    "post_16",
+                                    "independent",
+                                ],
+                            )
+                        ),
+                        name="cases_school_phase_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('child_first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('child_last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('child_date_of_birth', models.DateField(verbose_name='date of birth')),
-                ('upn', models.CharField(blank=True, help_text='Unique Pupil Number, if known: 13 characters starting with a check letter.', max_length=13, validators=[cases.validators.validate_upn], verbose_name='UPN')),
-                ('nhs_number', models.CharField(blank=True, help_text='If known: 10 digits, for example 943 476 5919.', max_length=12, validators=[cases.validators.validate_nhs_number], verbose_name='NHS number')),
-                ('party_type', models.CharField(choices=[('parent', 'Parent or carer'), ('young_person', 'Young person acting for themselves (16 to 25)'), ('alternative', 'Alternative person (young person lacks capacity)')], max_length=20, verbose_name='who brings the disagreement')),
-                ('party_name', models.CharField(max_length=200, verbose_name='full name')),
-                ('party_relationship', models.CharField(blank=True, help_text='For example mother, foster carer, deputy. Leave blank for a young person.', max_length=100, verbose_name='relationship to the child')),
-                ('phone', models.CharField(blank=True, max_length=16, validators=[cases.validators.validate_uk_phone])),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('address', models.TextField(blank=True)),
-                ('postcode', models.CharField(blank=True, max_length=8, validators=[cases.validators.validate_uk_postcode])),
-                ('preferred_language', models.CharField(default='English', max_length=60)),
-                ('interpreter_needed', models.BooleanField(default=False)),
-                ('access_needs', models.TextField(blank=True)),
-                ('route', models.CharField(choices=[('mediation', 'Statutory mediation'), ('drs', 'Disagreement resolution'), ('placement_only', 'Placement only')], max_length=20)),
-                ('decision', models.CharField(blank=True, choices=[('RTA', 'Refusal to carry out an EHC needs assessment'), ('RTI', 'Refusal to issue an EHC plan'), ('CONTENT-B', 'Needs in section B of the plan'), ('CONTENT-F', 'Special educational provision in section F'), ('PLACEMENT-I', 'School or setting named in section I'), ('RTR', 'Refusal to re-assess'), ('RTAM', 'Refusal to amend or replace the plan'), ('CEASE', 'Decision to cease to maintain the plan'), ('HSC', 'Health or social care elements only')], max_length=12, verbose_name='decision under dispute')),
-                ('sections_disputed', models.JSONField(blank=True, default=list, verbose_name='EHC plan sections disputed')),
-                ('health_involved', models.BooleanField(default=False, verbose_name='health care issues')),
-                ('social_care_involved', models.BooleanField(default=False, verbose_name='social care issues')),
-                ('decision_sent_on', models.DateField(blank=True, null=True, verbose_name='date the decision letter was sent')),
-                ('first_contact_on', models.DateField(verbose_name='date of first contact')),
-                ('first_contact_channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('letter', 'Letter'), ('online', 'Online form'), ('in_person', 'In person'), ('provider', 'Through the mediation provider'), ('sendiass', 'Through SENDIASS')], max_length=20, verbose_name='how they first contacted us')),
-                ('sendiass_involved', models.BooleanField(default=False, verbose_name='SENDIASS involved')),
-                ('supporter_name', models.CharField(blank=True, max_length=200, verbose_name='independent supporter or advocate')),
-                ('status', models.CharField(choices=[('intake', 'Intake'), ('triaged', 'Triaged'), ('drs_route', 'Disagreement resolution'), ('drs_meeting_scheduled', 'DRS meeting scheduled'), ('drs_meeting_held', 'DRS meeting held'), ('resolved', 'Resolved'), ('partly_resolved', 'Partly resolved'), ('unresolved', 'Unresolved'), ('drs_declined', 'DRS declined'), ('mediation_route', 'Mediation'), ('post_mediation', 'After mediation'), ('placement_only', 'Placement only'), ('not_in_scope', 'Not in scope'), ('agreement_implementation', 'Agreement being carried out'), ('complied', 'Agreement complied with'), ('breached', 'Agreement breached'), ('appeal_window_open', 'Appeal window open'), ('appeal_lodged', 'Appeal lodged'), ('conceded_unopposed', 'Conceded (unopposed appeal)'), ('order_made', 'Tribunal order made'), ('appeal_withdrawn', 'Appeal withdrawn'), ('compliance', 'Complying with order'), ('window_expired', 'Appeal window expired'), ('withdrawn', 'Withdrawn by the family'), ('closed', 'Closed')], default='intake', max_length=30)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('withdrawn_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to=settings.AUTH_USER_MODEL, verbose_name='assigned officer')),
-                ('icb', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.healthbody', verbose_name='ICB')),
-                ('school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.school', verbose_name='school or setting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                ("child_first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("child_last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("child_date_of_birth", models.DateField(verbose_name="date of birth")),
+                (
+                    "upn",
+                    models.CharField(
+                        blank=True,
+                        help_text="Unique Pupil Number, if known: 13 characters starting with a check letter.",
+                        max_length=13,
+                        validators=[cases.validators.validate_upn],
+                        verbose_name="UPN",
+                    ),
+                ),
+                (
+                    "nhs_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="If known: 10 digits, for example 943 476 5919.",
+                        max_length=12,
+                        validators=[cases.validators.validate_nhs_number],
+                        verbose_name="NHS number",
+                    ),
+                ),
+                (
+                    "party_type",
+                    models.CharField(
+                        choices=[
+                            ("parent", "Parent or carer"),
+                            ("young_person", "Young person acting for themselves (16 to 25)"),
+                            ("alternative", "Alternative person (young person lacks capacity)"),
+                        ],
+                        max_length=20,
+                        verbose_name="who brings the disagreement",
+                    ),
+                ),
+                ("party_name", models.CharField(max_length=200, verbose_name="full name")),
+                (
+                    "party_relationship",
+                    models.CharField(
+                        blank=True,
+                        help_text="For example mother, foster carer, deputy. Leave blank for a young person.",
+                        max_length=100,
+                        verbose_name="relationship to the child",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=16, validators=[cases.validators.validate_uk_phone])),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("address", models.TextField(blank=True)),
+                (
+                    "postcode",
+                    models.CharField(blank=True, max_length=8, validators=[cases.validators.validate_uk_postcode]),
+                ),
+                ("preferred_language", models.CharField(default="English", max_length=60)),
+                ("interpreter_needed", models.BooleanField(default=False)),
+                ("access_needs", models.TextField(blank=True)),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("mediation", "Statutory mediation"),
+                            ("drs", "Disagreement resolution"),
+                            ("placement_only", "Placement only"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("RTA", "Refusal to carry out an EHC needs assessment"),
+                            ("RTI", "Refusal to issue an EHC plan"),
+                            ("CONTENT-B", "Needs in section B of the plan"),
+                            ("CONTENT-F", "Special educational provision in section F"),
+                            ("PLACEMENT-I", "School or setting named in section I"),
+                            ("RTR", "Refusal to re-assess"),
+                            ("RTAM", "Refusal to amend or replace the plan"),
+                            ("CEASE", "Decision to cease to maintain the plan"),
+                            ("HSC", "Health or social care elements only"),
+                        ],
+                        max_length=12,
+                        verbose_name="decision under dispute",
+                    ),
+                ),
+                (
+                    "sections_disputed",
+                    models.JSONField(blank=True, default=list, verbose_name="EHC plan sections disputed"),
+                ),
+                ("health_involved", models.BooleanField(default=False, verbose_name="health care issues")),
+                ("social_care_involved", models.BooleanField(default=False, verbose_name="social care issues")),
+                (
+                    "decision_sent_on",
+                    models.DateField(blank=True, null=True, verbose_name="date the decision letter was sent"),
+                ),
+                ("first_contact_on", models.DateField(verbose_name="date of first contact")),
+                (
+                    "first_contact_channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("letter", "Letter"),
+                            ("online", "Online form"),
+                            ("in_person", "In person"),
+                            ("provider", "Through the mediation provider"),
+                            ("sendiass", "Through SENDIASS"),
+                        ],
+                        max_length=20,
+                        verbose_name="how they first contacted us",
+                    ),
+                ),
+                ("sendiass_involved", models.BooleanField(default=False, verbose_name="SENDIASS involved")),
+                (
+                    "supporter_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="independent supporter or advocate"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake"),
+                            ("triaged", "Triaged"),
+                            ("drs_route", "Disagreement resolution"),
+                            ("drs_meeting_scheduled", "DRS meeting scheduled"),
+                            ("drs_meeting_held", "DRS meeting held"),
+                            ("resolved", "Resolved"),
+                            ("partly_resolved", "Partly resolved"),
+                            ("unresolved", "Unresolved"),
+                            ("drs_declined", "DRS declined"),
+                            ("mediation_route", "Mediation"),
+                            ("post_mediation", "After mediation"),
+                            ("placement_only", "Placement only"),
+                            ("not_in_scope", "Not in scope"),
+                            ("agreement_implementation", "Agreement being carried out"),
+                            ("complied", "Agreement complied with"),
+                            ("breached", "Agreement breached"),
+                            ("appeal_window_open", "Appeal window open"),
+                            ("appeal_lodged", "Appeal lodged"),
+                            ("conceded_unopposed", "Conceded (unopposed appeal)"),
+                            ("order_made", "Tribunal order made"),
+                            ("appeal_withdrawn", "Appeal withdrawn"),
+                            ("compliance", "Complying with order"),
+                            ("window_expired", "Appeal window expired"),
+                            ("withdrawn", "Withdrawn by the family"),
+                            ("closed", "Closed"),
+                        ],
+                        default="intake",
+                        max_length=30,
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("withdrawn_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned officer",
+                    ),
+                ),
+                (
+                    "icb",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="cases.healthbody",
+                        verbose_name="ICB",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="cases.school",
+                        verbose_name="school or setting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('view_all_cases', 'Can see every case'), ('assign_officer', 'Can assign an officer to a case'), ('change_case_status', 'Can move a case through its lifecycle'), ('export_cases', 'Can export case lists')],
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("view_all_cases", "Can see every case"),
+                    ("assign_officer", "Can assign an officer to a case"),
+                    ("change_case_status", "Can move a case through its lifecycle"),
+                    ("export_cases", "Can export case lists"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Case opened'), ('updated', 'Details changed'), ('officer_assigned', 'Officer assigned'), ('status_changed', 'Status changed'), ('note_added', 'Note added'), ('deadline_moved', 'Deadline moved'), ('deadline_met', 'Deadline met'), ('deadline_waived', 'Deadline waived'), ('referral', 'Referral'), ('mediation', 'Mediation'), ('certificate', 'Certificate'), ('agreement', 'Agreement'), ('tribunal', 'Tribunal'), ('exported', 'Exported')], max_length=30)),
-                ('description', models.CharField(max_length=500)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Case opened"),
+                            ("updated", "Details changed"),
+                            ("officer_assigned", "Officer assigned"),
+                            ("status_changed", "Status changed"),
+                            ("note_added", "Note added"),
+                            ("deadline_moved", "Deadline moved"),
+                            ("deadline_met", "Deadline met"),
+                            ("deadline_waived", "Deadline waived"),
+                            ("referral", "Referral"),
+                            ("mediation", "Mediation"),
+                            ("certificate", "Certificate"),
+                            ("agreement", "Agreement"),
+                            ("tribunal", "Tribunal"),
+                            ("exported", "Exported"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("description", models.CharField(max_length=500)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['case', '-created_at'], name='cases_event_case_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["case", "-created_at"], name="cases_event_case_idx")],
             },
         ),
         migrations.CreateModel(
-            name='CaseNote',
+            name="CaseNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('visibility', models.CharField(choices=[('internal', 'Internal to the LA'), ('shared', 'Shared with the mediator')], default='internal', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='cases.case')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField()),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[("internal", "Internal to the LA"), ("shared", "Shared with the mediator")],
+                        default="internal",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('visibility__in', ['internal', 'shared'])), name='cases_casenote_visibility_valid')],
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("visibility__in", ["internal", "shared"])),
+                        name="cases_casenote_visibility_valid",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', '-created_at'], name='cases_case_status_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "-created_at"], name="cases_case_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['officer', 'status'], name='cases_case_officer_idx'),
+            model_name="case",
+            index=models.Index(fields=["officer", "status"], name="cases_case_officer_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['child_last_name', 'child_first_name'], name='cases_case_child_idx'),
+            model_name="case",
+            index=models.Index(fields=["child_last_name", "child_first_name"], name="cases_case_child_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['child_date_of_birth', 'decision_sent_on'], name='cases_case_dup_idx'),
+            model_name="case",
+            index=models.Index(fields=["child_date_of_birth", "decision_sent_on"], name="cases_case_dup_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['decision_sent_on'], name='cases_case_decision_idx'),
+            model_name="case",
+            index=models.Index(fields=["decision_sent_on"], name="cases_case_decision_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['first_contact_on'], name='cases_case_contact_idx'),
+            model_name="case",
+            index=models.Index(fields=["first_contact_on"], name="cases_case_contact_idx"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['intake', 'triaged', 'drs_route', 'drs_meeting_scheduled', 'drs_meeting_held', 'resolved', 'partly_resolved', 'unresolved', 'drs_declined', 'mediation_route', 'post_mediation', 'placement_only', 'not_in_scope', 'agreement_implementation', 'complied', 'breached', 'appeal_window_open', 'appeal_lodged', 'conceded_unopposed', 'order_made', 'appeal_withdrawn', 'compliance', 'window_expired', 'withdrawn', 'closed'])), name='cases_case_status_valid'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "intake",
+                            "triaged",
+                            "drs_route",
+                            "drs_meeting_scheduled",
+                            "drs_meeting_held",
+                            "resolved",
+                            "partly_resolved",
+                            "unresolved",
+                            "drs_declined",
+                            "mediation_route",
+                            "post_mediation",
+                            "placement_only",
+                            "not_in_scope",
+                            "agreement_implementation",
+                            "complied",
+                            "breached",
+                            "appeal_window_open",
+                            "appeal_lodged",
+                            "conceded_unopposed",
+                            "order_made",
+                            "appeal_withdrawn",
+                            "compliance",
+                            "window_expired",
+                            "withdrawn",
+                            "closed",
+                        ],
+                    )
+                ),
+                name="cases_case_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('route__in', ['mediation', 'drs', 'placement_only'])), name='cases_case_route_valid'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("route__in", ["mediation", "drs", "placement_only"])), name="cases_case_route_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('decision__in', ['RTA', 'RTI', 'CONTENT-B', 'CONTENT-F', 'PLACEMENT-I', 'RTR', 'RTAM', 'CEASE', 'HSC', ''])), name='cases_case_decision_valid'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "decision__in",
+                        ["RTA", "RTI", "CONTENT-B", "CONTENT-F", "PLACEMENT-I", "RTR", "RTAM", "CEASE", "HSC", ""],
+                    )
+                ),
+                name="cases_case_decision_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('party_type__in', ['parent', 'young_person', 'alternative'])), name='cases_case_party_type_valid'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("party_type__in", ["parent", "young_person", "alternative"])),
+                name="cases_case_party_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('decision_sent_on__isnull', True), ('decision_sent_on__gte', models.F('child_date_of_birth')), _connector='OR'), name='cases_case_decision_after_birth'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decision_sent_on__isnull", True),
+                    ("decision_sent_on__gte", models.F("child_date_of_birth")),
+                    _connector="OR",
+                ),
+                name="cases_case_decision_after_birth",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('decision_sent_on__isnull', True), ('first_contact_on__gte', models.F('decision_sent_on')), _connector='OR'), name='cases_case_contact_after_decision'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decision_sent_on__isnull", True),
+                    ("first_contact_on__gte", models.F("decision_sent_on")),
+                    _connector="OR",
+                ),
+                name="cases_case_contact_after_decision",
+            ),
         ),
     ]

@@ -6,12 +6,24 @@ from django.db import migrations
 
 ROLE_PERMISSIONS = {
     "SEN officer": [
-        "cases.view_case", "cases.add_case", "cases.change_case", "cases.view_all_cases",
-        "cases.assign_officer", "cases.change_case_status", "cases.add_casenote", "cases.view_school",
+        "cases.view_case",
+        "cases.add_case",
+        "cases.change_case",
+        "cases.view_all_cases",
+        "cases.assign_officer",
+        "cases.change_case_status",
+        "cases.add_casenote",
+        "cases.view_school",
     ],
     "Manager": [
-        "cases.view_case", "cases.add_case", "cases.change_case", "cases.view_all_cases",
-        "cases.assign_officer", "cases.change_case_status", "cases.add_casenote", "cases.view_school",
+        "cases.view_case",
+        "cases.add_case",
+        "cases.change_case",
+        "cases.view_all_cases",
+        "cases.assign_officer",
+        "cases.change_case_status",
+        "cases.add_casenote",
+        "cases.view_school",
         "cases.export_cases",
     ],
     "Mediator": [],

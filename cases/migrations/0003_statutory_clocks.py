@@ -7,68 +7,166 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_roles'),
+        ("cases", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='case',
-            options={'ordering': ['-created_at', '-id'], 'permissions': [('view_all_cases', 'Can see every case'), ('assign_officer', 'Can assign an officer to a case'), ('change_case_status', 'Can move a case through its lifecycle'), ('export_cases', 'Can export case lists'), ('waive_deadline', 'Can waive a statutory clock with a reason')]},
+            name="case",
+            options={
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("view_all_cases", "Can see every case"),
+                    ("assign_officer", "Can assign an officer to a case"),
+                    ("change_case_status", "Can move a case through its lifecycle"),
+                    ("export_cases", "Can export case lists"),
+                    ("waive_deadline", "Can waive a statutory clock with a reason"),
+                ],
+            },
         ),
         migrations.AddField(
-            model_name='case',
-            name='certificate_issued_on',
-            field=models.DateField(blank=True, editable=False, help_text='Set by the certificate service; drives the appeal deadline (C9).', null=True, verbose_name='latest mediation certificate issued'),
+            model_name="case",
+            name="certificate_issued_on",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                help_text="Set by the certificate service; drives the appeal deadline (C9).",
+                null=True,
+                verbose_name="latest mediation certificate issued",
+            ),
         ),
         migrations.CreateModel(
-            name='StaffPreference',
+            name="StaffPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reminder_emails', models.BooleanField(default=True, verbose_name='send me a daily email listing my clocks that are overdue or due soon')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='preference', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reminder_emails",
+                    models.BooleanField(
+                        default=True,
+                        verbose_name="send me a daily email listing my clocks that are overdue or due soon",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='Unique per case: the clock code, or code:item.', max_length=40)),
-                ('clock', models.CharField(max_length=4)),
-                ('title', models.CharField(max_length=200)),
-                ('binds', models.CharField(choices=[('la', 'The LA'), ('family', 'The family'), ('adviser', 'The mediation adviser'), ('icb', 'The ICB')], default='la', max_length=10)),
-                ('due_on', models.DateField()),
-                ('due_time', models.TimeField(blank=True, null=True)),
-                ('facts', models.JSONField(blank=True, default=dict, help_text='The recorded facts the due date came from.')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('met', 'Met'), ('missed', 'Missed'), ('waived', 'Waived'), ('superseded', 'No longer applies')], default='open', max_length=12)),
-                ('met_on', models.DateField(blank=True, null=True)),
-                ('needs_legal_review', models.BooleanField(default=False)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('waived_reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='cases.case')),
-                ('waived_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(help_text="Unique per case: the clock code, or code:item.", max_length=40)),
+                ("clock", models.CharField(max_length=4)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "binds",
+                    models.CharField(
+                        choices=[
+                            ("la", "The LA"),
+                            ("family", "The family"),
+                            ("adviser", "The mediation adviser"),
+                            ("icb", "The ICB"),
+                        ],
+                        default="la",
+                        max_length=10,
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                ("due_time", models.TimeField(blank=True, null=True)),
+                (
+                    "facts",
+                    models.JSONField(blank=True, default=dict, help_text="The recorded facts the due date came from."),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("met", "Met"),
+                            ("missed", "Missed"),
+                            ("waived", "Waived"),
+                            ("superseded", "No longer applies"),
+                        ],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("met_on", models.DateField(blank=True, null=True)),
+                ("needs_legal_review", models.BooleanField(default=False)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("waived_reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deadlines", to="cases.case"
+                    ),
+                ),
+                (
+                    "waived_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
-                'indexes': [models.Index(fields=['state', 'due_on'], name='cases_deadline_due_idx'), models.Index(fields=['case', 'state', 'due_on'], name='cases_deadline_case_idx'), models.Index(fields=['clock', 'state'], name='cases_deadline_clock_idx')],
-                'constraints': [models.UniqueConstraint(fields=('case', 'key'), name='cases_deadline_one_per_key'), models.CheckConstraint(condition=models.Q(('state__in', ['open', 'met', 'missed', 'waived', 'superseded'])), name='cases_deadline_state_valid'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'met'), _negated=True), ('met_on__isnull', False), _connector='OR'), name='cases_deadline_met_has_date'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'waived'), _negated=True), models.Q(('waived_reason', ''), _negated=True), _connector='OR'), name='cases_deadline_waived_has_reason')],
+                "ordering": ["due_on", "id"],
+                "indexes": [
+                    models.Index(fields=["state", "due_on"], name="cases_deadline_due_idx"),
+                    models.Index(fields=["case", "state", "due_on"], name="cases_deadline_case_idx"),
+                    models.Index(fields=["clock", "state"], name="cases_deadline_clock_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("case", "key"), name="cases_deadline_one_per_key"),
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["open", "met", "missed", "waived", "superseded"])),
+                        name="cases_deadline_state_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "met"), _negated=True), ("met_on__isnull", False), _connector="OR"
+                        ),
+                        name="cases_deadline_met_has_date",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "waived"), _negated=True),
+                            models.Q(("waived_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="cases_deadline_waived_has_reason",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReminderSent',
+            name="ReminderSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_on', models.DateField()),
-                ('deadline_count', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sent_on", models.DateField()),
+                ("deadline_count", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'sent_on'), name='cases_reminder_once_a_day')],
+                "constraints": [models.UniqueConstraint(fields=("user", "sent_on"), name="cases_reminder_once_a_day")],
             },
         ),
     ]

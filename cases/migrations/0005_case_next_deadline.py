@@ -5,25 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_managers_waive_clocks'),
+        ("cases", "0004_managers_waive_clocks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='next_deadline_on',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='next deadline'),
+            model_name="case",
+            name="next_deadline_on",
+            field=models.DateField(blank=True, editable=False, null=True, verbose_name="next deadline"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='next_deadline_title',
+            model_name="case",
+            name="next_deadline_title",
             field=models.CharField(blank=True, editable=False, max_length=200),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['next_deadline_on'], name='cases_case_next_deadline_idx'),
+            model_name="case",
+            index=models.Index(fields=["next_deadline_on"], name="cases_case_next_deadline_idx"),
         ),
     ]

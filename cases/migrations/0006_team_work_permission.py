@@ -4,14 +4,23 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_case_next_deadline'),
+        ("cases", "0005_case_next_deadline"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='case',
-            options={'ordering': ['-created_at', '-id'], 'permissions': [('view_all_cases', 'Can see every case'), ('assign_officer', 'Can assign an officer to a case'), ('change_case_status', 'Can move a case through its lifecycle'), ('export_cases', 'Can export case lists'), ('waive_deadline', 'Can waive a statutory clock with a reason'), ('view_team_work', "Can see every officer's clocks and work queues")]},
+            name="case",
+            options={
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("view_all_cases", "Can see every case"),
+                    ("assign_officer", "Can assign an officer to a case"),
+                    ("change_case_status", "Can move a case through its lifecycle"),
+                    ("export_cases", "Can export case lists"),
+                    ("waive_deadline", "Can waive a statutory clock with a reason"),
+                    ("view_team_work", "Can see every officer's clocks and work queues"),
+                ],
+            },
         ),
     ]

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_managers_see_team_work'),
+        ("cases", "0007_managers_see_team_work"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-created_at', '-id'], name='cases_case_created_idx'),
+            model_name="case",
+            index=models.Index(fields=["-created_at", "-id"], name="cases_case_created_idx"),
         ),
     ]

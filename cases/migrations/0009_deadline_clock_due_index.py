@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_case_list_order_index'),
+        ("cases", "0008_case_list_order_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['clock', 'due_on'], name='cases_deadline_clock_due_idx'),
+            model_name="deadline",
+            index=models.Index(fields=["clock", "due_on"], name="cases_deadline_clock_due_idx"),
         ),
     ]

@@ -5,19 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_deadline_clock_due_index'),
+        ("cases", "0009_deadline_clock_due_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('status', 'closed'), _negated=True), fields=['officer', 'status'], name='cases_case_open_officer_idx'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("status", "closed"), _negated=True),
+                fields=["officer", "status"],
+                name="cases_case_open_officer_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('officer__isnull', True), models.Q(('status', 'closed'), _negated=True)), fields=['created_at', 'id'], name='cases_case_queue_idx'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("officer__isnull", True), models.Q(("status", "closed"), _negated=True)),
+                fields=["created_at", "id"],
+                name="cases_case_queue_idx",
+            ),
         ),
     ]

@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0011_child_name_search_indexes'),
+        ("cases", "0011_child_name_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='cases_case_officer_idx',
+            model_name="case",
+            name="cases_case_officer_idx",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['officer', 'status', 'next_deadline_on'], name='cases_case_officer_next_idx'),
+            model_name="case",
+            index=models.Index(fields=["officer", "status", "next_deadline_on"], name="cases_case_officer_next_idx"),
         ),
     ]

@@ -16,40 +16,44 @@ def restore_sqlite_name_search_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0014_deadline_officer'),
+        ("cases", "0014_deadline_officer"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='version',
+            model_name="case",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='child_date_of_birth',
-            field=models.DateField(validators=[cases.dates.validate_portal_date], verbose_name='date of birth'),
+            model_name="case",
+            name="child_date_of_birth",
+            field=models.DateField(validators=[cases.dates.validate_portal_date], verbose_name="date of birth"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='closed_on',
+            model_name="case",
+            name="closed_on",
             field=models.DateField(blank=True, null=True, validators=[cases.dates.validate_portal_date]),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='decision_sent_on',
-            field=models.DateField(blank=True, null=True, validators=[cases.dates.validate_portal_date], verbose_name='date the decision letter was sent'),
+            model_name="case",
+            name="decision_sent_on",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[cases.dates.validate_portal_date],
+                verbose_name="date the decision letter was sent",
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='first_contact_on',
-            field=models.DateField(validators=[cases.dates.validate_portal_date], verbose_name='date of first contact'),
+            model_name="case",
+            name="first_contact_on",
+            field=models.DateField(validators=[cases.dates.validate_portal_date], verbose_name="date of first contact"),
         ),
         migrations.AlterField(
-            model_name='nonworkingday',
-            name='day',
+            model_name="nonworkingday",
+            name="day",
             field=models.DateField(unique=True, validators=[cases.dates.validate_portal_date]),
         ),
         migrations.RunPython(restore_sqlite_name_search_indexes, migrations.RunPython.noop),

@@ -4,15 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0015_case_version_and_dates_between_1900_and_2100'),
+        ("cases", "0015_case_version_and_dates_between_1900_and_2100"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Case opened'), ('updated', 'Details changed'), ('officer_assigned', 'Officer assigned'), ('status_changed', 'Status changed'), ('note_added', 'Note added'), ('deadline_moved', 'Deadline moved'), ('deadline_met', 'Deadline met'), ('deadline_waived', 'Deadline waived'), ('referral', 'Referral'), ('mediation', 'Mediation'), ('certificate', 'Certificate'), ('agreement', 'Agreement'), ('tribunal', 'Tribunal'), ('exported', 'Exported'), ('legal_hold', 'Legal hold'), ('anonymised', 'Anonymised')], max_length=30),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Case opened"),
+                    ("updated", "Details changed"),
+                    ("officer_assigned", "Officer assigned"),
+                    ("status_changed", "Status changed"),
+                    ("note_added", "Note added"),
+                    ("deadline_moved", "Deadline moved"),
+                    ("deadline_met", "Deadline met"),
+                    ("deadline_waived", "Deadline waived"),
+                    ("referral", "Referral"),
+                    ("mediation", "Mediation"),
+                    ("certificate", "Certificate"),
+                    ("agreement", "Agreement"),
+                    ("tribunal", "Tribunal"),
+                    ("exported", "Exported"),
+                    ("legal_hold", "Legal hold"),
+                    ("anonymised", "Anonymised"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

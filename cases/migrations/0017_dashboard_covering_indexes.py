@@ -7,38 +7,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0016_case_event_privacy_kinds'),
+        ("cases", "0016_case_event_privacy_kinds"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='cases_case_open_officer_idx',
+            model_name="case",
+            name="cases_case_open_officer_idx",
         ),
         migrations.RemoveIndex(
-            model_name='deadline',
-            name='cases_deadline_case_idx',
+            model_name="deadline",
+            name="cases_deadline_case_idx",
         ),
         migrations.RemoveIndex(
-            model_name='deadline',
-            name='cases_deadline_clock_due_idx',
+            model_name="deadline",
+            name="cases_deadline_clock_due_idx",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['id', 'decision'], name='cases_case_decision_of_idx'),
+            model_name="case",
+            index=models.Index(fields=["id", "decision"], name="cases_case_decision_of_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('status', 'closed'), _negated=True), fields=['officer', 'status', 'id'], name='cases_case_open_officer_idx'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("status", "closed"), _negated=True),
+                fields=["officer", "status", "id"],
+                name="cases_case_open_officer_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['case', 'state', 'due_on', 'clock', 'met_on'], name='cases_deadline_case_idx'),
+            model_name="deadline",
+            index=models.Index(fields=["case", "state", "due_on", "clock", "met_on"], name="cases_deadline_case_idx"),
         ),
         migrations.AddIndex(
-            model_name='deadline',
-            index=models.Index(fields=['clock', 'due_on', 'state', 'met_on'], name='cases_deadline_compliance_idx'),
+            model_name="deadline",
+            index=models.Index(fields=["clock", "due_on", "state", "met_on"], name="cases_deadline_compliance_idx"),
         ),
     ]

@@ -41,15 +41,22 @@ def sort_header(context, key: str, label: str):
     if aria:
         return format_html(
             '<th scope="col" aria-sort="{}"><a href="?{}">{} <span aria-hidden="true">{}</span></a></th>',
-            aria, query.urlencode(), label, "▲" if aria == "ascending" else "▼",
+            aria,
+            query.urlencode(),
+            label,
+            "▲" if aria == "ascending" else "▼",
         )
     return format_html('<th scope="col"><a href="?{}">{}</a></th>', query.urlencode(), label)
 
 
 URGENCY_TAGS = {
-    "overdue": "tag-overdue", "today": "tag-due-soon", "soon": "tag-due-soon", "closed": "tag-neutral",
+    "overdue": "tag-overdue",
+    "today": "tag-due-soon",
+    "soon": "tag-due-soon",
+    "closed": "tag-neutral",
     # The family's windows are information, never an overdue badge (decision 12).
-    "window": "tag-neutral", "window_closed": "tag-neutral",
+    "window": "tag-neutral",
+    "window_closed": "tag-neutral",
     "check": "tag-overdue",
 }
 
@@ -62,7 +69,10 @@ def contextual_date(due, due_time, relative, urgency):
     time = f" by {clock_time(due_time)}" if due_time else ""
     return format_html(
         '<span class="d-inline-block contextual-date"><strong>{}</strong>{}<br><span class="badge {}">{}</span></span>',
-        date_filter(due, "D j M Y"), time, URGENCY_TAGS.get(urgency, "tag-ok"), relative,
+        date_filter(due, "D j M Y"),
+        time,
+        URGENCY_TAGS.get(urgency, "tag-ok"),
+        relative,
     )
 
 

@@ -26,7 +26,10 @@ def test_correcting_the_decision_date_moves_the_appeal_deadline(
     first_date = today - timedelta(days=40)
     corrected = today - timedelta(days=33)
     case = CaseFactory(
-        officer=officer, decision=Decision.RTA, decision_sent_on=first_date, first_contact_on=today - timedelta(days=5),
+        officer=officer,
+        decision=Decision.RTA,
+        decision_sent_on=first_date,
+        first_contact_on=today - timedelta(days=5),
         status=Status.INTAKE,
     )
     clock_services.case_clocks_recompute(case=case, actor=officer)
@@ -49,8 +52,10 @@ def test_correcting_the_decision_date_moves_the_appeal_deadline(
     page.get_by_role("button", name="Save changes").click()
 
     expect(page.get_by_role("status")).to_contain_text(f"Case {case.reference} updated")
-    appeal_row = page.get_by_role("region", name="Statutory clocks").get_by_role("row").filter(
-        has_text="Tribunal must receive the appeal"
+    appeal_row = (
+        page.get_by_role("region", name="Statutory clocks")
+        .get_by_role("row")
+        .filter(has_text="Tribunal must receive the appeal")
     )
     expect(appeal_row).to_contain_text(long_day(new_due))
     expect(appeal_row).not_to_contain_text(long_day(old_due))

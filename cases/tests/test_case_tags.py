@@ -21,8 +21,12 @@ def test_each_urgency_has_its_tag_and_the_label_is_escaped():
         for urgency in ("overdue", "today", "soon", "closed", "later", "")
     }
     assert tags == {
-        "overdue": "tag-overdue", "today": "tag-due-soon", "soon": "tag-due-soon", "closed": "tag-neutral",
-        "later": "tag-ok", "": "tag-ok",
+        "overdue": "tag-overdue",
+        "today": "tag-due-soon",
+        "soon": "tag-due-soon",
+        "closed": "tag-neutral",
+        "later": "tag-ok",
+        "": "tag-ok",
     }
     html = contextual_date(date(2026, 5, 27), None, "<script>alert(1)</script>", "later")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -38,6 +42,9 @@ def test_the_tag_in_a_template():
 
 def test_clock_times_are_written_the_gov_uk_way():
     assert [clock_time(time(h, m)) for h, m in ((17, 0), (9, 30), (0, 0), (12, 5))] == [
-        "5pm", "9:30am", "12am", "12:05pm",
+        "5pm",
+        "9:30am",
+        "12am",
+        "12:05pm",
     ]
     assert clock_time(None) == ""

@@ -213,8 +213,14 @@ def test_withdrawal_records_reason_then_close_records_date(officer):
 def test_walk_a_case_through_the_whole_mediation_lifecycle(officer):
     case = CaseFactory()
     path = [
-        Status.TRIAGED, Status.MEDIATION_ROUTE, Status.POST_MEDIATION, Status.APPEAL_WINDOW_OPEN,
-        Status.APPEAL_LODGED, Status.ORDER_MADE, Status.COMPLIANCE, Status.CLOSED,
+        Status.TRIAGED,
+        Status.MEDIATION_ROUTE,
+        Status.POST_MEDIATION,
+        Status.APPEAL_WINDOW_OPEN,
+        Status.APPEAL_LODGED,
+        Status.ORDER_MADE,
+        Status.COMPLIANCE,
+        Status.CLOSED,
     ]
     for status in path:
         services.case_change_status(case=case, actor=officer, to_status=status)

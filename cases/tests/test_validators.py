@@ -203,15 +203,12 @@ def test_nhs_number_with_wrong_characters_is_refused(value):
 
 def test_nhs_number_error_messages_are_clear():
     assert refusal(validate_nhs_number, "9434765918").messages == [
-        "This is not a valid NHS number: the last digit does not match the others. "
-        "Check it was copied correctly."
+        "This is not a valid NHS number: the last digit does not match the others. Check it was copied correctly."
     ]
     assert refusal(validate_nhs_number, "0000000000").messages == [
         "This is not a real NHS number: all ten digits are the same."
     ]
-    assert refusal(validate_nhs_number, "943 476 591").messages == [
-        "An NHS number has 10 digits; this one has 9."
-    ]
+    assert refusal(validate_nhs_number, "943 476 591").messages == ["An NHS number has 10 digits; this one has 9."]
 
 
 # ---------------------------------------------------------------------------
@@ -288,9 +285,7 @@ def test_uk_postcode_with_a_letter_royal_mail_never_uses_there_is_refused(value)
 
 
 def test_uk_postcode_error_messages_are_clear():
-    assert refusal(validate_uk_postcode, "SW1A").messages == [
-        "Enter a full UK postcode, for example SW1A 1AA."
-    ]
+    assert refusal(validate_uk_postcode, "SW1A").messages == ["Enter a full UK postcode, for example SW1A 1AA."]
     assert refusal(validate_uk_postcode, "M1 1CA").messages == [
         "This is not a valid UK postcode: it has a letter in a position where postcodes never use it. "
         "Check it was copied correctly."
@@ -353,9 +348,7 @@ def test_phone_number_outside_the_uk_is_refused(value):
     assert refusal(validate_uk_phone, value).code == "phone_not_uk"
 
 
-@pytest.mark.parametrize(
-    "value", ["", None, "7700 900123", "44 7700 900123", "+44", "0044", "0", "+44 00 7700 9001"]
-)
+@pytest.mark.parametrize("value", ["", None, "7700 900123", "44 7700 900123", "+44", "0044", "0", "+44 00 7700 9001"])
 def test_uk_phone_not_starting_0_or_44_is_refused(value):
     assert refusal(validate_uk_phone, value).code == "phone_format"
 
@@ -389,8 +382,7 @@ def test_uk_phone_error_messages_are_clear():
         "A UK phone number has 10 or 11 digits including the first 0; this one has 12."
     ]
     assert refusal(validate_uk_phone, "+33 1 23 45 67 89").messages == [
-        "This looks like a number outside the UK. Enter a UK number starting 0 or +44, "
-        "for example 020 7946 0018."
+        "This looks like a number outside the UK. Enter a UK number starting 0 or +44, for example 020 7946 0018."
     ]
     assert refusal(validate_uk_phone, "0612 345 678").messages == [
         "UK phone numbers never begin 06: check it was copied correctly."

@@ -205,7 +205,7 @@ def test_server_side_sort(client_for, officer, sort, first):
     CaseFactory(child_last_name="Zed", reference="SEND-2026-00002")
     CaseFactory(child_last_name="Adams", reference="SEND-2026-00001")
     content = client_for(officer).get(reverse("cases:list"), {"sort": sort}).content.decode()
-    body = content[content.index("<tbody>"):]
+    body = content[content.index("<tbody>") :]
     other = "Zed" if first == "Adams" else "Adams"
     assert body.index(first) < body.index(other)
 
@@ -316,8 +316,11 @@ def test_intake_refuses_mass_assigned_fields(client_for, officer, other_officer)
 @time_machine.travel(NOW, tick=False)
 def test_intake_warns_about_a_possible_duplicate_before_saving(client_for, officer):
     existing = CaseFactory(
-        child_first_name="Amara", child_last_name="Okafor", child_date_of_birth=date(2015, 6, 1),
-        decision_sent_on=date(2026, 10, 1), first_contact_on=date(2026, 10, 2),
+        child_first_name="Amara",
+        child_last_name="Okafor",
+        child_date_of_birth=date(2015, 6, 1),
+        decision_sent_on=date(2026, 10, 1),
+        first_contact_on=date(2026, 10, 2),
     )
     c = client_for(officer)
     response = c.post(reverse("cases:create"), form_data(child_first_name="amara"))
@@ -349,7 +352,7 @@ def test_detail_shows_summary_timeline_and_actions(client_for, officer):
 def test_detail_title_has_no_child_name(client_for, officer):
     case = CaseFactory(child_first_name="Amara", child_last_name="Okafor")
     content = client_for(officer).get(case.get_absolute_url()).content.decode()
-    title = content[content.index("<title>"):content.index("</title>")]
+    title = content[content.index("<title>") : content.index("</title>")]
     assert "Amara" not in title and "Okafor" not in title
 
 
@@ -366,9 +369,12 @@ def test_viewing_a_case_is_logged_as_access(client_for, officer):
 def test_edit_moves_the_decision_date_and_writes_the_timeline(client_for, officer):
     case = CaseFactory(decision_sent_on=date(2026, 10, 1), first_contact_on=date(2026, 10, 6))
     data = form_data(
-        child_first_name=case.child_first_name, child_last_name=case.child_last_name,
-        child_date_of_birth=case.child_date_of_birth.isoformat(), decision_sent_on="2026-10-02",
-        nhs_number="", version=case.version,
+        child_first_name=case.child_first_name,
+        child_last_name=case.child_last_name,
+        child_date_of_birth=case.child_date_of_birth.isoformat(),
+        decision_sent_on="2026-10-02",
+        nhs_number="",
+        version=case.version,
     )
     response = client_for(officer).post(reverse("cases:edit", args=[case.pk]), data, follow=True)
     assert f"Case {case.reference} updated" in response.content.decode()
@@ -457,11 +463,13 @@ def test_search_scans_references_only_for_terms_a_reference_can_hold(client_for,
     CaseFactory(reference="SEND-2025-00999", child_first_name="Smithson", child_last_name="Jones")
     CaseFactory(reference="SEND-2026-00001", child_first_name="Hidden", child_last_name="Brown")
     c = client_for(officer)
-    for term, found, hidden in (("smith", ["Found Smith", "Smithson Jones"], ["Hidden"]),
-                                ("send-2025", ["Found Smith", "Smithson Jones"], ["Hidden"]),
-                                ("2026-0000", ["Hidden Brown"], ["Found", "Smithson"])):
+    for term, found, hidden in (
+        ("smith", ["Found Smith", "Smithson Jones"], ["Hidden"]),
+        ("send-2025", ["Found Smith", "Smithson Jones"], ["Hidden"]),
+        ("2026-0000", ["Hidden Brown"], ["Found", "Smithson"]),
+    ):
         content = c.get(c.post(reverse("cases:list"), {"q": term})["Location"]).content.decode()
-        body = content[content.index("<tbody>"):]
+        body = content[content.index("<tbody>") :]
         assert all(name in body for name in found) and not any(name in body for name in hidden), term
 
 

@@ -22,7 +22,9 @@ def test_bar_chart_is_an_image_labelled_by_its_title_and_summary():
 
 def test_labels_and_summaries_are_escaped():
     svg = bar_chart(
-        chart_id="x", title="<b>t</b>", summary='"s" & <script>alert(1)</script>',
+        chart_id="x",
+        title="<b>t</b>",
+        summary='"s" & <script>alert(1)</script>',
         bars=[Bar("<script>alert(1)</script>", 1, value_label="<img src=x onerror=alert(1)>")],
     )
     assert "<script>" not in svg and "<img" not in svg and "<b>" not in svg

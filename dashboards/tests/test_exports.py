@@ -78,8 +78,7 @@ def test_neutralise_leaves_numbers_and_ordinary_text_alone():
 
 
 @time_machine.travel(NOW, tick=False)
-def test_case_export_is_exactly_the_filtered_searched_and_sorted_case_list(client_for, manager, officer,
-                                                                          other_officer):
+def test_case_export_is_exactly_the_filtered_searched_and_sorted_case_list(client_for, manager, officer, other_officer):
     for first, last, status, who in [
         ("Amy", "Smith", CaseStatus.INTAKE, officer),
         ("Ben", "Smith", CaseStatus.INTAKE, officer),

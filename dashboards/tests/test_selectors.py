@@ -41,7 +41,10 @@ def test_percent_text_reads_like_the_sen2_measure():
 
 def test_period_months_cover_every_month_touched():
     assert Period(date(2025, 11, 15), date(2026, 2, 1)).months() == [
-        date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1),
+        date(2025, 11, 1),
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+        date(2026, 2, 1),
     ]
 
 
@@ -171,14 +174,22 @@ def test_sen2_year_is_the_london_date_of_the_session():
     # 23:30 UTC on 31 December 2025 is still 31 December in London (GMT): a 2025 mediation.
     new_year_eve = b.referral(referred_on=date(2025, 12, 1))
     MediationSession.objects.create(
-        referral=new_year_eve, starts_at=datetime(2025, 12, 31, 23, 30, tzinfo=UTC), mode="online",
-        notice_sent_on=date(2025, 12, 1), status=MediationSession.SessionStatus.HELD, recorded_by=b.recorder(),
+        referral=new_year_eve,
+        starts_at=datetime(2025, 12, 31, 23, 30, tzinfo=UTC),
+        mode="online",
+        notice_sent_on=date(2025, 12, 1),
+        status=MediationSession.SessionStatus.HELD,
+        recorded_by=b.recorder(),
     )
     # 23:30 UTC on 31 August 2026 is 00:30 on 1 September in London (BST): the next academic year.
     late_august = b.referral(referred_on=date(2026, 8, 1))
     MediationSession.objects.create(
-        referral=late_august, starts_at=datetime(2026, 8, 31, 23, 30, tzinfo=UTC), mode="online",
-        notice_sent_on=date(2026, 8, 1), status=MediationSession.SessionStatus.HELD, recorded_by=b.recorder(),
+        referral=late_august,
+        starts_at=datetime(2026, 8, 31, 23, 30, tzinfo=UTC),
+        mode="online",
+        notice_sent_on=date(2026, 8, 1),
+        status=MediationSession.SessionStatus.HELD,
+        recorded_by=b.recorder(),
     )
 
     figures = selectors.sen2_figures(year=2026)
@@ -214,8 +225,12 @@ def test_sen2_academic_year_counts_september_to_august_and_breaks_down_appeals()
 @pytest.mark.django_db
 def test_outcome_mix_counts_referrals_concluded_in_the_period_by_outcome():
     for outcome, concluded_on in [
-        (O.FULL, date(2026, 1, 10)), (O.FULL, date(2026, 3, 31)), (O.PARTIAL, date(2026, 2, 1)),
-        (O.NONE, date(2026, 2, 2)), (O.FULL, date(2025, 12, 31)), (O.NONE, date(2026, 4, 1)),
+        (O.FULL, date(2026, 1, 10)),
+        (O.FULL, date(2026, 3, 31)),
+        (O.PARTIAL, date(2026, 2, 1)),
+        (O.NONE, date(2026, 2, 2)),
+        (O.FULL, date(2025, 12, 31)),
+        (O.NONE, date(2026, 4, 1)),
     ]:
         b.referral(status=S.CONCLUDED, outcome=outcome, concluded_on=concluded_on)
     b.referral(status=S.HELD)  # not concluded
@@ -235,14 +250,19 @@ def test_decisions_changed_by_decision_type_counting_a_case_changed_at_both_once
     rta = b.case(decision=Decision.RTA, officer=officer)
     b.referral(rta, status=S.CONCLUDED, outcome=O.PARTIAL, concluded_on=date(2026, 1, 20))
     b.appeal(rta, date(2026, 1, 25), outcome=TribunalAppeal.Outcome.PARTLY_UPHELD, outcome_on=date(2026, 3, 1))
-    b.referral(b.case(decision=Decision.RTA), status=S.LA_CONCEDED, outcome=O.LA_CONCEDED,
-               concluded_on=date(2026, 2, 1))
+    b.referral(
+        b.case(decision=Decision.RTA), status=S.LA_CONCEDED, outcome=O.LA_CONCEDED, concluded_on=date(2026, 2, 1)
+    )
     content = b.case(decision=Decision.CONTENT_F)
     b.appeal(content, date(2026, 1, 1), outcome=TribunalAppeal.Outcome.CONCEDED, outcome_on=date(2026, 2, 1))
     # Not changed: no agreement, dismissed, or outside the period.
     b.referral(b.case(decision=Decision.CEASE), status=S.CONCLUDED, outcome=O.NONE, concluded_on=date(2026, 2, 1))
-    b.appeal(b.case(decision=Decision.CEASE), date(2026, 1, 1), outcome=TribunalAppeal.Outcome.DISMISSED,
-             outcome_on=date(2026, 2, 1))
+    b.appeal(
+        b.case(decision=Decision.CEASE),
+        date(2026, 1, 1),
+        outcome=TribunalAppeal.Outcome.DISMISSED,
+        outcome_on=date(2026, 2, 1),
+    )
     b.referral(b.case(decision=Decision.RTR), status=S.CONCLUDED, outcome=O.FULL, concluded_on=date(2026, 4, 1))
 
     changed = selectors.decisions_changed(period=PERIOD)
@@ -260,8 +280,7 @@ def test_decisions_changed_by_decision_type_counting_a_case_changed_at_both_once
 
 
 @pytest.mark.django_db
-def test_workload_counts_open_cases_and_their_clocks_per_officer(officer, other_officer, manager,
-                                                                django_user_model):
+def test_workload_counts_open_cases_and_their_clocks_per_officer(officer, other_officer, manager, django_user_model):
     for _ in range(3):
         case = b.case(officer=officer)
     b.deadline(case, "C4", date(2026, 5, 19), OPEN)  # overdue
@@ -272,8 +291,7 @@ def test_workload_counts_open_cases_and_their_clocks_per_officer(officer, other_
     b.case(officer=officer, status=CaseStatus.CLOSED)
     b.case(officer=None)
     b.deadline(b.case(officer=None), "C1", date(2026, 5, 1), OPEN)
-    leaver = django_user_model.objects.create_user("lee_leaver", first_name="Lee", last_name="Leaver",
-                                                   is_active=False)
+    leaver = django_user_model.objects.create_user("lee_leaver", first_name="Lee", last_name="Leaver", is_active=False)
     b.case(officer=leaver)
 
     work = selectors.workload(officers=[officer, other_officer], today=TODAY)
@@ -315,23 +333,42 @@ def test_provider_performance_against_hand_worked_figures():
     kent, other = b.provider("Kent Mediation"), b.provider("Other Mediation")
     # Referral 1: 2 days to respond; clock starts 5 Jan (family told the LA); first held session 15 Jan: 10 days;
     # full agreement; its certificate (C8) met on time.
-    r1 = b.referral(prov=kent, referred_on=date(2026, 1, 6), family_told_la_on=date(2026, 1, 5),
-                    responded_on=date(2026, 1, 8), status=S.CONCLUDED, outcome=O.FULL, concluded_on=date(2026, 1, 16))
+    r1 = b.referral(
+        prov=kent,
+        referred_on=date(2026, 1, 6),
+        family_told_la_on=date(2026, 1, 5),
+        responded_on=date(2026, 1, 8),
+        status=S.CONCLUDED,
+        outcome=O.FULL,
+        concluded_on=date(2026, 1, 16),
+    )
     b.session(r1, date(2026, 1, 15))
     b.session(r1, date(2026, 1, 20))  # a later session does not move the first
     b.deadline(r1.case, "C8", date(2026, 1, 21), MET, date(2026, 1, 20))
     # Referral 2: 4 days to respond; the provider told the LA first (1 Feb); held 21 Feb: 20 days; no agreement;
     # certificate late.
-    r2 = b.referral(prov=kent, referred_on=date(2026, 2, 2), family_told_la_on=date(2026, 2, 3),
-                    provider_told_la_on=date(2026, 2, 1), responded_on=date(2026, 2, 6), status=S.CONCLUDED,
-                    outcome=O.NONE, concluded_on=date(2026, 2, 21))
+    r2 = b.referral(
+        prov=kent,
+        referred_on=date(2026, 2, 2),
+        family_told_la_on=date(2026, 2, 3),
+        provider_told_la_on=date(2026, 2, 1),
+        responded_on=date(2026, 2, 6),
+        status=S.CONCLUDED,
+        outcome=O.NONE,
+        concluded_on=date(2026, 2, 21),
+    )
     b.session(r2, date(2026, 2, 21))
     b.deadline(r2.case, "C8", date(2026, 2, 26), MET, date(2026, 3, 2))
     # Referral 3: no response yet, nothing held.
     b.referral(prov=kent, referred_on=date(2026, 3, 1))
     # Declined: counts as a referral, but its case's certificate clock is not the provider's.
-    declined = b.referral(prov=kent, referred_on=date(2026, 3, 2), responded_on=date(2026, 3, 2), status=S.DECLINED,
-                          decline_reason=Referral.DeclineReason.NO_CAPACITY)
+    declined = b.referral(
+        prov=kent,
+        referred_on=date(2026, 3, 2),
+        responded_on=date(2026, 3, 2),
+        status=S.DECLINED,
+        decline_reason=Referral.DeclineReason.NO_CAPACITY,
+    )
     b.deadline(declined.case, "C2", date(2026, 3, 5), MISSED)
     # Outside the period, and another provider.
     b.referral(prov=kent, referred_on=date(2025, 12, 1), responded_on=date(2025, 12, 30))
@@ -370,7 +407,9 @@ def test_my_work_groups_my_open_clocks_by_urgency(officer, other_officer):
     assert totals == {"overdue": 1, "today": 1, "soon": 1, "later": 2}
     overdue = data["clock_groups"][0]["rows"][0]
     assert (overdue["reference"], overdue["title"], overdue["relative"]) == (
-        "SEND-2026-00001", "Hold the mediation", "1 day overdue"
+        "SEND-2026-00001",
+        "Hold the mediation",
+        "1 day overdue",
     )
     assert data["clock_groups"][2]["rows"][0]["relative"] == "in 5 working days"
 
@@ -421,9 +460,7 @@ def test_mediator_dashboard_shows_only_their_own_referrals(mediator_user, django
     b.session(theirs, date(2026, 5, 28), status=MediationSession.SessionStatus.PLANNED)
     b.deadline(theirs.case, "C8", date(2026, 5, 21), OPEN)
 
-    data = selectors.mediator_dashboard(
-        mediator_user, now=b.at(TODAY, 12), today=TODAY, calendar=frozenset()
-    )
+    data = selectors.mediator_dashboard(mediator_user, now=b.at(TODAY, 12), today=TODAY, calendar=frozenset())
 
     assert [(s["status"], s["count"]) for s in data["stages"]] == [("scheduled", 1), ("concluded", 1)]
     assert data["referral_total"] == 2

@@ -48,8 +48,7 @@ def test_permission_matrix(client_for, request, name, role):
     assert client_for(user).get(reverse(name)).status_code == expected
 
 
-def test_home_sends_officers_to_my_work_and_mediators_to_their_dashboard(client_for, officer, manager,
-                                                                        mediator_user):
+def test_home_sends_officers_to_my_work_and_mediators_to_their_dashboard(client_for, officer, manager, mediator_user):
     assert client_for(officer).get(reverse("home"))["Location"] == reverse("dashboards:my_work")
     assert client_for(manager).get(reverse("home"))["Location"] == reverse("dashboards:my_work")
     assert client_for(mediator_user).get(reverse("home"))["Location"] == reverse("dashboards:mediator")
@@ -114,18 +113,24 @@ def test_my_work_lists_the_first_clocks_of_a_long_group_and_links_to_the_whole_g
 @time_machine.travel(NOW, tick=False)
 def test_management_dashboard_shows_known_figures_with_charts_tables_and_summaries(client_for, manager, officer):
     case = b.case(officer=officer)
-    for due, met in [(date(2026, 2, 3), date(2026, 2, 2)), (date(2026, 2, 4), date(2026, 2, 4)),
-                     (date(2026, 3, 5), date(2026, 3, 1)), (date(2026, 3, 9), date(2026, 3, 12))]:
+    for due, met in [
+        (date(2026, 2, 3), date(2026, 2, 2)),
+        (date(2026, 2, 4), date(2026, 2, 4)),
+        (date(2026, 3, 5), date(2026, 3, 1)),
+        (date(2026, 3, 9), date(2026, 3, 12)),
+    ]:
         b.deadline(case, "C8", due, MET, met)
     for i in range(3):
-        ref = b.referral(referred_on=date(2026, 1, 5), status=S.CONCLUDED, outcome=O.FULL,
-                         concluded_on=date(2026, 2, 1))
+        ref = b.referral(
+            referred_on=date(2026, 1, 5), status=S.CONCLUDED, outcome=O.FULL, concluded_on=date(2026, 2, 1)
+        )
         b.session(ref, date(2026, 1, 20 + i))
         if i == 0:
             b.appeal(ref.case, date(2026, 3, 1))
 
-    response = client_for(manager).get(reverse("dashboards:management"),
-                                       {"date_from": "2026-01-01", "date_to": "2026-03-31", "year": "2026"})
+    response = client_for(manager).get(
+        reverse("dashboards:management"), {"date_from": "2026-01-01", "date_to": "2026-03-31", "year": "2026"}
+    )
     content = response.content.decode()
 
     assert response.status_code == 200
@@ -173,8 +178,10 @@ def test_mediator_dashboard_shows_sessions_and_certificates_due(client_for, medi
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"date_from": "2026-03-01", "date_to": "2026-02-01"},
-         "The end date must be the same as or after the start date."),
+        (
+            {"date_from": "2026-03-01", "date_to": "2026-02-01"},
+            "The end date must be the same as or after the start date.",
+        ),
         ({"date_from": "2026-02-30"}, "Enter the start date as a real date, for example 2026-01-31."),
         ({"date_to": "yesterday"}, "Enter the end date as a real date, for example 2026-03-31."),
         ({"officer": "999999"}, "Choose an officer from the list."),
@@ -212,13 +219,25 @@ def _populate(n, *, officer, mediator):
         b.deadline(case, "C8", day, MET, day)
         b.deadline(case, "C4", day + timedelta(days=30), OPEN)
         b.deadline(case, "C7", date(2026, 5, 20) + timedelta(days=i % 10), OPEN)
-        ref = b.referral(case, provider, referred_on=day, responded_on=day + timedelta(days=2), mediator=mediator,
-                         status=S.CONCLUDED, outcome=[O.FULL, O.NONE][i % 2], concluded_on=day + timedelta(days=20))
+        ref = b.referral(
+            case,
+            provider,
+            referred_on=day,
+            responded_on=day + timedelta(days=2),
+            mediator=mediator,
+            status=S.CONCLUDED,
+            outcome=[O.FULL, O.NONE][i % 2],
+            concluded_on=day + timedelta(days=20),
+        )
         b.session(ref, day + timedelta(days=10))
         b.session(ref, date(2026, 6, 1) + timedelta(days=i % 30), status=MediationSession.SessionStatus.PLANNED)
         if i % 4 == 0:
-            b.appeal(case, day + timedelta(days=40), outcome=TribunalAppeal.Outcome.UPHELD,
-                     outcome_on=day + timedelta(days=60))
+            b.appeal(
+                case,
+                day + timedelta(days=40),
+                outcome=TribunalAppeal.Outcome.UPHELD,
+                outcome_on=day + timedelta(days=60),
+            )
 
 
 @pytest.mark.parametrize(
@@ -226,8 +245,9 @@ def _populate(n, *, officer, mediator):
     [("dashboards:my_work", "officer"), ("dashboards:management", "manager"), ("dashboards:mediator", "mediator_user")],
 )
 @time_machine.travel(NOW, tick=False)
-def test_query_count_is_constant_as_rows_grow_and_at_most_15(client_for, request, officer, mediator_user,
-                                                            django_assert_max_num_queries, name, user):
+def test_query_count_is_constant_as_rows_grow_and_at_most_15(
+    client_for, request, officer, mediator_user, django_assert_max_num_queries, name, user
+):
     mediator = b.mediator(mediator_user, b.provider())
     c = client_for(request.getfixturevalue(user))
     _populate(5, officer=officer, mediator=mediator)
@@ -240,8 +260,9 @@ def test_query_count_is_constant_as_rows_grow_and_at_most_15(client_for, request
 
 
 @time_machine.travel(NOW, tick=False)
-def test_management_query_count_is_the_same_for_one_officer(client_for, manager, officer, mediator_user,
-                                                           django_assert_max_num_queries):
+def test_management_query_count_is_the_same_for_one_officer(
+    client_for, manager, officer, mediator_user, django_assert_max_num_queries
+):
     _populate(10, officer=officer, mediator=b.mediator(mediator_user, b.provider()))
     c = client_for(manager)
     with django_assert_max_num_queries(15):

@@ -8,52 +8,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MediationProvider',
+            name="MediationProvider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('contact_name', models.CharField(blank=True, max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('contract_share', models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Share of referrals this provider is contracted to take, as a percentage.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='contract share (%)')),
-                ('share_changed_on', models.DateField(blank=True, help_text='Referrals since this date count towards the share.', null=True, verbose_name='contract shares last changed')),
-                ('offers_mediation', models.BooleanField(default=True)),
-                ('offers_drs', models.BooleanField(default=False, verbose_name='offers disagreement resolution')),
-                ('active', models.BooleanField(default=True, help_text='Untick instead of deleting: referrals refer to it.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("contact_name", models.CharField(blank=True, max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                (
+                    "contract_share",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        help_text="Share of referrals this provider is contracted to take, as a percentage.",
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="contract share (%)",
+                    ),
+                ),
+                (
+                    "share_changed_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Referrals since this date count towards the share.",
+                        null=True,
+                        verbose_name="contract shares last changed",
+                    ),
+                ),
+                ("offers_mediation", models.BooleanField(default=True)),
+                ("offers_drs", models.BooleanField(default=False, verbose_name="offers disagreement resolution")),
+                (
+                    "active",
+                    models.BooleanField(default=True, help_text="Untick instead of deleting: referrals refer to it."),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('contract_share__gte', 0), ('contract_share__lte', 100)), name='referrals_provider_share_range')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("contract_share__gte", 0), ("contract_share__lte", 100)),
+                        name="referrals_provider_share_range",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Mediator',
+            name="Mediator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('accreditation', models.CharField(blank=True, help_text='For example: College of Mediators SEND register, 2024.', max_length=200)),
-                ('specialisms', models.JSONField(blank=True, default=list, help_text='Any of: health, social_care, post_16.')),
-                ('languages', models.CharField(default='English', help_text='Languages the mediator can mediate in, comma separated.', max_length=200)),
-                ('max_active_cases', models.PositiveSmallIntegerField(default=8, verbose_name='maximum active cases')),
-                ('employed_by_la', models.BooleanField(default=False, help_text='An LA employee is not independent and can never be assigned (CFA 2014 s.56).', verbose_name='employed by the local authority')),
-                ('active', models.BooleanField(default=True, help_text='Untick instead of deleting: referrals refer to it.')),
-                ('conflict_notes', models.TextField(blank=True, help_text='Families or people the mediator knows; one per line, surname first.', verbose_name='declared conflicts: other')),
-                ('conflict_schools', models.ManyToManyField(blank=True, related_name='conflicted_mediators', to='cases.school', verbose_name='declared conflicts: schools')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mediators', to='referrals.mediationprovider')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='mediator', to=settings.AUTH_USER_MODEL, verbose_name='user account')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "accreditation",
+                    models.CharField(
+                        blank=True, help_text="For example: College of Mediators SEND register, 2024.", max_length=200
+                    ),
+                ),
+                (
+                    "specialisms",
+                    models.JSONField(blank=True, default=list, help_text="Any of: health, social_care, post_16."),
+                ),
+                (
+                    "languages",
+                    models.CharField(
+                        default="English",
+                        help_text="Languages the mediator can mediate in, comma separated.",
+                        max_length=200,
+                    ),
+                ),
+                ("max_active_cases", models.PositiveSmallIntegerField(default=8, verbose_name="maximum active cases")),
+                (
+                    "employed_by_la",
+                    models.BooleanField(
+                        default=False,
+                        help_text="An LA employee is not independent and can never be assigned (CFA 2014 s.56).",
+                        verbose_name="employed by the local authority",
+                    ),
+                ),
+                (
+                    "active",
+                    models.BooleanField(default=True, help_text="Untick instead of deleting: referrals refer to it."),
+                ),
+                (
+                    "conflict_notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Families or people the mediator knows; one per line, surname first.",
+                        verbose_name="declared conflicts: other",
+                    ),
+                ),
+                (
+                    "conflict_schools",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="conflicted_mediators",
+                        to="cases.school",
+                        verbose_name="declared conflicts: schools",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mediators",
+                        to="referrals.mediationprovider",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mediator",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user account",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__last_name', 'user__first_name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('max_active_cases__gte', 1)), name='referrals_mediator_capacity_min')],
+                "ordering": ["user__last_name", "user__first_name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("max_active_cases__gte", 1)), name="referrals_mediator_capacity_min"
+                    )
+                ],
             },
         ),
     ]

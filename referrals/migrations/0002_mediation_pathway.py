@@ -6,236 +6,675 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_managers_see_team_work'),
-        ('referrals', '0001_providers_and_mediators'),
+        ("cases", "0007_managers_see_team_work"),
+        ("referrals", "0001_providers_and_mediators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='mediator',
-            name='available_from',
-            field=models.DateField(blank=True, help_text='Used to rank mediators by who can mediate soonest inside the 30-day window.', null=True, verbose_name='earliest date available for a session'),
+            model_name="mediator",
+            name="available_from",
+            field=models.DateField(
+                blank=True,
+                help_text="Used to rank mediators by who can mediate soonest inside the 30-day window.",
+                null=True,
+                verbose_name="earliest date available for a session",
+            ),
         ),
         migrations.CreateModel(
-            name='DisagreementResolution',
+            name="DisagreementResolution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('la_education', 'Family and the LA or an education body: how duties are carried out'), ('school_provision', 'Family and a school or college: the special educational provision'), ('health_process', 'Family and health commissioners during assessment or review'), ('la_health', 'The LA and health commissioners during assessment or review')], max_length=20, verbose_name='kind of disagreement')),
-                ('referred_on', models.DateField()),
-                ('meeting_on', models.DateField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('resolved', 'Resolved'), ('partly_resolved', 'Partly resolved'), ('unresolved', 'Unresolved'), ('declined', 'Declined')], max_length=20)),
-                ('outcome_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drs_referrals', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='drs_referrals', to='referrals.mediationprovider')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("la_education", "Family and the LA or an education body: how duties are carried out"),
+                            ("school_provision", "Family and a school or college: the special educational provision"),
+                            ("health_process", "Family and health commissioners during assessment or review"),
+                            ("la_health", "The LA and health commissioners during assessment or review"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind of disagreement",
+                    ),
+                ),
+                ("referred_on", models.DateField()),
+                ("meeting_on", models.DateField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("resolved", "Resolved"),
+                            ("partly_resolved", "Partly resolved"),
+                            ("unresolved", "Unresolved"),
+                            ("declined", "Declined"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("outcome_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="drs_referrals", to="cases.case"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="drs_referrals",
+                        to="referrals.mediationprovider",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-referred_on', '-id'],
+                "ordering": ["-referred_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider_choice_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for not using the suggested provider')),
-                ('referred_on', models.DateField()),
-                ('family_told_la_on', models.DateField(verbose_name='date the family told the LA they want mediation')),
-                ('provider_told_la_on', models.DateField(blank=True, null=True, verbose_name='date the provider told the LA')),
-                ('health_issues', models.BooleanField(default=False, verbose_name='the issues include health care provision')),
-                ('health_only', models.BooleanField(default=False, verbose_name='the issues are only health care provision (ICB arranges)')),
-                ('health_told_on', models.DateField(blank=True, null=True, verbose_name='date the LA was told the issues include health')),
-                ('icb_notified_on', models.DateField(blank=True, null=True, verbose_name='date the LA notified the ICB')),
-                ('status', models.CharField(choices=[('referred', 'Waiting for the provider'), ('declined', 'Declined by the provider'), ('accepted', 'Accepted: mediator to be assigned'), ('assigned', 'Mediator assigned'), ('scheduled', 'Session arranged'), ('held', 'Session held'), ('concluded', 'Mediation concluded'), ('not_held', 'Not held within 30 days'), ('withdrawn', 'Family withdrew'), ('la_conceded', 'LA conceded before the meeting')], default='referred', max_length=20)),
-                ('responded_on', models.DateField(blank=True, null=True, verbose_name='date the provider responded')),
-                ('decline_reason', models.CharField(blank=True, choices=[('conflict', 'Conflict of interest'), ('no_capacity', 'No capacity'), ('outside_contract', 'Outside the contract'), ('other', 'Other')], max_length=20)),
-                ('decline_detail', models.CharField(blank=True, max_length=500)),
-                ('not_held_notified_on', models.DateField(blank=True, null=True, verbose_name='date the adviser was told mediation cannot be held within 30 days')),
-                ('concluded_on', models.DateField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('full', 'Full agreement'), ('partial', 'Partial agreement'), ('none', 'No agreement'), ('withdrawn', 'Withdrawn'), ('la_conceded', 'LA conceded'), ('not_held', 'Not held within 30 days'), ('declined', 'Declined')], max_length=20)),
-                ('agreement_on', models.DateField(blank=True, null=True, verbose_name='date of the written agreement')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mediator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='referrals.mediator')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='referrals.mediationprovider')),
-                ('suggested_provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referrals.mediationprovider')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "provider_choice_reason",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="reason for not using the suggested provider"
+                    ),
+                ),
+                ("referred_on", models.DateField()),
+                ("family_told_la_on", models.DateField(verbose_name="date the family told the LA they want mediation")),
+                (
+                    "provider_told_la_on",
+                    models.DateField(blank=True, null=True, verbose_name="date the provider told the LA"),
+                ),
+                (
+                    "health_issues",
+                    models.BooleanField(default=False, verbose_name="the issues include health care provision"),
+                ),
+                (
+                    "health_only",
+                    models.BooleanField(
+                        default=False, verbose_name="the issues are only health care provision (ICB arranges)"
+                    ),
+                ),
+                (
+                    "health_told_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date the LA was told the issues include health"
+                    ),
+                ),
+                (
+                    "icb_notified_on",
+                    models.DateField(blank=True, null=True, verbose_name="date the LA notified the ICB"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("referred", "Waiting for the provider"),
+                            ("declined", "Declined by the provider"),
+                            ("accepted", "Accepted: mediator to be assigned"),
+                            ("assigned", "Mediator assigned"),
+                            ("scheduled", "Session arranged"),
+                            ("held", "Session held"),
+                            ("concluded", "Mediation concluded"),
+                            ("not_held", "Not held within 30 days"),
+                            ("withdrawn", "Family withdrew"),
+                            ("la_conceded", "LA conceded before the meeting"),
+                        ],
+                        default="referred",
+                        max_length=20,
+                    ),
+                ),
+                ("responded_on", models.DateField(blank=True, null=True, verbose_name="date the provider responded")),
+                (
+                    "decline_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("conflict", "Conflict of interest"),
+                            ("no_capacity", "No capacity"),
+                            ("outside_contract", "Outside the contract"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("decline_detail", models.CharField(blank=True, max_length=500)),
+                (
+                    "not_held_notified_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        verbose_name="date the adviser was told mediation cannot be held within 30 days",
+                    ),
+                ),
+                ("concluded_on", models.DateField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("full", "Full agreement"),
+                            ("partial", "Partial agreement"),
+                            ("none", "No agreement"),
+                            ("withdrawn", "Withdrawn"),
+                            ("la_conceded", "LA conceded"),
+                            ("not_held", "Not held within 30 days"),
+                            ("declined", "Declined"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("agreement_on", models.DateField(blank=True, null=True, verbose_name="date of the written agreement")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="referrals", to="cases.case"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "mediator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="referrals.mediator",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="referrals.mediationprovider",
+                    ),
+                ),
+                (
+                    "suggested_provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referrals.mediationprovider",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-referred_on', '-id'],
-                'permissions': [('manage_referrals', 'Can refer cases, record provider responses and assign mediators'), ('view_all_referrals', 'Can see every referral'), ('act_as_mediator', 'Can record sessions, outcomes and certificates on own referrals'), ('issue_certificate', 'Can issue mediation certificates'), ('manage_tribunal', 'Can record tribunal appeals and compliance')],
+                "ordering": ["-referred_on", "-id"],
+                "permissions": [
+                    ("manage_referrals", "Can refer cases, record provider responses and assign mediators"),
+                    ("view_all_referrals", "Can see every referral"),
+                    ("act_as_mediator", "Can record sessions, outcomes and certificates on own referrals"),
+                    ("issue_certificate", "Can issue mediation certificates"),
+                    ("manage_tribunal", "Can record tribunal appeals and compliance"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MediatorAssignment',
+            name="MediatorAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assigned_at', models.DateTimeField(auto_now_add=True)),
-                ('was_top_suggestion', models.BooleanField(default=True)),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='reason for not choosing the top suggestion')),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('mediator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='referrals.mediator')),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='referrals.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("assigned_at", models.DateTimeField(auto_now_add=True)),
+                ("was_top_suggestion", models.BooleanField(default=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="reason for not choosing the top suggestion"
+                    ),
+                ),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "mediator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="assignments", to="referrals.mediator"
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="assignments", to="referrals.referral"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assigned_at', '-id'],
+                "ordering": ["-assigned_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MediationSession',
+            name="MediationSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='date and time')),
-                ('mode', models.CharField(choices=[('in_person', 'In person'), ('online', 'Online')], max_length=10)),
-                ('venue', models.CharField(blank=True, help_text='Address, or the online meeting service.', max_length=300)),
-                ('notice_sent_on', models.DateField(verbose_name='date notice of the date and place was sent')),
-                ('short_notice_consent', models.BooleanField(default=False, verbose_name="the family agreed to less than 5 working days' notice")),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled'), ('did_not_attend', 'Did not attend')], default='planned', max_length=15)),
-                ('cancelled_by', models.CharField(blank=True, choices=[('family', 'The family'), ('la', 'The LA'), ('icb', 'The ICB'), ('mediator', 'The mediator')], max_length=10)),
-                ('cancel_reason', models.CharField(blank=True, max_length=500)),
-                ('party_attended', models.BooleanField(default=False, verbose_name='parent or young person attended')),
-                ('supporter_attended', models.BooleanField(default=False, verbose_name='supporter or advocate attended')),
-                ('la_decision_maker_attended', models.BooleanField(default=False, verbose_name='LA decision-maker attended')),
-                ('icb_attended', models.BooleanField(default=False, verbose_name='ICB representative attended')),
-                ('interpreter_attended', models.BooleanField(default=False, verbose_name='interpreter attended')),
-                ('child_views_obtained', models.BooleanField(default=False, verbose_name="the child's views were obtained")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='referrals.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_at", models.DateTimeField(verbose_name="date and time")),
+                ("mode", models.CharField(choices=[("in_person", "In person"), ("online", "Online")], max_length=10)),
+                (
+                    "venue",
+                    models.CharField(blank=True, help_text="Address, or the online meeting service.", max_length=300),
+                ),
+                ("notice_sent_on", models.DateField(verbose_name="date notice of the date and place was sent")),
+                (
+                    "short_notice_consent",
+                    models.BooleanField(
+                        default=False, verbose_name="the family agreed to less than 5 working days' notice"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                            ("did_not_attend", "Did not attend"),
+                        ],
+                        default="planned",
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "cancelled_by",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("family", "The family"),
+                            ("la", "The LA"),
+                            ("icb", "The ICB"),
+                            ("mediator", "The mediator"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("cancel_reason", models.CharField(blank=True, max_length=500)),
+                ("party_attended", models.BooleanField(default=False, verbose_name="parent or young person attended")),
+                (
+                    "supporter_attended",
+                    models.BooleanField(default=False, verbose_name="supporter or advocate attended"),
+                ),
+                (
+                    "la_decision_maker_attended",
+                    models.BooleanField(default=False, verbose_name="LA decision-maker attended"),
+                ),
+                ("icb_attended", models.BooleanField(default=False, verbose_name="ICB representative attended")),
+                ("interpreter_attended", models.BooleanField(default=False, verbose_name="interpreter attended")),
+                (
+                    "child_views_obtained",
+                    models.BooleanField(default=False, verbose_name="the child's views were obtained"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sessions", to="referrals.referral"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'id'],
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IssueOutcome',
+            name="IssueOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issue', models.CharField(choices=[('B', 'Section B: needs'), ('F', 'Section F: provision'), ('I', 'Section I: placement'), ('health', 'Health care'), ('social_care', 'Social care'), ('decision', 'The decision itself')], max_length=15)),
-                ('result', models.CharField(choices=[('agreed', 'Agreed'), ('partly', 'Partly agreed'), ('not_agreed', 'Not agreed')], max_length=12)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issue_outcomes', to='referrals.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "issue",
+                    models.CharField(
+                        choices=[
+                            ("B", "Section B: needs"),
+                            ("F", "Section F: provision"),
+                            ("I", "Section I: placement"),
+                            ("health", "Health care"),
+                            ("social_care", "Social care"),
+                            ("decision", "The decision itself"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("agreed", "Agreed"), ("partly", "Partly agreed"), ("not_agreed", "Not agreed")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="issue_outcomes",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveSmallIntegerField(default=1)),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='certificate number')),
-                ('kind', models.CharField(choices=[('declined', 'Mediation declined (s.55(4))'), ('concluded', 'Mediation concluded (s.55(5))'), ('not_held', 'Mediation not held within 30 days')], max_length=12)),
-                ('issued_on', models.DateField()),
-                ('issuer_name', models.CharField(max_length=200)),
-                ('issuer_role', models.CharField(max_length=100)),
-                ('pdf', models.FileField(editable=False, upload_to='certificates/')),
-                ('sha256', models.CharField(editable=False, max_length=64)),
-                ('correction_reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='cases.case')),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referrals.mediationprovider')),
-                ('replaces', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='referrals.certificate')),
-                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='referrals.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveSmallIntegerField(default=1)),
+                ("number", models.CharField(max_length=40, unique=True, verbose_name="certificate number")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("declined", "Mediation declined (s.55(4))"),
+                            ("concluded", "Mediation concluded (s.55(5))"),
+                            ("not_held", "Mediation not held within 30 days"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("issued_on", models.DateField()),
+                ("issuer_name", models.CharField(max_length=200)),
+                ("issuer_role", models.CharField(max_length=100)),
+                ("pdf", models.FileField(editable=False, upload_to="certificates/")),
+                ("sha256", models.CharField(editable=False, max_length=64)),
+                ("correction_reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="certificates", to="cases.case"
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referrals.mediationprovider",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_by",
+                        to="referrals.certificate",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementAction',
+            name="AgreementAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=500)),
-                ('owner', models.CharField(choices=[('la', 'The LA'), ('icb', 'The ICB')], max_length=5)),
-                ('basis', models.CharField(choices=[('appealable', 'Appealable matter: Tribunal order timetable (reg 42(2))'), ('other', 'Other matter: 2 weeks (reg 42(3))'), ('icb_to_la', 'ICB tells the LA of an agreement: 1 week (reg 42(4))'), ('agreed', 'Date the parties agreed in writing (reg 42(5))')], max_length=12)),
-                ('order_kind', models.CharField(blank=True, help_text='For appealable matters: which Tribunal-order timetable applies.', max_length=30, verbose_name='what the agreement requires (appealable matters)')),
-                ('due_on', models.DateField()),
-                ('done_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='referrals.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("description", models.CharField(max_length=500)),
+                ("owner", models.CharField(choices=[("la", "The LA"), ("icb", "The ICB")], max_length=5)),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("appealable", "Appealable matter: Tribunal order timetable (reg 42(2))"),
+                            ("other", "Other matter: 2 weeks (reg 42(3))"),
+                            ("icb_to_la", "ICB tells the LA of an agreement: 1 week (reg 42(4))"),
+                            ("agreed", "Date the parties agreed in writing (reg 42(5))"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "order_kind",
+                    models.CharField(
+                        blank=True,
+                        help_text="For appealable matters: which Tribunal-order timetable applies.",
+                        max_length=30,
+                        verbose_name="what the agreement requires (appealable matters)",
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                ("done_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="referrals.referral"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TribunalAppeal',
+            name="TribunalAppeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registered_on', models.DateField(verbose_name='date the Tribunal registered the appeal')),
-                ('la_told_on', models.DateField(verbose_name='date the LA was told')),
-                ('response_due_on', models.DateField(blank=True, null=True, verbose_name='LA response due (as directed)')),
-                ('hearing_on', models.DateField(blank=True, null=True, verbose_name='hearing date (as directed)')),
-                ('outcome', models.CharField(blank=True, choices=[('upheld', 'Upheld'), ('partly_upheld', 'Partly upheld'), ('dismissed', 'Dismissed'), ('withdrawn', 'Withdrawn'), ('conceded', 'Conceded')], max_length=15)),
-                ('outcome_on', models.DateField(blank=True, null=True)),
-                ('order_kind', models.CharField(blank=True, max_length=30, verbose_name='what the order requires')),
-                ('order_sent_on', models.DateField(blank=True, null=True, verbose_name='date the order was sent out')),
-                ('unopposed_kind', models.CharField(blank=True, max_length=30, verbose_name='unopposed appeal: decision conceded')),
-                ('unopposed_notified_on', models.DateField(blank=True, null=True, verbose_name='date the LA told the Tribunal it will not oppose')),
-                ('recommendation_on', models.DateField(blank=True, null=True, verbose_name='date of health or social care recommendations')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appeals', to='cases.case')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("registered_on", models.DateField(verbose_name="date the Tribunal registered the appeal")),
+                ("la_told_on", models.DateField(verbose_name="date the LA was told")),
+                (
+                    "response_due_on",
+                    models.DateField(blank=True, null=True, verbose_name="LA response due (as directed)"),
+                ),
+                ("hearing_on", models.DateField(blank=True, null=True, verbose_name="hearing date (as directed)")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("upheld", "Upheld"),
+                            ("partly_upheld", "Partly upheld"),
+                            ("dismissed", "Dismissed"),
+                            ("withdrawn", "Withdrawn"),
+                            ("conceded", "Conceded"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("outcome_on", models.DateField(blank=True, null=True)),
+                ("order_kind", models.CharField(blank=True, max_length=30, verbose_name="what the order requires")),
+                ("order_sent_on", models.DateField(blank=True, null=True, verbose_name="date the order was sent out")),
+                (
+                    "unopposed_kind",
+                    models.CharField(blank=True, max_length=30, verbose_name="unopposed appeal: decision conceded"),
+                ),
+                (
+                    "unopposed_notified_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date the LA told the Tribunal it will not oppose"
+                    ),
+                ),
+                (
+                    "recommendation_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="date of health or social care recommendations"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="appeals", to="cases.case"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-registered_on', '-id'],
+                "ordering": ["-registered_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AdviserContact',
+            name="AdviserContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contacted_on', models.DateField(verbose_name='date the family contacted the adviser')),
-                ('choice', models.CharField(choices=[('mediation', 'Wants mediation'), ('no_mediation', 'Does not want mediation: certificate only'), ('placement_info', 'Placement only: information given, no certificate needed')], max_length=20, verbose_name='what the family chose')),
-                ('adviser_name', models.CharField(blank=True, max_length=200)),
-                ('late', models.BooleanField(default=False, help_text='Contacted after the 2-month limit (C1): flagged, not refused.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='adviser_contact', to='cases.case')),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referrals.mediationprovider', verbose_name="adviser's provider")),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("contacted_on", models.DateField(verbose_name="date the family contacted the adviser")),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[
+                            ("mediation", "Wants mediation"),
+                            ("no_mediation", "Does not want mediation: certificate only"),
+                            ("placement_info", "Placement only: information given, no certificate needed"),
+                        ],
+                        max_length=20,
+                        verbose_name="what the family chose",
+                    ),
+                ),
+                ("adviser_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "late",
+                    models.BooleanField(
+                        default=False, help_text="Contacted after the 2-month limit (C1): flagged, not refused."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="adviser_contact", to="cases.case"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referrals.mediationprovider",
+                        verbose_name="adviser's provider",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('choice__in', ['mediation', 'no_mediation', 'placement_info'])), name='referrals_adviser_choice_valid')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("choice__in", ["mediation", "no_mediation", "placement_info"])),
+                        name="referrals_adviser_choice_valid",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['status', 'referred_on'], name='referrals_ref_status_idx'),
+            model_name="referral",
+            index=models.Index(fields=["status", "referred_on"], name="referrals_ref_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['mediator', 'status'], name='referrals_ref_mediator_idx'),
+            model_name="referral",
+            index=models.Index(fields=["mediator", "status"], name="referrals_ref_mediator_idx"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['provider', 'referred_on'], name='referrals_ref_provider_idx'),
+            model_name="referral",
+            index=models.Index(fields=["provider", "referred_on"], name="referrals_ref_provider_idx"),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['referred', 'declined', 'accepted', 'assigned', 'scheduled', 'held', 'concluded', 'not_held', 'withdrawn', 'la_conceded'])), name='referrals_referral_status_valid'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "referred",
+                            "declined",
+                            "accepted",
+                            "assigned",
+                            "scheduled",
+                            "held",
+                            "concluded",
+                            "not_held",
+                            "withdrawn",
+                            "la_conceded",
+                        ],
+                    )
+                ),
+                name="referrals_referral_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='referrals_decline_has_reason'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "declined"), _negated=True),
+                    models.Q(("decline_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="referrals_decline_has_reason",
+            ),
         ),
         migrations.AddIndex(
-            model_name='mediationsession',
-            index=models.Index(fields=['status', 'starts_at'], name='referrals_session_due_idx'),
+            model_name="mediationsession",
+            index=models.Index(fields=["status", "starts_at"], name="referrals_session_due_idx"),
         ),
         migrations.AddConstraint(
-            model_name='issueoutcome',
-            constraint=models.UniqueConstraint(fields=('referral', 'issue'), name='referrals_one_outcome_per_issue'),
+            model_name="issueoutcome",
+            constraint=models.UniqueConstraint(fields=("referral", "issue"), name="referrals_one_outcome_per_issue"),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(fields=('case', 'version'), name='referrals_certificate_version_unique'),
+            model_name="certificate",
+            constraint=models.UniqueConstraint(fields=("case", "version"), name="referrals_certificate_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.CheckConstraint(condition=models.Q(('version', 1), models.Q(('correction_reason', ''), _negated=True), _connector='OR'), name='referrals_certificate_correction_reason'),
+            model_name="certificate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version", 1), models.Q(("correction_reason", ""), _negated=True), _connector="OR"),
+                name="referrals_certificate_correction_reason",
+            ),
         ),
     ]

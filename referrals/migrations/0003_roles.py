@@ -3,7 +3,9 @@ from django.db import migrations
 from sendportal.migration_utils import grant, revoke
 
 OFFICE = [
-    "referrals.manage_referrals", "referrals.view_all_referrals", "referrals.issue_certificate",
+    "referrals.manage_referrals",
+    "referrals.view_all_referrals",
+    "referrals.issue_certificate",
     "referrals.manage_tribunal",
 ]
 CHANGE = {

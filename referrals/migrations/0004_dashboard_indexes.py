@@ -5,28 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_deadline_clock_due_index'),
-        ('referrals', '0003_roles'),
+        ("cases", "0009_deadline_clock_due_index"),
+        ("referrals", "0003_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='mediationsession',
-            index=models.Index(fields=['referral', 'status', 'starts_at'], name='referrals_session_first_idx'),
+            model_name="mediationsession",
+            index=models.Index(fields=["referral", "status", "starts_at"], name="referrals_session_first_idx"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['concluded_on'], name='referrals_ref_concluded_idx'),
+            model_name="referral",
+            index=models.Index(fields=["concluded_on"], name="referrals_ref_concluded_idx"),
         ),
         migrations.AddIndex(
-            model_name='tribunalappeal',
-            index=models.Index(fields=['registered_on'], name='referrals_appeal_reg_idx'),
+            model_name="tribunalappeal",
+            index=models.Index(fields=["registered_on"], name="referrals_appeal_reg_idx"),
         ),
         migrations.AddIndex(
-            model_name='tribunalappeal',
-            index=models.Index(fields=['outcome_on'], name='referrals_appeal_outcome_idx'),
+            model_name="tribunalappeal",
+            index=models.Index(fields=["outcome_on"], name="referrals_appeal_outcome_idx"),
         ),
     ]

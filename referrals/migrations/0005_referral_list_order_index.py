@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_deadline_clock_due_index'),
-        ('referrals', '0004_dashboard_indexes'),
+        ("cases", "0009_deadline_clock_due_index"),
+        ("referrals", "0004_dashboard_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['-referred_on', '-id'], name='referrals_ref_newest_idx'),
+            model_name="referral",
+            index=models.Index(fields=["-referred_on", "-id"], name="referrals_ref_newest_idx"),
         ),
     ]

@@ -38,53 +38,90 @@ def backfill_clock_facts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0007_mediator_referral_indexes'),
-        ('cases', '0014_deadline_officer'),
+        ("referrals", "0007_mediator_referral_indexes"),
+        ("cases", "0014_deadline_officer"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agreementaction',
-            name='step',
-            field=models.CharField(blank=True, help_text='For appealable matters: which step of the Tribunal-order timetable this action is.', max_length=30, verbose_name='step of the timetable'),
+            model_name="agreementaction",
+            name="step",
+            field=models.CharField(
+                blank=True,
+                help_text="For appealable matters: which step of the Tribunal-order timetable this action is.",
+                max_length=30,
+                verbose_name="step of the timetable",
+            ),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='corrects_issue_date',
-            field=models.BooleanField(default=False, help_text="Only then does the appeal clock move to this certificate's date (decision 15).", verbose_name='the correction is to the issue date'),
+            model_name="certificate",
+            name="corrects_issue_date",
+            field=models.BooleanField(
+                default=False,
+                help_text="Only then does the appeal clock move to this certificate's date (decision 15).",
+                verbose_name="the correction is to the issue date",
+            ),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='review_confirmed_at',
+            model_name="certificate",
+            name="review_confirmed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='review_confirmed_by',
-            field=models.ForeignKey(blank=True, help_text='The manager who confirmed a corrected certificate after legal review.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="certificate",
+            name="review_confirmed_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The manager who confirmed a corrected certificate after legal review.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='icb_received_on',
-            field=models.DateField(blank=True, help_text='Health-only mediation (C5) runs from this day; the day the notice was sent when not known.', null=True, verbose_name='date the ICB received the notice'),
+            model_name="referral",
+            name="icb_received_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Health-only mediation (C5) runs from this day; the day the notice was sent when not known.",
+                null=True,
+                verbose_name="date the ICB received the notice",
+            ),
         ),
         migrations.AddField(
-            model_name='tribunalappeal',
-            name='recommendation_to',
-            field=models.CharField(choices=[('la', 'LA social care'), ('icb', 'The ICB (health)'), ('both', 'Both the ICB and LA social care')], default='la', help_text='Who must respond within 5 weeks (C16).', max_length=4, verbose_name='recommendations made to'),
+            model_name="tribunalappeal",
+            name="recommendation_to",
+            field=models.CharField(
+                choices=[
+                    ("la", "LA social care"),
+                    ("icb", "The ICB (health)"),
+                    ("both", "Both the ICB and LA social care"),
+                ],
+                default="la",
+                help_text="Who must respond within 5 weeks (C16).",
+                max_length=4,
+                verbose_name="recommendations made to",
+            ),
         ),
         migrations.AddField(
-            model_name='tribunalappeal',
-            name='steps_done',
-            field=models.JSONField(blank=True, default=dict, editable=False, help_text='The day each compliance step (clock key) was carried out.'),
+            model_name="tribunalappeal",
+            name="steps_done",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                editable=False,
+                help_text="The day each compliance step (clock key) was carried out.",
+            ),
         ),
         migrations.AlterField(
-            model_name='agreementaction',
-            name='due_on',
-            field=models.DateField(help_text='Worked out from the agreement date and the basis; for dates agreed in writing, that date.'),
+            model_name="agreementaction",
+            name="due_on",
+            field=models.DateField(
+                help_text="Worked out from the agreement date and the basis; for dates agreed in writing, that date."
+            ),
         ),
         migrations.RunPython(backfill_clock_facts, migrations.RunPython.noop),
     ]

@@ -5,20 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0009_dates_between_1900_and_2100'),
+        ("referrals", "0009_dates_between_1900_and_2100"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='agreementaction',
-            name='due_on',
-            field=models.DateField(help_text='Worked out from the agreement date and the basis; for dates agreed in writing, that date.', validators=[cases.dates.validate_portal_date]),
+            model_name="agreementaction",
+            name="due_on",
+            field=models.DateField(
+                help_text="Worked out from the agreement date and the basis; for dates agreed in writing, that date.",
+                validators=[cases.dates.validate_portal_date],
+            ),
         ),
         migrations.AlterField(
-            model_name='referral',
-            name='icb_received_on',
-            field=models.DateField(blank=True, help_text='Health-only mediation (C5) runs from this day; the day the notice was sent when not known.', null=True, validators=[cases.dates.validate_portal_date], verbose_name='date the ICB received the notice'),
+            model_name="referral",
+            name="icb_received_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Health-only mediation (C5) runs from this day; the day the notice was sent when not known.",
+                null=True,
+                validators=[cases.dates.validate_portal_date],
+                verbose_name="date the ICB received the notice",
+            ),
         ),
     ]

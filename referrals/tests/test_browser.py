@@ -98,8 +98,11 @@ def world(officer, mediator_user, django_user_model, today):
     someone_else = ReferralFactory(
         assigned=True,
         case=CaseFactory(
-            status=Status.MEDIATION_ROUTE, decision_sent_on=dates.decision_sent, first_contact_on=dates.first_contact,
-            child_first_name="Zebedee", child_last_name="Quennell-Hartigan",  # a name nothing else on the page has
+            status=Status.MEDIATION_ROUTE,
+            decision_sent_on=dates.decision_sent,
+            first_contact_on=dates.first_contact,
+            child_first_name="Zebedee",
+            child_last_name="Quennell-Hartigan",  # a name nothing else on the page has
         ),
         provider=other_provider,
         mediator=elsewhere,

@@ -602,7 +602,11 @@ def test_every_clock_code_has_exactly_one_provider():
 def test_the_mediator_ranking_reads_availability_kept_in_the_admin(case, officer, providers, mediators, admin_client):
     jane, tom, _ = mediators
     referral = refer(
-        case, officer, providers[0], family_told_la_on=date(2026, 5, 15), provider_told_la_on=None,
+        case,
+        officer,
+        providers[0],
+        family_told_la_on=date(2026, 5, 15),
+        provider_told_la_on=None,
         referred_on=date(2026, 5, 15),
     )
     services.referral_respond(referral=referral, actor=officer, accepted=True, responded_on=date(2026, 5, 16))

@@ -112,7 +112,10 @@ POST_ONLY = [name for name in MEDIATOR_ACTIONS + OFFICER_ACTIONS if name not in 
 # Valid-looking input for each action, so a request that got through would change something.
 DATA = {
     "referrals:session_schedule": {
-        "starts_at": "2026-11-27T10:00", "mode": "online", "venue": "Video call", "notice_sent_on": "2026-11-19",
+        "starts_at": "2026-11-27T10:00",
+        "mode": "online",
+        "venue": "Video call",
+        "notice_sent_on": "2026-11-19",
         "short_notice_consent": "on",
     },
     "referrals:session_record": {"status": "held", "party_attended": "on"},
@@ -122,7 +125,10 @@ DATA = {
     "referrals:action_add": {"description": "Crafted", "owner": "la", "basis": "other"},
     "referrals:note_add": {"text": "Crafted note"},
     "referrals:certificate": {
-        "kind": "not_held", "issued_on": "2026-11-20", "issuer_name": "Crafted", "issuer_role": "Mediator",
+        "kind": "not_held",
+        "issued_on": "2026-11-20",
+        "issuer_name": "Crafted",
+        "issuer_role": "Mediator",
     },
     "referrals:respond": {"accepted": "no", "responded_on": "2026-11-19", "decline_reason": "no_capacity"},
     "referrals:notify_icb": {"notified_on": "2026-11-19"},
@@ -242,9 +248,7 @@ def test_mediator_gets_404_on_another_mediators_referral_pages(client_for, media
 
 
 @pytest.mark.parametrize("name", MEDIATOR_ACTIONS)
-def test_mediator_post_to_another_mediators_referral_is_404_and_changes_nothing(
-    client_for, mediator_user, world, name
-):
+def test_mediator_post_to_another_mediators_referral_is_404_and_changes_nothing(client_for, mediator_user, world, name):
     before = snapshot(world.other)
     response = client_for(mediator_user).post(referral_url(name, world, own=False), data_for(name, world))
     assert response.status_code == 404
@@ -252,9 +256,7 @@ def test_mediator_post_to_another_mediators_referral_is_404_and_changes_nothing(
 
 
 @pytest.mark.parametrize("name", OFFICER_ACTIONS)
-def test_mediator_gets_403_on_officer_only_actions_even_on_their_own_referral(
-    client_for, mediator_user, world, name
-):
+def test_mediator_gets_403_on_officer_only_actions_even_on_their_own_referral(client_for, mediator_user, world, name):
     before = snapshot(world.referral)
     response = client_for(mediator_user).post(referral_url(name, world), data_for(name, world))
     assert response.status_code == 403
@@ -525,7 +527,8 @@ def test_referral_through_the_panel_needs_a_reason_for_another_provider(client_f
     assert "Give a reason for not using the suggested provider." in text_of(response)
     assert not Referral.objects.exists()
     response = c.post(
-        url, {"provider": southgate.pk, "family_told_la_on": "2026-11-02", "provider_choice_reason": "Conflict"},
+        url,
+        {"provider": southgate.pk, "family_told_la_on": "2026-11-02", "provider_choice_reason": "Conflict"},
         follow=True,
     )
     assert "Referred to Southgate Mediation" in text_of(response)
@@ -552,7 +555,9 @@ def test_tribunal_order_sets_compliance_clocks(client_for, officer):
     response = client_for(officer).post(
         reverse("referrals:appeal_outcome", args=[appeal.case.pk, appeal.pk]),
         {
-            "outcome": "upheld", "outcome_on": "2026-11-18", "order_kind": "make_and_maintain_plan",
+            "outcome": "upheld",
+            "outcome_on": "2026-11-18",
+            "order_kind": "make_and_maintain_plan",
             "order_sent_on": "2026-11-19",
         },
         follow=True,
@@ -790,9 +795,7 @@ def test_officer_list_query_count_is_constant_as_rows_grow(client_for, officer, 
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_mediator_list_query_count_is_constant_as_rows_grow(
-    client_for, mediator_user, django_assert_max_num_queries
-):
+def test_mediator_list_query_count_is_constant_as_rows_grow(client_for, mediator_user, django_assert_max_num_queries):
     mine = MediatorFactory(user=mediator_user)
     c = client_for(mediator_user)
     ReferralFactory(scheduled=True, mediator=mine, provider=mine.provider)
@@ -837,7 +840,8 @@ def test_refer_accept_assign_schedule_hold_conclude_act_and_certify_moves_the_ap
     with on("2026-11-03"):
         lead = client_for(officer)
         response = lead.post(
-            reverse("referrals:respond", args=[referral.pk]), {"accepted": "yes", "responded_on": "2026-11-03"},
+            reverse("referrals:respond", args=[referral.pk]),
+            {"accepted": "yes", "responded_on": "2026-11-03"},
             follow=True,
         )
         assert "Northway Mediation accepted the referral" in text_of(response)
@@ -849,7 +853,9 @@ def test_refer_accept_assign_schedule_hold_conclude_act_and_certify_moves_the_ap
         response = mediator.post(
             reverse("referrals:session_schedule", args=[referral.pk]),
             {
-                "starts_at": "2026-11-18T10:00", "mode": "in_person", "venue": "Civic Centre",
+                "starts_at": "2026-11-18T10:00",
+                "mode": "in_person",
+                "venue": "Civic Centre",
                 "notice_sent_on": "2026-11-09",
             },
             follow=True,
@@ -862,7 +868,9 @@ def test_refer_accept_assign_schedule_hold_conclude_act_and_certify_moves_the_ap
         response = mediator.post(
             reverse("referrals:session_record", args=[referral.pk, session.pk]),
             {
-                "status": "held", "party_attended": "on", "la_decision_maker_attended": "on",
+                "status": "held",
+                "party_attended": "on",
+                "la_decision_maker_attended": "on",
                 "child_views_obtained": "on",
             },
             follow=True,
@@ -871,8 +879,11 @@ def test_refer_accept_assign_schedule_hold_conclude_act_and_certify_moves_the_ap
         response = mediator.post(
             reverse("referrals:conclude", args=[referral.pk]),
             {
-                "concluded_on": "2026-11-18", "outcome": "partial", "agreement_on": "2026-11-18",
-                "issue_B": "agreed", "issue_F": "not_agreed",
+                "concluded_on": "2026-11-18",
+                "outcome": "partial",
+                "agreement_on": "2026-11-18",
+                "issue_B": "agreed",
+                "issue_F": "not_agreed",
             },
             follow=True,
         )

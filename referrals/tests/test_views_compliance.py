@@ -20,8 +20,12 @@ def ordered_case(officer):
             case=case, actor=officer, registered_on=date(2026, 8, 20), la_told_on=date(2026, 8, 21)
         )
         services.tribunal_outcome_record(
-            appeal=appeal, actor=officer, outcome="upheld", outcome_on=date(2026, 9, 9),
-            order_kind="make_and_maintain_plan", order_sent_on=date(2026, 9, 10),
+            appeal=appeal,
+            actor=officer,
+            outcome="upheld",
+            outcome_on=date(2026, 9, 9),
+            order_kind="make_and_maintain_plan",
+            order_sent_on=date(2026, 9, 10),
         )
     return case
 
@@ -33,7 +37,8 @@ def test_officer_records_a_tribunal_order_step_as_done_from_the_case_page(client
     page = c.get(ordered_case.get_absolute_url()).content.decode()
     assert "Record as done" in page and draft.key in page
     response = c.post(
-        reverse("referrals:compliance_done", args=[ordered_case.pk]), {"key": draft.key, "done_on": "2026-10-14"},
+        reverse("referrals:compliance_done", args=[ordered_case.pk]),
+        {"key": draft.key, "done_on": "2026-10-14"},
         follow=True,
     )
     assert f"Recorded as done: {draft.title}" in response.content.decode()

@@ -85,6 +85,7 @@ TEMPLATES = [
     },
 ]
 
+
 def tune_database(database: dict) -> dict:
     """The engine options every sendportal connection uses (the portal's, the tests' and the benchmark's)."""
     if database["ENGINE"] == "django.db.backends.postgresql":

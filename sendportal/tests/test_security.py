@@ -63,9 +63,7 @@ def test_sign_out_is_post_only(client_for, officer):
 def test_lockout_after_five_failed_sign_ins_even_with_the_right_password(client, officer):
     for _ in range(5):
         response = client.post(reverse("login"), {"username": officer.username, "password": "wrong-password-123"})
-    response = client.post(
-        reverse("login"), {"username": officer.username, "password": "correct-horse-battery-staple"}
-    )
+    response = client.post(reverse("login"), {"username": officer.username, "password": "correct-horse-battery-staple"})
     assert response.status_code == 429
     assert "Account locked" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -74,9 +72,7 @@ def test_lockout_after_five_failed_sign_ins_even_with_the_right_password(client,
 def test_four_failures_then_the_right_password_signs_in(client, officer):
     for _ in range(4):
         client.post(reverse("login"), {"username": officer.username, "password": "wrong-password-123"})
-    response = client.post(
-        reverse("login"), {"username": officer.username, "password": "correct-horse-battery-staple"}
-    )
+    response = client.post(reverse("login"), {"username": officer.username, "password": "correct-horse-battery-staple"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(officer.pk)
 
@@ -131,8 +127,14 @@ def test_admin_is_for_superusers_only(client_for, officer, manager, superuser):
 
 
 @pytest.mark.parametrize(
-    "path", ["/admin/cases/school/", "/admin/referrals/mediator/", "/admin/cases/nonworkingday/",
-             "/admin/cases/healthbody/", "/admin/referrals/mediationprovider/"],
+    "path",
+    [
+        "/admin/cases/school/",
+        "/admin/referrals/mediator/",
+        "/admin/cases/nonworkingday/",
+        "/admin/cases/healthbody/",
+        "/admin/referrals/mediationprovider/",
+    ],
 )
 def test_reference_data_is_searchable_in_the_admin(client_for, superuser, path):
     response = client_for(superuser).get(path, {"q": "x"})
@@ -159,8 +161,11 @@ def _run_settings(env_extra):
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=BASE_DIR, env={**env, "DJANGO_SETTINGS_MODULE": "sendportal.settings.production"},
-        capture_output=True, text=True, timeout=60,
+        cwd=BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "sendportal.settings.production"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -179,7 +184,11 @@ def test_production_settings_pass_check_deploy_with_secrets_set():
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
