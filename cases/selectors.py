@@ -59,7 +59,9 @@ def case_get_for(user, pk) -> Case:
 
 
 def case_events_for(case: Case) -> QuerySet[CaseEvent]:
-    return case.events.select_related("actor").order_by("-created_at", "-id")
+    """The case's timeline. A case's inclusion in a case-list export is not on it: exports are in the audit
+    log, the managers' export history and the DPO's access log for the case."""
+    return case.events.exclude(kind=CaseEvent.Kind.EXPORTED).select_related("actor").order_by("-created_at", "-id")
 
 
 def case_notes_for(user, case: Case) -> QuerySet[CaseNote]:

@@ -7,8 +7,11 @@ Security (security.md items 6 and 10):
 - exports are streamed (StreamingHttpResponse over .values_list().iterator()), so 100,000 rows never sit in
   memory;
 - every export writes one django-auditlog LogEntry (action ACCESS) saying who exported what and with which
-  filters, and a case-list export also writes a CaseEvent ("exported") on the timeline of every case in it,
-  in batches as the rows are streamed; the aggregate SEN2 figures name no case, so they go to the audit log only;
+  filters: that entry is the export's one line in the managers' export history (export_history). A case-list
+  export also records, per case, that the case was in it (a CaseEvent of kind EXPORTED, written in batches as
+  the rows are streamed), which the DPO's access log for a case reads; those records are not shown on the
+  case's timeline (cases.selectors.case_events_for leaves them out). The aggregate SEN2 figures name no case,
+  so they go to the audit log only;
 - at most EXPORTS_PER_HOUR exports per person per rolling hour, counted from those audit entries and recorded in
   the same step under a lock on the person's row (export_reserve), so parallel requests cannot pass the limit.
 """
@@ -162,6 +165,18 @@ def log_export(*, user, model, description: str, details: dict, remote_addr: str
     )
 
 
+def export_history() -> QuerySet[LogEntry]:
+    """Every export, one row each, newest first: the managers' export history."""
+    return (
+        LogEntry.objects.filter(action=LogEntry.Action.ACCESS, additional_data__has_key="export")
+        .select_related("actor")
+        .only(
+            "timestamp", "changes_text", "additional_data", "actor__username", "actor__first_name", "actor__last_name"
+        )
+        .order_by("-timestamp", "-pk")
+    )
+
+
 # --- The case list export -----------------------------------------------------------------------------------
 
 
@@ -172,7 +187,10 @@ def case_export_filter(request) -> tuple[CaseFilter, QuerySet[Case], dict]:
     case_filter = CaseFilter(request.GET or None, queryset=case_list_for(request.user), user=request.user)
     sort, ordering = ordering_for(request.GET.get("sort"))
     qs = search_cases(case_filter.qs, term).order_by(*ordering)
-    filters = {k: v for k, v in request.GET.lists() if k not in ("s", "page")}
+    # Only the list's own filters and sort are recorded: anything else in the query string is ignored by the
+    # export and kept out of the audit entry (it could carry a name).
+    known = {*case_filter.form.fields, "sort"}
+    filters = {k: v for k, v in request.GET.lists() if k in known}
     return case_filter, qs, {"filters": filters, "sort": sort, "searched": bool(term)}
 
 

@@ -286,7 +286,7 @@ def test_manager_reads_the_dashboard_narrows_the_period_and_exports_the_filtered
         "Olivia Officer",
         "Intake",
     )
-    # Each exported case, and only those, has the export on its timeline.
+    # Each exported case, and only those, has the export recorded for its access log.
     exported = CaseEvent.objects.filter(kind=CaseEvent.Kind.EXPORTED).values_list("case_id", flat=True)
     assert sorted(exported) == sorted(case.pk for case in w["mine"])
 

@@ -8,7 +8,9 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from auditlog.models import LogEntry
+from django.db import connection
 from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Case, CaseEvent
@@ -260,3 +262,47 @@ def test_sen2_export_for_a_bad_year_says_so_and_exports_nothing(client_for, mana
     assert response.status_code == 400
     assert "Choose a year from 2014 to 2026." in response.content.decode()
     assert not LogEntry.objects.filter(additional_data__has_key="export").exists()
+
+
+# --- Export history: each export once, not on each case's timeline ----------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_each_export_is_one_line_of_the_history_and_not_on_the_case_timeline(client_for, manager):
+    cases = [b.case(status=CaseStatus.INTAKE) for _ in range(3)]
+    c = client_for(manager)
+    rows_of(c.get(reverse("dashboards:export_cases"), {"status": "intake", "q": "Smith"}))
+    rows_of(c.get(reverse("dashboards:export_sen2"), {"year": "2026"}))
+
+    page = c.get(reverse("dashboards:export_history")).content.decode()
+    body = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert body.count("<tr>") == 2
+    assert body.index("SEN2 figures (CSV)") < body.index("Case list (CSV)")  # newest first
+    assert "Case list export: 3 cases" in body
+    assert "status: intake" in body
+    assert "Maya Manager" in body
+    assert "Smith" not in page  # a search term is never shown or stored
+
+    timeline = c.get(reverse("cases:detail", args=[cases[0].pk])).content.decode()
+    assert "Included in a case list export" not in timeline
+    # The per-case record stays for the DPO's access log.
+    assert CaseEvent.objects.filter(case=cases[0], kind=CaseEvent.Kind.EXPORTED).count() == 1
+
+
+@pytest.mark.parametrize("user", ["officer", "mediator_user"])
+def test_export_history_is_for_managers_only(client_for, request, user):
+    assert client_for(request.getfixturevalue(user)).get(reverse("dashboards:export_history")).status_code == 403
+
+
+def test_export_history_query_count_does_not_grow_with_exports(client_for, manager):
+    c = client_for(manager)
+    for _ in range(3):
+        rows_of(c.get(reverse("dashboards:export_sen2"), {"year": "2026"}))
+    with CaptureQueriesContext(connection) as few:
+        c.get(reverse("dashboards:export_history"))
+    for _ in range(5):
+        rows_of(c.get(reverse("dashboards:export_sen2"), {"year": "2025"}))
+    with CaptureQueriesContext(connection) as more:
+        response = c.get(reverse("dashboards:export_history"))
+    assert response.content.decode().count("SEN2 figures (CSV)") == 8
+    assert 0 < len(more) == len(few)
