@@ -22,5 +22,6 @@ urlpatterns = [
     path("deadlines/", deadline_list, name="deadlines"),
     path("", include("dashboards.urls")),
     path("", include("privacy.urls")),
+    path("help/", include("guide.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "referrals",
     "dashboards",
     "privacy",
+    "guide",
     "demo",
 ]
 

@@ -605,6 +605,7 @@ LISTS = [
     ("privacy:access_log_people", "manager", ["date_from", "date_to", "what", "page", "person"]),
     ("privacy:retention", "manager", ["page"]),
     ("privacy:home", "manager", ["page"]),
+    ("dashboards:export_history", "manager", ["page"]),
 ]
 
 
@@ -758,6 +759,10 @@ def _superuser_request():
 NOT_FUZZED = {
     "home": "no input: redirects each role to its home page",
     "healthz": "no input: answers the load balancer",
+    "guide:index": "no input: a page of text",
+    "guide:clocks": "no input: a page of text",
+    "guide:statuses": "no input: a page of text",
+    "guide:role": "its only input is the role's slug; an unknown one is a 404 (guide/tests)",
     "logout": "no input besides the CSRF token: signs the user out",
     "cases:detail": "no input besides its id (test_huge_ids_in_any_url_are_not_found_not_server_errors)",
     "referrals:detail": "no input besides its id (test_huge_ids_in_any_url_are_not_found_not_server_errors)",
