@@ -4,14 +4,14 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from .dates import PortalDateField
 from .forms import DateInput
 from .models import Case, Decision, Route, School, Status
+from .search import may_be_in_a_reference, search_cases  # noqa: F401 (the search lives in cases.search)
 from .selectors import officers_qs
-from .services import REFERENCE_PREFIX
 
 MINE = "mine"
 UNASSIGNED = "unassigned"
@@ -135,28 +135,3 @@ class CaseFilter(django_filters.FilterSet):
             else:
                 self._qs = super().qs
         return self._qs
-
-
-# Every character a case reference (SEND-2026-00042) can hold.
-REFERENCE_CHARACTERS = frozenset(f"{REFERENCE_PREFIX.upper()}-0123456789")
-
-
-def may_be_in_a_reference(term: str) -> bool:
-    """False when `term` holds a character no reference has (a space; the M, I, T and H of "Smith"): it cannot be
-    part of a reference, so the search need not scan every reference for it (LIKE '%...%' can use no index)."""
-    return all(ch in REFERENCE_CHARACTERS for ch in term.upper() if ch.isascii())
-
-
-def search_cases(queryset, term: str):
-    """Search by case reference (exact or partial) or child's name ("Amy", "Smith", "Amy Smith")."""
-    term = " ".join(term.split())
-    if not term:
-        return queryset
-    q = Q(reference__icontains=term) if may_be_in_a_reference(term) else Q()
-    parts = term.split(" ")
-    if len(parts) >= 2:
-        q |= Q(child_first_name__iexact=parts[0], child_last_name__iexact=" ".join(parts[1:]))
-        q |= Q(child_first_name__istartswith=parts[0], child_last_name__istartswith=parts[-1])
-    else:
-        q |= Q(child_first_name__istartswith=term) | Q(child_last_name__istartswith=term)
-    return queryset.filter(q)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from . import clock_services, deadlines, permissions, rules, selectors, services
 from .clock_display import clock_rows
-from .filters import SORTS, CaseFilter, ordering_for, search_cases
+from .filters import SORTS, CaseFilter, ordering_for
 from .forms import (
     OUT_OF_DATE_FORM,
     AssignOfficerForm,
@@ -27,6 +27,7 @@ from .forms import (
 )
 from .models import Case
 from .refusals import service_call
+from .search import find_cases
 
 PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "case_searches"
@@ -47,7 +48,8 @@ def case_list(request):
     base = selectors.case_list_for(request.user)
     case_filter = CaseFilter(request.GET or None, queryset=base, user=request.user)
     sort, ordering = ordering_for(request.GET.get("sort"))
-    pks = search_cases(case_filter.qs, term).order_by(*ordering).values_list("pk", flat=True)
+    found = find_cases(case_filter.qs, term)
+    pks = found.cases.order_by(*ordering).values_list("pk", flat=True)
     page = Paginator(pks, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.case_list_page_rows(request.user, list(page.object_list))
     query = request.GET.copy()
@@ -59,6 +61,7 @@ def case_list(request):
         "sort_keys": SORTS,
         "search_form": CaseSearchForm(initial={"q": term}),
         "search_term": term,
+        "search_similar": found.similar,
         "search_token": token,
         "query": query.urlencode(),
         "tags": _filter_tags(case_filter, query, term),
