@@ -3,7 +3,7 @@
 GOV.UK publishes the UK bank holidays as JSON, one division per part of the UK:
 ``{"england-and-wales": {"division": ..., "events": [{"title": ..., "date": "2026-12-25", ...}]}, ...}``.
 A newly proclaimed bank holiday can appear there before the ``holidays`` package knows it; importing the
-file adds such days to the admin table of extra non-working days (send-rules.md section 8, decision 1).
+file adds such days to the admin table of extra non-working days (docs/rules.md §8 D1).
 
 ``parse_govuk_bank_holidays`` is pure (text in, dates out, ValueError with the reason on a bad file);
 ``bank_holidays_import`` writes, in one transaction, only the days the working calendar does not already know.

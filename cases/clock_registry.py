@@ -1,5 +1,5 @@
 """The clock registry: every statutory clock declares, once, how its due date (and whether it was met or missed)
-follows from the facts a case has recorded (docs/rules.md; send-rules.md section 3, decisions 9 and 17).
+follows from the facts a case has recorded (docs/rules.md §4, §8 D9 and D17).
 
 The app that owns a clock's facts registers a *provider* for its code (`ClockCode`), usually from its
 AppConfig.ready(). A provider reads a batch of cases through the `ClockContext` and yields one `ClockSpec` for each

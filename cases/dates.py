@@ -1,4 +1,4 @@
-"""Dates the portal accepts (send-rules.md section 8, decision 16): every date a person types is between
+"""Dates the portal accepts (docs/rules.md §8 D16): every date a person types is between
 1 January 1900 and 31 December 2100, and a clock the engine cannot compute is refused at the form.
 
 One form field for dates (`PortalDateField`) and one for date-times (`PortalDateTimeField`) that every form uses,

@@ -13,13 +13,13 @@ Calendars
   ``EnglandBankHolidaysPlus(extra_days)`` (the bank holidays of every year plus the admin-maintained extra
   days); tests may pass their own set, or an empty set to ignore bank holidays.
 * "Within N working days of X": X never counts; the Nth working day strictly after X is the deadline
-  (send-rules.md section 8, decision 2).
-* Calendar-day and week clocks never roll forward (decision 3). Month clocks use the corresponding-date
-  rule with the short-month fallback (Dodds v Walker [1981] 1 WLR 1027; decision 4).
-* The appeal deadline (C9) applies HESC rule 12 (decision 5), see ``appeal_deadline_detail``.
+  (docs/rules.md §8 D2).
+* Calendar-day and week clocks never roll forward (§8 D3). Month clocks use the corresponding-date
+  rule with the short-month fallback (Dodds v Walker [1981] 1 WLR 1027; §8 D4).
+* The appeal deadline (C9) applies HESC rule 12 (§8 D5), see ``appeal_deadline_detail``.
 
 Statutory periods are the module-level constants below, each citing its source and the clock code in
-send-rules.md; a change in the law is a one-line change here plus its tests.
+docs/rules.md §4; a change in the law is a one-line change here plus its tests.
 """
 
 from __future__ import annotations
@@ -86,25 +86,25 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------------------
 
 # Mediation (SEND Regulations 2014, SI 2014/1530, Part 2 "Mediation", regs 32-42)
-ADVISER_CONTACT_MONTHS = 2  # SEND Regs 2014 reg 33; send-rules.md C1
-CERTIFICATE_WORKING_DAYS = 3  # SEND Regs 2014 reg 34 and later certificate rules; send-rules.md C2, C6, C8
-HEALTH_NOTIFICATION_WORKING_DAYS = 3  # SEND Regs 2014 (believed reg 35/36, UNVERIFIED); send-rules.md C3
-MEDIATION_CALENDAR_DAYS = 30  # SEND Regs 2014 (believed reg 37, UNVERIFIED); send-rules.md C4, C5
-MEDIATION_NOTICE_WORKING_DAYS = 5  # notice of mediation date and place (reg UNVERIFIED); send-rules.md C7
-AGREEMENT_ACTION_WEEKS = 2  # SEND Regs 2014 reg 42(3): non-appealable agreement; send-rules.md C11
-HEALTH_BODY_NOTICE_WEEKS = 1  # SEND Regs 2014 reg 42(4): health body tells the LA; send-rules.md C12
+ADVISER_CONTACT_MONTHS = 2  # SEND Regs 2014 reg 33; docs/rules.md §4 C1
+CERTIFICATE_WORKING_DAYS = 3  # SEND Regs 2014 reg 34 and later certificate rules; docs/rules.md §4 C2, C6, C8
+HEALTH_NOTIFICATION_WORKING_DAYS = 3  # SEND Regs 2014 (believed reg 35/36, UNVERIFIED); docs/rules.md §4 C3
+MEDIATION_CALENDAR_DAYS = 30  # SEND Regs 2014 (believed reg 37, UNVERIFIED); docs/rules.md §4 C4, C5
+MEDIATION_NOTICE_WORKING_DAYS = 5  # notice of mediation date and place (reg UNVERIFIED); docs/rules.md §4 C7
+AGREEMENT_ACTION_WEEKS = 2  # SEND Regs 2014 reg 42(3): non-appealable agreement; docs/rules.md §4 C11
+HEALTH_BODY_NOTICE_WEEKS = 1  # SEND Regs 2014 reg 42(4): health body tells the LA; docs/rules.md §4 C12
 
 # Appeal time limit (Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008, SI 2008/2699)
-APPEAL_DECISION_MONTHS = 2  # HESC r.20(1)(c)(i): after the decision notice was sent; send-rules.md C9
-APPEAL_CERTIFICATE_MONTHS = 1  # HESC r.20(1)(c)(ii): after the certificate was issued; send-rules.md C9
-APPEAL_DEADLINE_TIME = time(17, 0)  # HESC r.12(1): an act due on a day must be done by 5pm; send-rules.md C9
-APPEAL_DEADLINE_TIME_ZONE = "Europe/London"  # send-rules.md section 8, decision 5
-APPEAL_AUGUST_MONTH = 8  # HESC r.12(3)(a) as amended 21 July 2020: period ending in August; send-rules.md C9
-APPEAL_CHRISTMAS_WINDOW_FIRST_DAY = 25  # HESC r.12(3)(a): 25 Dec to 1 Jan inclusive; send-rules.md C9
+APPEAL_DECISION_MONTHS = 2  # HESC r.20(1)(c)(i): after the decision notice was sent; docs/rules.md §4 C9
+APPEAL_CERTIFICATE_MONTHS = 1  # HESC r.20(1)(c)(ii): after the certificate was issued; docs/rules.md §4 C9
+APPEAL_DEADLINE_TIME = time(17, 0)  # HESC r.12(1): an act due on a day must be done by 5pm; docs/rules.md §4 C9
+APPEAL_DEADLINE_TIME_ZONE = "Europe/London"  # docs/rules.md §8 D5
+APPEAL_AUGUST_MONTH = 8  # HESC r.12(3)(a) as amended 21 July 2020: period ending in August; docs/rules.md §4 C9
+APPEAL_CHRISTMAS_WINDOW_FIRST_DAY = 25  # HESC r.12(3)(a): 25 Dec to 1 Jan inclusive; docs/rules.md §4 C9
 
 # Compliance with a Tribunal order (SEND Regs 2014 reg 44); also mediation agreements on appealable
 # matters (reg 42(2)). Periods run from the order (HMCTS: the day the order is sent out).
-# send-rules.md C10, C14
+# docs/rules.md §4 C10, C14
 ORDER_ASSESS_TELL_PARENT_WEEKS = 2  # reg 44(2)(b): notify the decision to assess / re-assess
 ORDER_ASSESS_NO_PLAN_WEEKS = 10  # reg 44(2)(b): decision that no plan is needed
 ORDER_ASSESS_FINAL_PLAN_WEEKS = 14  # reg 44(2)(b): final plan after the assessment
@@ -115,7 +115,7 @@ ORDER_CHANGE_SCHOOL_WEEKS = 2  # reg 44(2) (letter UNVERIFIED; HMCTS SEND18): ch
 ORDER_RECONSIDER_WEEKS = 2  # reg 44(2) (letter UNVERIFIED; HMCTS SEND18): reconsider a referred-back decision
 
 # Unopposed appeals (SEND Regs 2014 reg 45 as substituted by SI 2015/359 reg 8; NOT the original 4 weeks).
-# Periods run from the day the LA notified the Tribunal that it will not oppose; send-rules.md C15
+# Periods run from the day the LA notified the Tribunal that it will not oppose; docs/rules.md §4 C15
 UNOPPOSED_ASSESS_TELL_PARENT_WEEKS = 2  # reg 45(2): notify the decision to assess / re-assess
 UNOPPOSED_ASSESS_NO_PLAN_WEEKS = 10  # reg 45(2): decision that no plan is needed
 UNOPPOSED_ASSESS_FINAL_PLAN_WEEKS = 14  # reg 45(2): final plan after the assessment
@@ -125,7 +125,7 @@ UNOPPOSED_CONTENT_AND_PLACEMENT_WEEKS = 5  # reg 45(3A): placement appealed toge
 UNOPPOSED_REFUSAL_TO_ISSUE_DRAFT_WEEKS = 5  # reg 45(4): refusal to issue a plan: draft plan
 UNOPPOSED_REFUSAL_TO_ISSUE_FINAL_WEEKS = 11  # reg 45(4): refusal to issue a plan: final plan
 
-# Tribunal health and social care recommendations (SI 2017/1306 reg 6); send-rules.md C16
+# Tribunal health and social care recommendations (SI 2017/1306 reg 6); docs/rules.md §4 C16
 RECOMMENDATION_RESPONSE_WEEKS = 5
 
 _SATURDAY = 5  # date.weekday() of Saturday; Saturday and Sunday are never working days
@@ -204,7 +204,7 @@ def england_bank_holidays(years: int | Iterable[int]) -> frozenset[date]:
     """England and Wales bank holidays (including Christmas Day, Good Friday, substitute and one-off days).
 
     ``years`` is one year or several (for example ``range(2026, 2029)``). Source: the ``holidays``
-    package, ``country_holidays("GB", subdiv="ENG")``; send-rules.md section 5.2.
+    package, ``country_holidays("GB", subdiv="ENG")``; docs/rules.md §3.
     """
     if isinstance(years, bool) or years is None:
         raise ValueError(f"years must be a year or a collection of years (got {years!r})")
@@ -238,7 +238,7 @@ class EnglandBankHolidaysPlus(Collection[date]):
 
     Pass it as ``holidays=`` when some days besides the bank holidays are not working days (the
     admin-maintained table of extra non-working days, or a newly proclaimed bank holiday not yet in
-    the package: send-rules.md section 8, decision 1). Unlike a plain set it needs no list of years.
+    the package: docs/rules.md §8 D1). Unlike a plain set it needs no list of years.
     """
 
     __slots__ = ("extra",)
@@ -320,7 +320,7 @@ def is_working_day(day: date, *, holidays: Collection[date] | None = None) -> bo
 def add_working_days(start: date, n: int, *, holidays: Collection[date] | None = None) -> date:
     """The ``n``th working day strictly after ``start``; ``start`` never counts; ``n == 0`` gives ``start``.
 
-    send-rules.md section 3 ("within N working days of X") and section 8, decision 2: an event on a
+    docs/rules.md §3 ("within N working days of X") and §8 D2: an event on a
     non-working day counts from that actual date.
     """
     day = _check_date(start, "start")
@@ -360,7 +360,7 @@ def last_working_day_on_or_before(day: date, *, holidays: Collection[date] | Non
     """``day`` if it is a working day, otherwise the last working day before it.
 
     Used for the warning shown when a calendar-day or week clock ends on a non-working day
-    (send-rules.md section 8, decision 3): the deadline itself does not move.
+    (docs/rules.md §8 D3): the deadline itself does not move.
     """
     current = _check_date(day, "day")
     hols = _resolve_holidays(holidays)
@@ -431,13 +431,13 @@ def add_months(start: date, n: int) -> date:
     """``n`` calendar months after ``start`` by the corresponding-date rule.
 
     Same day-number ``n`` months later; if that month is too short, its last day (31 January + 1 month is
-    28 or 29 February). Never 30 or 60 days. Dodds v Walker [1981] 1 WLR 1027 (HL); send-rules.md 5.3.
+    28 or 29 February). Never 30 or 60 days. Dodds v Walker [1981] 1 WLR 1027 (HL); docs/rules.md §3, §8 D4.
     """
     return _add_months(_check_date(start, "start"), _check_count(n, "n"))
 
 
 def add_days(start: date, n: int) -> date:
-    """``n`` calendar days after ``start``; never rolled forward (send-rules.md section 8, decision 3)."""
+    """``n`` calendar days after ``start``; never rolled forward (docs/rules.md §8 D3)."""
     start = _check_date(start, "start")
     n = _check_count(n, "n")
     try:
@@ -447,7 +447,7 @@ def add_days(start: date, n: int) -> date:
 
 
 def add_weeks(start: date, n: int) -> date:
-    """``n`` weeks (7n calendar days) after ``start``; never rolled forward (decision 3)."""
+    """``n`` weeks (7n calendar days) after ``start``; never rolled forward (docs/rules.md §8 D3)."""
     n = _check_count(n, "n")
     return add_days(start, 7 * n)
 
@@ -455,7 +455,7 @@ def add_weeks(start: date, n: int) -> date:
 def non_working_day_warning(due: date, *, holidays: Collection[date] | None = None) -> str:
     """Warning for a calendar-day or week clock that ends on a non-working day ("" when it does not).
 
-    The deadline does not move (send-rules.md section 8, decision 3); the page shows the last working day.
+    The deadline does not move (docs/rules.md §8 D3); the page shows the last working day.
     """
     due = _check_date(due, "due")
     hols = _resolve_holidays(holidays)
@@ -499,7 +499,7 @@ def mediation_deadline(la_told_day: date) -> date:
     """C4, C5: mediation must take place within 30 calendar days (no roll-forward).
 
     C4 runs from the day the LA was told the parent or young person wants mediation (the earlier of the
-    family's and the provider's notification: send-rules.md section 8, decision 6); C5 from the day the ICB
+    family's and the provider's notification: docs/rules.md §8 D6); C5 from the day the ICB
     received the LA's notification.
     """
     return add_days(la_told_day, MEDIATION_CALENDAR_DAYS)
@@ -636,7 +636,7 @@ def appeal_deadline_detail(
     mediation certificate was issued. Then HESC r.12: a period ending on any day in August ends on the
     first working day after 31 August; one ending on 25 December to 1 January ends on the first working
     day after 1 January; one ending on any other non-working day ends on the next working day.
-    send-rules.md C9 and section 8, decision 5. When the two limbs end on the same day, ``limb`` is
+    docs/rules.md §4 C9 and §8 D5. When the two limbs end on the same day, ``limb`` is
     "decision".
     """
     raw, decision_end, certificate_end, due, code = _appeal(decision_sent, certificate_issued, holidays)
@@ -840,7 +840,7 @@ UNIT_AS_AGREED = "as agreed in writing"
 
 
 class ClockCode(StrEnum):
-    """The statutory clocks of send-rules.md section 3 (docs/rules.md). The only spelling of a clock code: the
+    """The statutory clocks of docs/rules.md §4. The only spelling of a clock code: the
     clock registry (cases.clock_registry) is keyed by it and stored rows hold its value."""
 
     C1 = "C1"  # the family contacts the mediation adviser
@@ -864,7 +864,7 @@ class ClockCode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Clock:
-    """One statutory clock from send-rules.md section 3."""
+    """One statutory clock from docs/rules.md §4."""
 
     code: ClockCode
     title: str

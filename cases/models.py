@@ -15,7 +15,7 @@ from django.utils import timezone
 from . import validators
 from .dates import validate_portal_date
 
-# Dates a person types: 1 Jan 1900 to 31 Dec 2100 (send-rules.md decision 16).
+# Dates a person types: 1 Jan 1900 to 31 Dec 2100 (docs/rules.md §8 D16).
 DATE_RANGE = [validate_portal_date]
 
 # --- Reference data -------------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ class HealthBody(models.Model):
 
 class NonWorkingDay(models.Model):
     """A day that is not a working day beyond the England-and-Wales bank holidays the engine knows
-    (a newly proclaimed bank holiday, for example). send-rules.md product decision 1."""
+    (a newly proclaimed bank holiday, for example). docs/rules.md §8 D1."""
 
     day = models.DateField(unique=True, validators=DATE_RANGE)
     title = models.CharField(max_length=200)
@@ -108,7 +108,7 @@ class NonWorkingDay(models.Model):
 
 
 class Decision(models.TextChoices):
-    """The LA decision under dispute (send-rules.md section 2.1)."""
+    """The LA decision under dispute (docs/rules.md §1)."""
 
     RTA = "RTA", "Refusal to carry out an EHC needs assessment"
     RTI = "RTI", "Refusal to issue an EHC plan"
@@ -161,7 +161,7 @@ class ContactChannel(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    """Disagreement case lifecycle (send-rules.md section 4.1). Transitions are in rules.py."""
+    """Disagreement case lifecycle (docs/rules.md §5). Transitions are in rules.py."""
 
     INTAKE = "intake", "Intake"
     TRIAGED = "triaged", "Triaged"
@@ -196,7 +196,7 @@ class CaseQuerySet(models.QuerySet):
 
 
 class Case(models.Model):
-    """One disagreement about one LA decision (send-rules.md section 4.1)."""
+    """One disagreement about one LA decision (docs/rules.md §5)."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
 
@@ -444,7 +444,7 @@ class CaseEvent(models.Model):
 
 
 class Deadline(models.Model):
-    """One statutory clock on one case (send-rules.md section 3): computed by cases.deadlines from recorded
+    """One statutory clock on one case (docs/rules.md §4): computed by cases.deadlines from recorded
     facts, stored so lists and dashboards can query it, and recomputed by services when a fact changes."""
 
     class State(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Pure domain rules for disagreement cases: the lifecycle (send-rules.md section 4.1) and intake sequence
+"""Pure domain rules for disagreement cases: the lifecycle (docs/rules.md §5) and intake sequence
 checks. No ORM, no clock: callers pass `today` and plain values."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from .models import Decision, PartyType, Route, Status
 
 S = Status
 
-# send-rules.md section 4.1. WITHDRAWN (the family withdraws) is reachable from every open status.
+# docs/rules.md §5. WITHDRAWN (the family withdraws) is reachable from every open status.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.INTAKE: (S.TRIAGED,),
     S.TRIAGED: (S.DRS_ROUTE, S.MEDIATION_ROUTE, S.PLACEMENT_ONLY, S.NOT_IN_SCOPE),
@@ -95,7 +95,7 @@ def needs_certificate(
     social_care_involved: bool = False,
 ) -> bool:
     """The family needs a mediation certificate before appealing, so the 2-month adviser clock (C1) runs: every
-    appealable decision except placement only (send-rules.md 2.1, decision 14)."""
+    appealable decision except placement only (docs/rules.md §1, §8 D14)."""
     return has_appeal_window(route=route, decision=decision, decision_sent_on=decision_sent_on) and not (
         is_placement_only(
             decision=decision,

@@ -217,7 +217,7 @@ def case_assign_officer(*, case: Case, actor, officer) -> Case:
 
 @transaction.atomic
 def case_change_status(*, case: Case, actor, to_status: str, reason: str = "", authorised: bool = False) -> Case:
-    """Move a case along an allowed transition of its lifecycle (send-rules.md 4.1).
+    """Move a case along an allowed transition of its lifecycle (docs/rules.md §5).
 
     `authorised=True` is for other services that move the case as a consequence of an action they have
     already authorised (a mediator concluding a mediation moves the case to "after mediation")."""

@@ -59,7 +59,7 @@ MAX_PERIOD_DAYS = 5 * 366
 FIRST_SEN2_YEAR = 2014
 """The Children and Families Act 2014 mediation duties started in September 2014."""
 
-# Clock groups for compliance (send-rules.md section 6.3, suggested portal KPIs).
+# Clock groups for compliance (docs/rules.md §7, provider and service figures).
 # The LA's own clocks first, then the provider's (decision 12: certificates are the mediation adviser's duty,
 # counted in provider performance apart from the LA's compliance). Notice that the family agreed to shorten is on
 # time (the clock's due date is the notice they agreed to).
@@ -587,7 +587,7 @@ def academic_year_label(year: int) -> str:
 
 def sen2_figures(*, year: int, appeals: list[dict] | None = None) -> dict:
     """SEN2 mediation measures (DfE SEN2; LG Inform metrics 4862, 4863, 4864) for calendar year `year`, and the
-    same measures for the academic year ending in August of `year` (send-rules.md section 6 and decision 10).
+    same measures for the academic year ending in August of `year` (docs/rules.md §7, §8 D10).
 
     Mediations held (4862): referrals with at least one held MediationSession whose start (London time) falls
     in the window; a referral counts once however many sessions it had. Followed by an appeal (4863): of those,

@@ -153,7 +153,7 @@ ICBS = (
 )
 ICB_WEIGHTS = _weighted([(0, 80), (1, 12), (2, 8)])
 
-# Fictional providers; contract shares 60/40 (send-rules.md section 7: commissioning).
+# Fictional providers; contract shares 60/40 (docs/rules.md §9 P1).
 PROVIDERS = (
     {
         "name": "Northway Mediation Ltd", "contact_name": "Rachel Dunmore", "email": "referrals@northway.example.org",
@@ -581,7 +581,7 @@ STEP_WEIGHTS = {S.WITHDRAWN: 0.08, S.NOT_IN_SCOPE: 0.3, S.DRS_DECLINED: 0.5}
 
 def statuses_for(route: str, health_only: bool) -> set[str]:
     """Statuses a seeded case on this route may hold. Health and social care elements alone (decision HSC)
-    have no appeal route (send-rules.md section 2.1), so those cases never reach the appeal statuses."""
+    have no appeal route (docs/rules.md §1), so those cases never reach the appeal statuses."""
     allowed = ROUTE_STATUSES[route]
     return allowed - APPEAL_STATUSES if health_only else allowed
 

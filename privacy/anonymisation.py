@@ -36,7 +36,7 @@ from .models import CaseRetention
 
 ANONYMISED_FIRST_NAME = "Anonymised"
 ANONYMISED_DATE_OF_BIRTH = date(1900, 1, 1)
-"""The earliest date the portal accepts (send-rules.md decision 16): nobody of that age can use these routes, so it
+"""The earliest date the portal accepts (docs/rules.md §8 D16): nobody of that age can use these routes, so it
 cannot be mistaken for a real date of birth, and it keeps the case's 'decision after birth' constraint true."""
 ANONYMISED_REFERENCE_PREFIX = "ANON-"
 REASON_REMOVED = "Reason removed when the case was anonymised"

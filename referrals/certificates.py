@@ -1,4 +1,4 @@
-"""Mediation certificates as PDF (CFA 2014 s.55; send-rules.md section 7 and product decision 8).
+"""Mediation certificates as PDF (CFA 2014 s.55; docs/rules.md §6 and §8 D8).
 
 Pure: no queries. The service that issues a certificate reads the case, referral and provider, calls
 ``certificate_content_for`` with plain values, renders with ``render_certificate_pdf``, stores the bytes
@@ -37,7 +37,7 @@ TEMPLATE_NAME = "referrals/certificate_pdf.html"
 STYLESHEET = "css/certificate.css"  # relative to a static folder; the template links it by this name
 DEFAULT_LOCAL_AUTHORITY_NAME = "Example Borough Council"
 APPEAL_FORM = "SEND35"
-APPEAL_DEADLINE_TIME = "5pm"  # HESC rules r.12(1): the appeal must be received by 5pm (send-rules.md C9)
+APPEAL_DEADLINE_TIME = "5pm"  # HESC rules r.12(1): the appeal must be received by 5pm (docs/rules.md §4 C9)
 
 CFA_2014 = "Children and Families Act 2014"
 
@@ -46,7 +46,7 @@ CFA_2014 = "Children and Families Act 2014"
 class CertificateKind:
     title: str
     statutory_wording: str
-    legal_basis: str  # empty where the provision is not verified (send-rules.md C6)
+    legal_basis: str  # empty where the provision is not verified (docs/rules.md §4 C6)
 
 
 KINDS: dict[str, CertificateKind] = {
@@ -101,7 +101,7 @@ def long_date(day: date | None) -> str:
 
 @dataclass(frozen=True)
 class CertificateContent:
-    """Everything a certificate PDF shows (send-rules.md product decision 8), as plain values."""
+    """Everything a certificate PDF shows (docs/rules.md §6, §8 D8), as plain values."""
 
     local_authority: str
     number: str

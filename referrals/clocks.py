@@ -1,4 +1,4 @@
-"""How each statutory clock follows from the facts the pathway records (docs/rules.md; send-rules.md section 3).
+"""How each statutory clock follows from the facts the pathway records (docs/rules.md §4).
 
 One provider per clock code, registered in the clock registry (cases.clock_registry) when the app is ready. A
 provider reads a batch of cases and yields what each clock should be: its due date from cases.deadlines (pure),

@@ -1,5 +1,5 @@
 """The mediation and disagreement-resolution pathway. Reference data: commissioned providers and their
-independent mediators (send-rules.md section 7)."""
+independent mediators (docs/rules.md §9)."""
 
 from datetime import date
 from decimal import Decimal
@@ -13,7 +13,7 @@ from django.db.models import Q
 from cases.dates import validate_portal_date
 from cases.models import School
 
-# Dates a person types: 1 Jan 1900 to 31 Dec 2100 (send-rules.md decision 16).
+# Dates a person types: 1 Jan 1900 to 31 Dec 2100 (docs/rules.md §8 D16).
 DATE_RANGE = [validate_portal_date]
 
 
@@ -112,7 +112,7 @@ class Mediator(models.Model):
         return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
 
 
-# --- The pathway (send-rules.md sections 4.2 and 7) ---------------------------------------------------------
+# --- The pathway (docs/rules.md §5 and §9) -------------------------------------------------------------------
 
 
 class PlanIssue(models.TextChoices):
@@ -291,7 +291,7 @@ class Referral(models.Model):
 
     @property
     def clock_start(self):
-        """C4 runs from the earlier of the two dates the LA was told (send-rules.md decision 6)."""
+        """C4 runs from the earlier of the two dates the LA was told (docs/rules.md §8 D6)."""
         dates = [d for d in (self.family_told_la_on, self.provider_told_la_on) if d]
         return min(dates) if dates else None
 

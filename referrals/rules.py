@@ -1,5 +1,5 @@
 """Pure domain rules for the mediation pathway: which provider to suggest, how to rank a provider's mediators,
-and which referral statuses may follow which (send-rules.md sections 1, 4.2 and 7).
+and which referral statuses may follow which (docs/rules.md §5 and §9).
 
 No ORM, no clock: callers build the plain fact dataclasses below from the models (and pass the dates that
 matter), so every rule can be tested without a database. Scores are exact (``fractions.Fraction``) while being
@@ -19,7 +19,7 @@ from fractions import Fraction
 from .models import Mediator, Referral
 
 # ---------------------------------------------------------------------------------------------------------
-# Mediator ranking weights (send-rules.md section 7, "Allocation"). Product weighting, not statute: change a
+# Mediator ranking weights (docs/rules.md §9 P3). Product weighting, not statute: change a
 # number here and the tests that pin it. The largest possible score is 3 x 30 + 25 + 20 + 15 = 150.
 
 SPECIALISM_MATCH_POINTS = 30  # each of health, social care, post-16 that the case needs and the mediator has
@@ -37,7 +37,7 @@ SPECIALISM_LABELS = {
 }
 SPECIALISM_ORDER = tuple(SPECIALISM_LABELS)
 
-# Exclusion sentences (send-rules.md sections 1 and 7).
+# Exclusion sentences (docs/rules.md §9 P2, P3).
 EXCLUDED_OTHER_PROVIDER = "Works for another provider"
 EXCLUDED_INACTIVE = "Inactive"
 EXCLUDED_LA_EMPLOYEE = "Employed by the local authority: not independent (CFA 2014 s.56)"
@@ -68,7 +68,7 @@ def _number(value: Fraction) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# 1. Provider suggestion (send-rules.md section 7, "Commissioning")
+# 1. Provider suggestion (docs/rules.md §9 P1)
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def provider_choice_problems(suggested_id: int | None, chosen_id: int | None, re
 
 
 # ---------------------------------------------------------------------------------------------------------
-# 2. Mediator ranking (send-rules.md section 1: independence, CFA 2014 s.56; section 7: allocation, conflicts)
+# 2. Mediator ranking (docs/rules.md §9 P2: independence, CFA 2014 s.56; §9 P3: allocation, conflicts)
 
 
 @dataclass(frozen=True)
@@ -259,8 +259,8 @@ def conflicting_family_names(conflict_notes: str, family_names: Iterable[str]) -
 def mediator_exclusions(mediator: MediatorFacts, needs: ReferralNeeds) -> list[str]:
     """Every reason the mediator can never be assigned to this referral (empty when they can).
 
-    A mediator must be independent: an LA employee is not (CFA 2014 s.56(3); send-rules.md section 1). Declared
-    conflicts of interest with the child's school or family exclude them (section 7). So do working for a
+    A mediator must be independent: an LA employee is not (CFA 2014 s.56(3); docs/rules.md §9 P2). Declared
+    conflicts of interest with the child's school or family exclude them (§9 P3). So do working for a
     different provider, being inactive, and being at the maximum caseload."""
     exclusions = []
     if mediator.provider_id != needs.provider_id:
@@ -376,7 +376,7 @@ def _rank_key(ranked: RankedMediator) -> tuple:
 
 
 def rank_mediators(mediators: Iterable[MediatorFacts], needs: ReferralNeeds) -> list[RankedMediator]:
-    """The provider's mediators for one referral, best first, each with the reasons (send-rules.md section 7).
+    """The provider's mediators for one referral, best first, each with the reasons (docs/rules.md §9 P3).
 
     Eligible mediators come first by score (highest first); ties go to the lower caseload against capacity,
     then the earlier availability, then the name. Excluded mediators follow, by name, with every exclusion."""
@@ -394,7 +394,7 @@ def _lower_first(sentence: str) -> str:
 
 def assignment_problems(ranked: Sequence[RankedMediator], chosen_id: int | None, reason: str) -> list[str]:
     """Why the officer's choice of mediator cannot stand (empty when it can). An excluded mediator can never be
-    assigned; choosing anyone but the top eligible suggestion needs a reason (send-rules.md section 7)."""
+    assigned; choosing anyone but the top eligible suggestion needs a reason (docs/rules.md §9 P4)."""
     chosen = next((entry for entry in ranked if entry.mediator_id == chosen_id), None)
     if chosen is None:
         return [CHOOSE_A_MEDIATOR]
@@ -408,7 +408,7 @@ def assignment_problems(ranked: Sequence[RankedMediator], chosen_id: int | None,
 
 
 # ---------------------------------------------------------------------------------------------------------
-# 3. Referral status transitions (send-rules.md section 4.2)
+# 3. Referral status transitions (docs/rules.md §5)
 
 RS = Referral.Status
 

@@ -1,4 +1,4 @@
-"""Specification of the statutory clock engine (send-rules.md sections 3, 5 and 8; worked-examples.md).
+"""Specification of the statutory clock engine (docs/rules.md §3, §4 and §8; the worked examples).
 
 Pure tests: no database, no settings, no clock. Hand-written calendars sit next to the default
 England calendar (the holidays package) so a package upgrade that changes a date is caught here.
@@ -47,7 +47,7 @@ from cases.deadlines import (
 
 D = date
 
-# England and Wales bank holidays 2025-2028 as listed in send-rules.md section 5.2 (weekday dates only).
+# England and Wales bank holidays 2025-2028 as listed in docs/rules.md §3 (weekday dates only).
 ENGLAND_2025_2028 = frozenset(
     {
         D(2025, 1, 1), D(2025, 4, 18), D(2025, 4, 21), D(2025, 5, 5), D(2025, 5, 26), D(2025, 8, 25),

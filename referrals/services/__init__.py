@@ -1,4 +1,4 @@
-"""Writes on the mediation pathway (docs/rules.md §5; send-rules.md sections 4.2 and 7), one module per aggregate.
+"""Writes on the mediation pathway (docs/rules.md §5 and §9), one module per aggregate.
 
 Each service runs in one transaction, checks permission, date order (referrals.date_rules) and transition
 (referral_set_status, the one way a referral's status changes), records the facts, writes a timeline event on the

@@ -20,7 +20,7 @@ from ..models import MediationSession, Referral
 RS = Referral.Status
 SessionStatus = MediationSession.SessionStatus
 # A mediator can be assigned (or reassigned) once the provider has accepted, until the mediation is held; after
-# "not held in time" a later mediation may still be arranged (send-rules.md 4.2).
+# "not held in time" a later mediation may still be arranged (docs/rules.md §5).
 ASSIGNABLE_STATUSES = (RS.ACCEPTED, RS.ASSIGNED, RS.SCHEDULED, RS.NOT_HELD)
 
 

@@ -1,4 +1,4 @@
-"""Mediation certificate PDFs: the content (send-rules.md product decision 8), escaping, and the fetcher
+"""Mediation certificate PDFs: the content (docs/rules.md §6, §8 D8), escaping, and the fetcher
 that stops WeasyPrint reaching anything but our static files and data: URLs (security.md item 11).
 
 No database: the builder takes plain values and the renderer runs no queries.

@@ -1,4 +1,4 @@
-"""The pathway's legal rules (send-rules.md section 8, decisions 12-17), one test or more per rule: each
+"""The pathway's legal rules (docs/rules.md §8 D12-D17), one test or more per rule: each
 recorded fact gives the right clocks in every state of a case, and a correction of any fact moves every clock
 that depends on it."""
 
