@@ -19,10 +19,11 @@ class CasesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Case, CaseNote, HealthBody, NonWorkingDay, School
+        from .models import Case, CaseNote, Cover, HealthBody, NonWorkingDay, School
 
         auditlog.register(Case, mask_fields=["nhs_number", "upn"])
         auditlog.register(CaseNote)
         auditlog.register(School)
         auditlog.register(HealthBody)
         auditlog.register(NonWorkingDay)
+        auditlog.register(Cover)

@@ -1,9 +1,11 @@
 """Daily deadline reminder emails (run by cron through `manage.py send_deadline_reminders`).
 
 Each officer gets at most one email a day listing the open clocks on the cases assigned to them that are
-overdue or due within ``settings.REMINDER_WORKING_DAYS`` working days. Officers can turn the email off on
-their profile page. A ReminderSent row per officer per day makes a second run the same day send nothing;
-the row is written in the same transaction as the send, so a failed send is retried on the next run.
+overdue or due within ``settings.REMINDER_WORKING_DAYS`` working days. While an officer is away with a colleague
+covering (cases.models.Cover), the absent officer's clocks are in the colleague's email, marked as such.
+Officers can turn the email off on their profile page. A ReminderSent row per officer per day makes a second
+run the same day send nothing; the row is written in the same transaction as the send, so a failed send is
+retried on the next run.
 
 The email carries the minimum about each child (ASVS V14.2.6): the case reference and the child's initials
 in the body, no names at all in the subject, and a link to the case, which needs a sign-in.
@@ -11,7 +13,6 @@ in the body, no names at all in the subject, and a link to the case, which needs
 
 from __future__ import annotations
 
-import itertools
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -27,7 +28,7 @@ from django.urls import reverse
 from . import deadlines
 from .clock_display import WHO_MUST_ACT
 from .clock_services import fmt, working_calendar
-from .models import Deadline, ReminderSent, StaffPreference, Status
+from .models import Cover, Deadline, ReminderSent, StaffPreference, Status
 from .selectors import WORK_CLOCKS
 
 logger = logging.getLogger(__name__)
@@ -73,32 +74,54 @@ def _case_workers() -> QuerySet:
     )
 
 
-def reminder_deadlines_qs(*, horizon: date) -> QuerySet[Deadline]:
+def reminder_deadlines_qs(*, horizon: date, covered: tuple[int, ...] = ()) -> QuerySet[Deadline]:
     """Open clocks due on or before ``horizon`` on open cases whose officer is active, may see cases, has an
-    email address and has not turned reminders off (no preference row means on), by officer then due date."""
+    email address and has not turned reminders off (no preference row means on), by officer then due date; and
+    those on the cases of the officers in ``covered`` (away, their reminders go to the colleague covering)."""
+    own = (
+        Q(case__officer__is_active=True, case__officer__in=_case_workers())
+        & ~Q(case__officer__email="")
+        & (Q(case__officer__preference__isnull=True) | Q(case__officer__preference__reminder_emails=True))
+    )
     return (
         Deadline.objects.filter(
             WORK_CLOCKS,  # never the family's windows (decision 12)
             state=Deadline.State.OPEN,
             due_on__lte=horizon,
-            case__officer__is_active=True,
-            case__officer__in=_case_workers(),
         )
+        .filter(own | Q(case__officer__in=covered) if covered else own)
         .exclude(case__status=Status.CLOSED)
-        .exclude(case__officer__email="")
-        .filter(Q(case__officer__preference__isnull=True) | Q(case__officer__preference__reminder_emails=True))
         .select_related("case", "case__officer")
         .order_by("case__officer_id", "due_on", "case__reference", "id")
     )
 
 
+def _wants_reminders(user) -> bool:
+    preference = getattr(user, "preference", None)
+    return user.is_active and bool(user.email) and (preference is None or preference.reminder_emails)
+
+
 def reminders_due(*, today: date, working_days: int, calendar) -> list[OfficerReminder]:
-    """Each officer with something to be reminded of, with their clocks. One query, however many officers."""
-    rows = reminder_deadlines_qs(horizon=reminder_horizon(today=today, working_days=working_days, calendar=calendar))
-    return [
-        OfficerReminder(officer=group[0].case.officer, deadlines=group)
-        for group in (list(g) for _, g in itertools.groupby(rows, key=lambda d: d.case.officer_id))
-    ]
+    """Each person with something to be reminded of, with their clocks: an officer's own, and, while they cover
+    for an absent colleague (cases.models.Cover), the absent officer's too; the absent officer gets none. Two
+    queries, however many officers."""
+    current = list(Cover.objects.current(today).select_related("colleague", "colleague__preference"))
+    away = {c.officer_id for c in current}
+    covers = {c.officer_id: c.colleague for c in current if _wants_reminders(c.colleague)}
+    rows = reminder_deadlines_qs(
+        horizon=reminder_horizon(today=today, working_days=working_days, calendar=calendar), covered=tuple(covers)
+    )
+    by_recipient: dict[int, OfficerReminder] = {}
+    for deadline in rows:
+        officer = deadline.case.officer
+        if officer.pk in away and officer.pk not in covers:
+            continue  # away, and the colleague covering has reminders off: the colleague's own choice
+        recipient = covers.get(officer.pk, officer)
+        reminder = by_recipient.setdefault(recipient.pk, OfficerReminder(officer=recipient, deadlines=[]))
+        reminder.deadlines.append(deadline)
+    for reminder in by_recipient.values():
+        reminder.deadlines.sort(key=lambda d: (d.due_on, d.case.reference, d.pk))
+    return list(by_recipient.values())
 
 
 def reminder_preference_for(user) -> StaffPreference:
@@ -127,7 +150,14 @@ def reminder_subject(*, overdue: int, due_soon: int, working_days: int) -> str:
     return f"{SUBJECT_PREFIX}: {_count(due_soon, 'clock')} due {window}"
 
 
-def _line(deadline: Deadline, *, today: date, calendar, site_url: str) -> list[str]:
+def _covering(deadline: Deadline, recipient) -> str:
+    officer = deadline.case.officer
+    if recipient is None or officer is None or officer.pk == recipient.pk:
+        return ""
+    return f" [covering for {officer.get_full_name() or officer.get_username()}]"
+
+
+def _line(deadline: Deadline, *, today: date, calendar, site_url: str, recipient=None) -> list[str]:
     case = deadline.case
     due = fmt(deadline.due_on)
     if deadline.due_time:
@@ -135,7 +165,7 @@ def _line(deadline: Deadline, *, today: date, calendar, site_url: str) -> list[s
     label = deadlines.relative_label(deadline.due_on, today, holidays=calendar)
     who = "" if deadline.binds == Deadline.Binds.LA else f" [{WHO_MUST_ACT[deadline.binds]}]"
     return [
-        f"- {case.reference} ({_initials(case)}): {deadline.title}{who}",
+        f"- {case.reference} ({_initials(case)}): {deadline.title}{who}{_covering(deadline, recipient)}",
         f"  Due {due} ({label})",
         f"  {site_url}{case.get_absolute_url()}",
     ]
@@ -148,18 +178,20 @@ def reminder_email(reminder: OfficerReminder, *, today: date, working_days: int,
     due_soon = [d for d in reminder.deadlines if d.due_on >= today]
     officer = reminder.officer
     lines = [f"Hello {officer.first_name or officer.get_username()},", ""]
+    whose = "assigned to you"
+    if any(d.case.officer_id != officer.pk for d in reminder.deadlines):
+        whose = "assigned to you or to a colleague you are covering for"
     if working_days == 0:
-        lines.append("These clocks on cases assigned to you are overdue or due today.")
+        lines.append(f"These clocks on cases {whose} are overdue or due today.")
     else:
         lines.append(
-            "These clocks on cases assigned to you are overdue or due in the next "
-            f"{_count(working_days, 'working day')}."
+            f"These clocks on cases {whose} are overdue or due in the next {_count(working_days, 'working day')}."
         )
     for heading, group in (("Overdue", overdue), ("Due soon", due_soon)):
         if group:
             lines += ["", f"{heading} ({len(group)})", ""]
             for deadline in group:
-                lines += _line(deadline, today=today, calendar=calendar, site_url=site_url)
+                lines += _line(deadline, today=today, calendar=calendar, site_url=site_url, recipient=officer)
     lines += [
         "",
         "Sign in to see the details. Do not forward this email: it is about children's cases.",

@@ -8,8 +8,10 @@ from django.contrib.auth.models import Permission
 from django.db.models import Case as Case_
 from django.db.models import Count, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from .models import Case, CaseEvent, CaseNote, Deadline
+from .team_selectors import is_covering
 
 
 def sees_all_cases(user) -> bool:
@@ -118,6 +120,8 @@ def _clock_scope(user, officer) -> tuple[bool, object | None]:
         return False, None
     if user.has_perm("cases.view_team_work"):
         return True, officer
+    if officer is not None and officer != user and is_covering(user, officer, today=timezone.localdate()):
+        return True, officer  # a colleague covering an absent officer's work (cases.models.Cover)
     return True, user
 
 

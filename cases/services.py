@@ -193,7 +193,7 @@ def _fmt(iso: str | None) -> str:
 
 
 @transaction.atomic
-def case_assign_officer(*, case: Case, actor, officer) -> Case:
+def case_assign_officer(*, case: Case, actor, officer, reason: str = "") -> Case:
     if not permissions.can_assign_officer(actor, case):
         raise PermissionDenied
     if officer is not None and not officer.has_perm("cases.change_case_status"):
@@ -209,8 +209,8 @@ def case_assign_officer(*, case: Case, actor, officer) -> Case:
         case=case,
         actor=actor,
         kind=CaseEvent.Kind.OFFICER_ASSIGNED,
-        description=f"Assigned to {who}",
-        data={"officer": officer.pk if officer else None},
+        description=f"Assigned to {who}" + (f": {reason}" if reason else ""),
+        data={"officer": officer.pk if officer else None, **({"reason": reason} if reason else {})},
     )
     return case
 

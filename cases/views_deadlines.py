@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from . import clock_services, selectors
+from . import clock_services, selectors, team_selectors
 from .clock_display import clock_rows
 from .forms import OfficerChoiceField
 from .refusals import service_call
@@ -29,9 +30,9 @@ class KnownCountPaginator(Paginator):
 class OfficerFilterForm(forms.Form):
     officer = OfficerChoiceField(queryset=None, required=False, empty_label="Everyone", label="Officer")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, officers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = selectors.officers_qs()
+        self.fields["officer"].queryset = selectors.officers_qs() if officers is None else officers
 
 
 class WaiveForm(forms.Form):
@@ -50,6 +51,12 @@ def deadline_list(request):
     today = timezone.localdate()
     can_filter = request.user.has_perm("cases.view_team_work")
     form = OfficerFilterForm(request.GET or None) if can_filter else None
+    covering = [] if can_filter else team_selectors.covers_held_by(request.user, today=today)
+    if covering:  # an officer covering for absent colleagues may see their clocks, one at a time, or their own
+        officers = get_user_model().objects.filter(pk__in=[request.user.pk, *(c.officer_id for c in covering)])
+        form = OfficerFilterForm(request.GET or None, officers=officers.order_by("first_name", "last_name"))
+        form.fields["officer"].empty_label = "Mine"
+        can_filter = True
     officer = form.cleaned_data["officer"] if form is not None and form.is_valid() else None
     qs = selectors.open_deadlines_for(request.user, officer=officer)
     if form is not None and form.errors:  # an unknown officer: the form says so, and no clocks are shown

@@ -46,6 +46,7 @@ from cases.deadlines import ClockCode
 from cases.models import Case, Deadline, Decision
 from cases.models import Status as CaseStatus
 from cases.selectors import SOON_DAYS, open_deadline_group, open_deadline_totals, open_deadlines_for
+from cases.team_selectors import covers_held_by
 from referrals.models import MediationSession, Mediator, Referral, TribunalAppeal
 from referrals.selectors import MEDIATOR_CASELOAD_STATUSES, referral_list_for
 
@@ -320,8 +321,19 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
             "next_deadline_title",
         )[:limit]
     ]
+    # Colleagues away whose work the user covers today (cases.models.Cover): their clocks, counted per group.
+    covering = [
+        {
+            "officer": cover.officer,
+            "name": cover.officer.get_full_name() or cover.officer.get_username(),
+            "ends_on": cover.ends_on,
+            "totals": open_deadline_totals(user, officer=cover.officer, today=today),
+        }
+        for cover in covers_held_by(user, today=today)
+    ]
     return {
         "today": today,
+        "covering": covering,
         "clock_groups": groups,
         "clock_total": sum(totals.values()),
         "stages": stages,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from cases import clock_services
 from cases.models import Case
+from cases.models import Status as CaseStatus
 from cases.selectors import officers_qs
 
 from . import exports, selectors
@@ -220,6 +222,9 @@ def _management_charts(data: dict) -> dict:
             bars=[Bar(row["label"], row["count"]) for row in outcomes["rows"]],
         ),
         "workload_summary": workload_summary,
+        # The workload figures link to the lists they count: open cases (every status but closed) on the case
+        # list, clocks on the Deadlines page.
+        "open_statuses_query": urlencode([("status", v) for v, _ in CaseStatus.choices if v != CaseStatus.CLOSED]),
         "workload_chart": bar_chart(
             chart_id="workload",
             title="Open cases per officer",

@@ -261,7 +261,7 @@ def test_a_superuser_holding_cases_is_reminded(superuser, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_gathering_the_reminders_takes_one_query_however_many_officers(
+def test_gathering_the_reminders_takes_two_queries_however_many_officers(
     officer, other_officer, manager, django_assert_num_queries
 ):
     for user in (officer, other_officer, manager):
@@ -269,7 +269,8 @@ def test_gathering_the_reminders_takes_one_query_however_many_officers(
             clock(make_case(user), date(2026, 5, day))
     calendar = frozenset({date(2026, 5, 25)})
 
-    with django_assert_num_queries(1):
+    # One for the covers in force today (cases.models.Cover), one for the clocks.
+    with django_assert_num_queries(2):
         due = reminders.reminders_due(today=FRIDAY, working_days=3, calendar=calendar)
         assert [len(r.deadlines) for r in due] == [3, 3, 3]
         assert {r.deadlines[0].case.officer for r in due} == {officer, other_officer, manager}
@@ -390,3 +391,59 @@ def test_command_fails_loudly_when_sending_fails(officer, mailoutbox, monkeypatc
         call_command("send_deadline_reminders", stdout=out)
     assert "Sent 0 reminder emails" in out.getvalue()
     assert not ReminderSent.objects.exists()
+
+
+# --- Absence cover (cases.models.Cover) -----------------------------------------------------------------------
+
+
+def cover(officer, colleague, starts_on, ends_on, manager):
+    from cases.models import Cover
+
+    return Cover.objects.create(
+        officer=officer, colleague=colleague, starts_on=starts_on, ends_on=ends_on, reason="Leave", created_by=manager
+    )
+
+
+@pytest.mark.django_db
+def test_while_an_officer_is_away_their_clocks_go_to_the_colleague_covering(
+    officer, other_officer, manager, mailoutbox
+):
+    other_officer.first_name, other_officer.last_name = "Priya", "Shah"
+    other_officer.save()
+    clock(make_case(officer, reference="SEND-2026-00101"), date(2026, 5, 21))
+    clock(make_case(other_officer, reference="SEND-2026-00102"), date(2026, 5, 26))
+    cover(other_officer, officer, date(2026, 5, 18), FRIDAY, manager)
+
+    assert send() == 1
+    body = email_to(mailoutbox, officer).body
+    assert "SEND-2026-00101" in body and "SEND-2026-00102" in body
+    assert "SEND-2026-00102 (ZQ): Hold the mediation (LA-arranged) [covering for Priya Shah]" in body
+    assert "assigned to you or to a colleague you are covering for" in body
+    assert not [m for m in mailoutbox if m.to == [other_officer.email]]
+
+
+@pytest.mark.django_db
+def test_cover_counts_only_on_its_own_days_and_not_once_ended_early(officer, other_officer, manager, mailoutbox):
+    from django.utils import timezone
+
+    clock(make_case(other_officer), date(2026, 5, 26))
+    later = cover(other_officer, officer, date(2026, 5, 26), date(2026, 5, 29), manager)
+    assert send() == 1  # Friday: the cover has not started, the officer gets their own
+    email_to(mailoutbox, other_officer)
+
+    mailoutbox.clear()
+    later.ended_early_at = timezone.now()
+    later.save()
+    assert send(today=date(2026, 5, 26)) == 1  # ended early: back to the officer
+    email_to(mailoutbox, other_officer)
+
+
+@pytest.mark.django_db
+def test_a_colleague_who_turned_reminders_off_gets_none_and_the_absent_officer_none_either(
+    officer, other_officer, manager, mailoutbox
+):
+    StaffPreference.objects.create(user=officer, reminder_emails=False)
+    clock(make_case(other_officer), date(2026, 5, 21))
+    cover(other_officer, officer, FRIDAY, FRIDAY, manager)
+    assert send() == 0
+    assert mailoutbox == []
