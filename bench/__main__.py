@@ -160,10 +160,10 @@ def _log(message: str) -> None:
 
 
 def seed_steps() -> list[str]:
-    """The steps demo.seed.run() calls, read from its source (shows whether the pathway seed has landed)."""
-    from demo import seed
+    """The steps demo.bulk.run() calls, read from its source (shows whether the pathway seed has landed)."""
+    from demo import bulk
 
-    source = inspect.getsource(seed.run)
+    source = inspect.getsource(bulk.run)
     steps = re.findall(r"\b((?:seed|delete_seeded)_\w+)\(", source)
     return list(dict.fromkeys(steps))
 
@@ -191,7 +191,7 @@ def run_size(databases, size: int, repeat: int):
     from django.db import connection
 
     from cases.clock_services import deadlines_recompute_all
-    from demo import seed
+    from demo import bulk
 
     from . import pages
     from .report import SizeRun
@@ -207,7 +207,7 @@ def run_size(databases, size: int, repeat: int):
     _log(f"  migrate: {migrate_s:.1f} s")
 
     started = time.perf_counter()
-    report = seed.run(cases=size)
+    report = bulk.run(cases=size)
     seed_s = time.perf_counter() - started
     seed_detail = f"{report.cases_added:,} cases added"
     if getattr(report, "pathway_rows", 0):

@@ -279,7 +279,7 @@ def render(run: Run, info: dict[str, str]) -> str:
             [[e.calendar, f"{e.pairs:,}", f"{e.seconds:.2f}", f"{e.per_second:,.0f}"] for e in run.engine],
         ),
         "",
-        f"Seed steps in `demo.seed.run()`: {', '.join(run.seed_steps) or 'unknown'}.",
+        f"Seed steps in `demo.bulk.run()`: {', '.join(run.seed_steps) or 'unknown'}.",
         "",
     ]
     for size in run.sizes:
@@ -307,7 +307,7 @@ def _size_section(size: SizeRun) -> list[str]:
             ["Step", "Seconds", "Detail"],
             [
                 ["migrate (empty database)", f"{size.migrate_s:.1f}", ""],
-                [f"seed `demo.seed.run(cases={size.size})`", f"{size.seed_s:.1f}", size.seed_detail],
+                [f"seed `demo.bulk.run(cases={size.size})`", f"{size.seed_s:.1f}", size.seed_detail],
                 [
                     "`deadlines_recompute_all()` after the seed",
                     f"{size.recompute_s:.1f}",

@@ -27,7 +27,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER_TABLE = "bench_seed_marker"
-SEED_SOURCES = ("demo/seed.py", "cases/clock_services.py", "cases/deadlines.py")
+SEED_SOURCES = (
+    *sorted(f"demo/bulk/{path.name}" for path in (ROOT / "demo" / "bulk").glob("*.py")),
+    "demo/people.py",
+    "demo/reference.py",
+    "demo/seeded.py",
+    "demo/wording.py",
+    "cases/clock_services.py",
+    "cases/deadlines.py",
+)
 MIGRATION_APPS = ("sendportal", "cases", "referrals", "dashboards")
 SEED_FORMAT = "2: argon2 passwords"
 """Bumped when what _seed_here does changes (the demo sign-ins' password hashes, say)."""
@@ -137,12 +145,12 @@ def _seed_here(cases: int, rng_seed: int, marker: str) -> None:
     from django.test.utils import override_settings
 
     from cases.clock_services import deadlines_recompute_all
-    from demo import seed
+    from demo import bulk
 
     call_command("migrate", interactive=False, verbosity=0)
     # The app servers run production's hashers: the demo sign-ins get an argon2 hash, not bench.settings' MD5.
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"]):
-        report = seed.run(cases=cases, rng_seed=rng_seed)
+        report = bulk.run(cases=cases, rng_seed=rng_seed)
     _log(f"  seed: {report.cases_added:,} cases in {report.seconds:.0f} s")
     started = time.perf_counter()
     deadlines_recompute_all()

@@ -293,7 +293,7 @@ def recompute_cases(
     case_ids, *, actor=None, reason: str = "recomputed", record_events: bool = True, batch_size: int = 2000
 ) -> dict[str, int]:
     """Recompute every clock of the given cases in batches: the same providers as for a single case, asked once
-    per batch. `record_events=False` is for the demo seed, whose cases are being built rather than changed."""
+    per batch. `record_events=False` is for the bulk seed (demo.bulk), whose cases are built rather than changed."""
     calendar, today = working_calendar(), timezone.localdate()
     counts = _empty_counts()
     ids = sorted(case_ids)

@@ -30,7 +30,7 @@ from bench.load import servers, stats
 
 RESULTS = Path(__file__).resolve().parent.parent / "results"
 LONDON = ZoneInfo("Europe/London")
-PASSWORD = "demo-password-2026"  # the demo users' published password (demo.seed)
+PASSWORD = "demo-password-2026"  # the demo users' published password (demo.reference)
 USERS = {
     "officer": ["officer", "officer2", "officer3", "officer4"],
     "mediator": [f"mediator{n}" for n in range(1, 9)],

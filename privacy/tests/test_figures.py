@@ -13,7 +13,7 @@ from cases import clock_services
 from cases.models import Case, Status
 from cases.selectors import officers_qs
 from dashboards import exports, selectors
-from demo import seed
+from demo import bulk
 from privacy.models import CaseRetention
 from referrals.models import Mediator
 
@@ -52,7 +52,7 @@ def every_figure() -> dict:
 
 
 def test_every_dashboard_figure_is_the_same_after_anonymisation(settings):
-    seed.run(cases=150, real_pdfs=1)
+    bulk.run(cases=150, real_pdfs=1)
     closed = Case.objects.filter(status=Status.CLOSED, closed_on__isnull=False)
     assert closed.count() >= 20, "the demo data should close enough cases to mean something"
     before = every_figure()
@@ -78,7 +78,7 @@ def test_every_dashboard_figure_is_the_same_after_anonymisation(settings):
 
 def test_deletion_does_change_historic_figures(settings):
     """The other side of the reporting-horizon decision (docs/retention.md): deleted cases leave the figures."""
-    seed.run(cases=60, real_pdfs=1)
+    bulk.run(cases=60, real_pdfs=1)
     before = sum(selectors.sen2_figures(year=year)["calendar"]["held"] for year in range(2024, 2027))
     settings.RETENTION_ANONYMISE_AFTER_YEARS = 0
     settings.RETENTION_KEEP_UNTIL_AGE = 0

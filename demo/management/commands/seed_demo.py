@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: demo data for `make run` and scale data for the benchmark. The work is in demo.seed."""
+"""`manage.py seed_demo`: the demo data `make run` shows, entered through the portal's services (demo.seed)."""
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -10,24 +10,18 @@ from demo import seed
 
 class Command(BaseCommand):
     help = (
-        "Create realistic demo data: schools, ICBs, 2 providers, 8 mediators, a sign-in for each role and "
-        "--cases disagreement cases with their referrals, sessions, certificates, appeals and statutory clocks. "
-        "Safe to run again: it only adds what is missing."
+        "Create realistic demo data: schools, ICBs, 2 providers, 8 mediators, a sign-in for each role and cases at "
+        "every stage, each step entered through the portal's own services on the day it happened (dated back from "
+        "today). Safe to run again: it adds no cases while the demo's cases are there."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--cases",
-            type=int,
-            default=seed.DEFAULT_CASES,
-            help=f"Seeded cases wanted in total; tops up to this number (default {seed.DEFAULT_CASES}).",
-        )
         parser.add_argument(
             "--seed",
             type=int,
             default=seed.DEFAULT_SEED,
             dest="rng_seed",
-            help=f"Random seed for the cases: the same seed gives the same cases (default {seed.DEFAULT_SEED}).",
+            help=f"Random seed for the families' names and details (default {seed.DEFAULT_SEED}).",
         )
         parser.add_argument(
             "--password",
@@ -40,26 +34,29 @@ class Command(BaseCommand):
             help="Delete the cases this command made before seeding (cases entered through the portal stay).",
         )
         parser.add_argument(
+            "--without-cases",
+            action="store_true",
+            help="Only the reference data and the demo sign-ins.",
+        )
+        parser.add_argument(
             "--allow-without-debug",
             action="store_true",
             help="Seed even though DEBUG is off. The demo sign-ins have published passwords: never use this "
             "on a live service.",
         )
 
-    def handle(self, *args, cases, rng_seed, password, reset_cases, allow_without_debug, **options):
+    def handle(self, *args, rng_seed, password, reset_cases, without_cases, allow_without_debug, **options):
         if not settings.DEBUG and not allow_without_debug:
             raise CommandError(
                 "DEBUG is off, so this may be a live service: demo sign-ins with published passwords would be a "
                 "way in. Use the development settings, or pass --allow-without-debug on a scratch database."
             )
-        if cases < 0:
-            raise CommandError("--cases must be 0 or more.")
         try:
             password_validation.validate_password(password)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
-        report = seed.run(cases=cases, rng_seed=rng_seed, password=password, reset_cases=reset_cases)
+        report = seed.run(rng_seed=rng_seed, password=password, reset_cases=reset_cases, with_cases=not without_cases)
 
         out = self.stdout
         if report.cases_removed:
