@@ -5,8 +5,10 @@ the portal's pages call: the adviser contact, the referral, the provider's answe
 outcome, certificates, agreed actions, appeals, disagreement resolution, status changes, waivers and notes. Each
 call runs with the clock set to the moment it happened (time-machine), so the timeline, the clocks and every date a
 service checks are exactly what the portal would have recorded had staff done the work on those days. Nothing here
-writes a pathway row or a clock itself; the one thing written directly is the seed marker on each case's "created"
-event (demo.seeded), so `--reset-cases` can tell seeded cases from real ones.
+writes a pathway row or a clock itself. Two things are written directly: the seed marker on each case's "created"
+event (demo.seeded), so `--reset-cases` can tell seeded cases from real ones; and the year's reference counter just
+before each case is taken in, so the register numbers the demo's cases in the order they were opened, with the gaps
+a register shows when it holds more cases than the demo (the stories are told one at a time, not in date order).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.utils import timezone
 
 from cases import clock_services, deadlines
 from cases import services as case_services
-from cases.models import Case, CaseEvent, Decision, HealthBody, School, Status
+from cases.models import Case, CaseEvent, CaseReferenceCounter, Decision, HealthBody, School, Status
 from demo import wording
 from demo.people import FamilyMaker, build_pools
 from demo.reference import ICBS, PROVIDERS
@@ -45,6 +47,11 @@ from referrals.selectors import mediator_ranking, provider_suggestion
 
 SS = MediationSession.SessionStatus
 OFFICE_OPENS = clock_time(9, 0)
+
+
+def _reference(year: int, number: int) -> str:
+    """As cases.services.next_case_reference writes a reference."""
+    return f"{case_services.REFERENCE_PREFIX}-{year}-{number:05d}"
 
 
 @contextmanager
@@ -74,6 +81,9 @@ class Desk:
         self.icbs = [by_code[code] for _, code, _ in ICBS]
         self.schools = {school.pk: school for school in School.objects.all()}
         self.cases: list[Case] = []
+        self.numbers: dict[date, int] = {}  # cases opened on each day so far
+        self.counters = dict(CaseReferenceCounter.objects.values_list("year", "last_number"))
+        self.years: set[int] = set()
 
     # Days ---------------------------------------------------------------------------------------------------
 
@@ -87,6 +97,26 @@ class Desk:
 
     def working_days_after(self, day: date, n: int) -> date:
         return deadlines.add_working_days(day, n, holidays=self.cal)
+
+    def number_next_case(self, opened: date) -> None:
+        """Set the year's reference counter so the case taken in next gets a number that follows the date it was
+        opened: up to 8 a day, in day-of-year order."""
+        year, nth = opened.year, self.numbers.get(opened, 0)
+        self.numbers[opened] = nth + 1
+        self.years.add(year)
+        number = (opened.timetuple().tm_yday - 1) * 8 + min(nth, 7) + 1
+        while Case.objects.filter(reference=_reference(year, number)).exists():
+            number += 1
+        CaseReferenceCounter.objects.update_or_create(year=year, defaults={"last_number": number - 1})
+
+    def settle_reference_counters(self) -> None:
+        """Leave each year's counter at the highest number in use, so the next intake carries on after the demo."""
+        for year in self.years:
+            prefix = _reference(year, 0)[:-5]
+            used = Case.objects.filter(reference__startswith=prefix).values_list("reference", flat=True)
+            highest = max((int(reference.removeprefix(prefix)) for reference in used), default=0)
+            last = max(highest, self.counters.get(year, 0))
+            CaseReferenceCounter.objects.update_or_create(year=year, defaults={"last_number": last})
 
     def suggested_provider(self) -> int:
         """The index (into PROVIDERS) of the provider the portal suggests for the next referral."""
@@ -142,6 +172,7 @@ class Desk:
         )
         creator = self.users[taken_in_by or officer or "officer2"]
         file = CaseFile(self, None)
+        self.number_next_case(opened)
         case = file.do(opened, case_services.case_create, actor=creator, data=data)
         CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.CREATED).update(data=SEED_MARKER)
         file.case = case

@@ -3,6 +3,7 @@ entered through the portal's own services, each step on the day it happened, so 
 the portal records. The demo is seeded once for the module, on a fixed day just before Christmas (where the
 working-day calendar is at its most irregular), and each test looks at it inside its own transaction."""
 
+import itertools
 import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from cases import clock_services, permissions, rules
+from cases import clock_services, permissions, rules, services
 from cases.models import (
     Case,
     CaseEvent,
@@ -164,6 +165,24 @@ def test_every_case_was_taken_in_and_moved_through_the_services(demo):
     # Work spread over the weeks and months before today, not all at once.
     days = {timezone.localdate(moment) for moment in CaseEvent.objects.values_list("created_at", flat=True)}
     assert len(days) > 60 and min(days) < DAY - timedelta(days=300)
+
+
+def test_references_follow_the_day_each_case_was_opened_and_the_next_intake_carries_on(demo):
+    rows = list(Case.objects.order_by("reference").values_list("reference", "first_contact_on"))
+    for (ref, opened), (next_ref, next_opened) in itertools.pairwise(rows):
+        assert ref[:9] != next_ref[:9] or opened <= next_opened, (ref, next_ref)  # same year: in date order
+    assert {ref[5:9] for ref, _ in rows} == {str(opened.year) for _, opened in rows}
+    officer = get_user_model().objects.get(username="officer")
+    with time_machine.travel(MOMENT, tick=False):
+        new = services.case_create(
+            actor=officer,
+            data={
+                "child_first_name": "New", "child_last_name": "Intake", "child_date_of_birth": date(2016, 5, 4),
+                "party_type": "parent", "party_name": "Nia Intake", "route": Route.DRS, "first_contact_on": DAY,
+                "first_contact_channel": "email",
+            },
+        )  # fmt: skip
+    assert new.reference > max(ref for ref, _ in rows if ref.startswith(f"SEND-{DAY.year}-"))
 
 
 def test_the_clocks_are_the_ones_the_services_set(demo):
