@@ -212,7 +212,8 @@ def agreements(desk: Desk) -> None:
     case.certificate(desk.ago(15))
     agreed = desk.ago(16)
     case.agree(agreed, "Carry out the EHC needs assessment", basis=BASIS.APPEALABLE, order_kind=OrderKind.ASSESS)
-    (review,) = case.agree(agreed, wording.AGREED_ACTIONS[0], basis=BASIS.AGREED_IN_WRITING, due=desk.today)
+    # A review meeting agreed for today (the next working day when the demo is seeded at a weekend).
+    case.agree(agreed, wording.AGREED_ACTIONS[0], basis=BASIS.AGREED_IN_WRITING, due=desk.ahead(0))
     case.agree(agreed, wording.AGREED_ACTIONS[1], basis=BASIS.AGREED_IN_WRITING, due=desk.ahead(3))
     case.agree(agreed, "Send the family the agreed provision map", basis=BASIS.AGREED_IN_WRITING, due=desk.ago(2))
     (visit,) = case.agree(agreed, wording.OTHER_ACTIONS[0], basis=BASIS.OTHER)
