@@ -31,6 +31,7 @@ class ClockRow:
     rule: str
     source: str
     warning: str
+    action: str = ""  # the URL name of a step done from this row (cases.panels.ClockAction), when there is one
 
     @property
     def state_label(self) -> str:

@@ -17,6 +17,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from sendportal.web import apply_service_errors
+
 from .dates import CLOCK_ENGINE_ERRORS, CLOCK_NOT_COMPUTABLE
 
 logger = logging.getLogger("sendportal.refusals")
@@ -29,15 +31,6 @@ SAVED_AT_THE_SAME_MOMENT = (
     "This was not saved: the same record was saved by someone else (or by a second click) at the same moment. "
     "Nothing has changed from this attempt; reload the page to see what is recorded now."
 )
-
-
-def apply_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field messages where they belong, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def service_call(form, action: Callable[[], Any], *, reraise: tuple = ()) -> tuple[bool, Any]:

@@ -1,7 +1,5 @@
 """Case pages. Each view: authorise, load through a selector, bind a form, call one service, message + redirect."""
 
-import secrets
-
 from auditlog.signals import accessed
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -10,11 +8,11 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import clock_services, deadlines, permissions, rules, selectors, services
-from .clock_display import clock_rows
+from sendportal.web import save_search, saved_search
+
+from . import case_page, permissions, selectors, services
 from .filters import SORTS, CaseFilter, ordering_for
 from .forms import (
     OUT_OF_DATE_FORM,
@@ -30,21 +28,13 @@ from .refusals import service_call
 from .search import find_cases
 
 PAGE_SIZE = 25
-SEARCH_SESSION_KEY = "case_searches"
-MAX_SAVED_SEARCHES = 20
-
-
-def _saved_search(request) -> tuple[str, str]:
-    """The search term behind the opaque `s` token (names never travel in URLs or server logs)."""
-    token = request.GET.get("s", "")
-    return token, request.session.get(SEARCH_SESSION_KEY, {}).get(token, "") if token else ""
 
 
 @permission_required("cases.view_case", raise_exception=True)
 def case_list(request):
     if request.method == "POST":
         return _case_search_post(request)
-    token, term = _saved_search(request)
+    token, term = saved_search(request)
     base = selectors.case_list_for(request.user)
     case_filter = CaseFilter(request.GET or None, queryset=base, user=request.user)
     sort, ordering = ordering_for(request.GET.get("sort"))
@@ -75,11 +65,7 @@ def _case_search_post(request):
     keep.pop("s", None)
     keep.pop("page", None)
     if form.is_valid() and form.cleaned_data["q"].strip():
-        searches = request.session.get(SEARCH_SESSION_KEY, {})
-        token = secrets.token_urlsafe(9)
-        searches[token] = form.cleaned_data["q"].strip()
-        request.session[SEARCH_SESSION_KEY] = dict(list(searches.items())[-MAX_SAVED_SEARCHES:])
-        keep["s"] = token
+        keep["s"] = save_search(request, form.cleaned_data["q"].strip())
     return redirect(f"{reverse('cases:list')}?{keep.urlencode()}")
 
 
@@ -136,7 +122,7 @@ def case_create(request):
 def case_detail(request, pk):
     case = selectors.case_get_for(request.user, pk)
     accessed.send(sender=Case, instance=case)
-    return render(request, "cases/case_detail.html", _detail_context(request, case))
+    return render(request, case_page.TEMPLATE, case_page.context_for(request, case))
 
 
 @permission_required("cases.change_case", raise_exception=True)
@@ -181,7 +167,7 @@ def case_assign(request, pk):
             who = (officer.get_full_name() or officer.get_username()) if officer else "nobody"
             messages.success(request, f"Case {case.reference} assigned to {who}")
             return redirect(case)
-    return detail_with_errors(request, case, assign_form=form)
+    return case_page.with_errors(request, case, assign_form=form)
 
 
 @require_POST
@@ -203,7 +189,7 @@ def case_change_status(request, pk):
             case = result
             messages.success(request, f"Status changed to {case.get_status_display()}")
             return redirect(case)
-    return detail_with_errors(request, case, status_form=form)
+    return case_page.with_errors(request, case, status_form=form)
 
 
 @require_POST
@@ -224,34 +210,4 @@ def case_note_add(request, pk):
         if saved:
             messages.success(request, "Note added")
             return redirect(case)
-    return detail_with_errors(request, case, note_form=form)
-
-
-def _detail_context(request, case, **forms):
-    context = {
-        "case": case,
-        "events": selectors.case_events_for(case)[:100],
-        "notes": selectors.case_notes_for(request.user, case),
-        "assign_form": AssignOfficerForm(initial={"officer": case.officer_id}),
-        "status_form": ChangeStatusForm(case=case),
-        "note_form": NoteForm(),
-        "can_edit": permissions.can_edit_case(request.user, case),
-        "can_assign": permissions.can_assign_officer(request.user, case),
-        "can_change_status": permissions.can_change_status(request.user, case)
-        and bool(rules.allowed_transitions(case.status)),
-        "can_add_note": permissions.can_add_note(request.user, case),
-        "clocks": clock_rows(
-            selectors.case_deadlines_for(case), today=timezone.localdate(), calendar=clock_services.working_calendar()
-        ),
-        "can_waive": request.user.has_perm("cases.waive_deadline"),
-        "tribunal_clocks": deadlines.DONE_ON_CASE_PAGE,
-    }
-    context.update(forms)
-    return context
-
-
-def detail_with_errors(request, case, **forms):
-    """Re-show the case page with the failed form's messages (HTTP 400); nothing has changed."""
-    context = _detail_context(request, case, **forms)
-    context["failed_form"] = next(iter(forms.values()))
-    return render(request, "cases/case_detail.html", context, status=400)
+    return case_page.with_errors(request, case, note_form=form)

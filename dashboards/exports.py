@@ -35,8 +35,8 @@ from cases.filters import CaseFilter, ordering_for, search_cases
 from cases.models import Case, CaseEvent, Decision, Route
 from cases.models import Status as CaseStatus
 from cases.selectors import case_list_for
-from cases.views import _saved_search
 from referrals.models import Referral
+from sendportal.web import saved_search
 
 EXPORTS_PER_HOUR = 10
 """Bulk exfiltration control (security.md item 10): exports allowed per person in any rolling hour."""
@@ -183,7 +183,7 @@ def export_history() -> QuerySet[LogEntry]:
 def case_export_filter(request) -> tuple[CaseFilter, QuerySet[Case], dict]:
     """Exactly the case list's queryset for this request (cases.views.case_list): the same selector, filters,
     saved search (the `s` token, looked up in the session) and sort; every page of it, not one page."""
-    token, term = _saved_search(request)
+    token, term = saved_search(request)
     case_filter = CaseFilter(request.GET or None, queryset=case_list_for(request.user), user=request.user)
     sort, ordering = ordering_for(request.GET.get("sort"))
     qs = search_cases(case_filter.qs, term).order_by(*ordering)

@@ -8,7 +8,10 @@ class ReferralsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from cases import deadlines, panels
+
         from . import clocks  # noqa: F401 (registers the pathway's clock providers)
+        from .case_panel import TEMPLATE, mediation_panel
         from .models import (
             AdviserContact,
             AgreementAction,
@@ -21,6 +24,15 @@ class ReferralsConfig(AppConfig):
             TribunalAppeal,
         )
 
+        panels.register(panels.CasePanel(name="mediation", template=TEMPLATE, build=mediation_panel, order=50))
+        # The Tribunal's compliance steps are recorded as done from the case's clock list.
+        panels.register_clock_action(
+            panels.ClockAction(
+                clocks=deadlines.DONE_ON_CASE_PAGE,
+                permission="referrals.manage_tribunal",
+                url_name="referrals:compliance_done",
+            )
+        )
         auditlog.register(MediationProvider)
         for model in (
             AdviserContact,

@@ -17,12 +17,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases import clock_services
+from cases import case_page, clock_services
 from cases import selectors as case_selectors
 from cases.clock_display import clock_rows, relative_and_urgency
 from cases.models import Case, CaseNote
 from cases.refusals import service_call
-from cases.views import detail_with_errors as case_detail_with_errors
+from sendportal.web import page_with_errors
 
 from . import permissions, rules, selectors, services
 from .forms import (
@@ -274,11 +274,10 @@ FORM_BLOCKS = {
 def _detail_with_errors(request, referral, **forms):
     """Show the referral page again with the failed form's messages (HTTP 400); nothing has changed."""
     context = _detail_context(request, referral, **forms)
-    key, form = next(iter(forms.items()))
-    context["failed_form"] = form
+    key = next(iter(forms))
     if key in FORM_BLOCKS:
         context["show"][FORM_BLOCKS[key]] = True
-    return render(request, "referrals/referral_detail.html", context, status=400)
+    return page_with_errors(request, "referrals/referral_detail.html", context, forms)
 
 
 def _submit(request, form, action, success, *, then, refused):
@@ -603,7 +602,7 @@ def _case_act(request, case, form, key, action, success):
         action,
         success,
         then=case,
-        refused=lambda: case_detail_with_errors(request, case, **{key: form}),
+        refused=lambda: case_page.with_errors(request, case, **{key: form}),
     )
 
 
