@@ -47,8 +47,9 @@ def test_a_misspelt_first_name_is_found_too(db):
 
 
 def test_an_exact_match_comes_without_near_spellings(client_for, officer):
-    CaseFactory(child_first_name="Amy", child_last_name="Smith")
-    CaseFactory(child_first_name="Ben", child_last_name="Smyth")
+    # The parents' names are fixed: a random one could end in "Smith" and be found by the parent's name.
+    CaseFactory(child_first_name="Amy", child_last_name="Smith", party_name="Grace Smith")
+    CaseFactory(child_first_name="Ben", child_last_name="Smyth", party_name="Hannah Smyth")
     page = search_page(client_for(officer), "Smith")
     assert "Amy Smith" in rows(page)
     assert "Ben Smyth" not in rows(page)
