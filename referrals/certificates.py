@@ -29,6 +29,9 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from cases import rules as case_rules
+from cases.models import Route
+
 from .models import Certificate
 
 logger = logging.getLogger(__name__)
@@ -74,6 +77,54 @@ KINDS: dict[str, CertificateKind] = {
 }
 
 ISSUER_ROLES = ("mediation adviser", "mediator")
+
+
+class AppealRoute:
+    """What a certificate (and its cover letter) tells the family about appealing, by the case's decision."""
+
+    # An appealable decision (CFA 2014 s.51(2)): the certificate goes with the appeal form.
+    WITH_APPEAL_FORM = "with_appeal_form"
+    # Placement only (send-rules.md 2.1, decision 14): no certificate is needed for an appeal about section I
+    # alone; it is needed if sections B or F are appealed too.
+    PLACEMENT_ONLY = "placement_only"
+    # Health or social care only, or disagreement resolution: no appeal to the Tribunal on its own (2.1, 2.4).
+    NO_APPEAL = "no_appeal"
+
+    ALL = (WITH_APPEAL_FORM, PLACEMENT_ONLY, NO_APPEAL)
+
+
+def appeal_route_for(
+    *,
+    route: str,
+    decision: str,
+    sections_disputed=(),
+    health_involved: bool = False,
+    social_care_involved: bool = False,
+) -> str:
+    """Which appeal wording a certificate carries (send-rules.md 2.1): never "send this with the appeal form" on a
+    case with no appeal (health or social care only), and the placement-only exception said as it is."""
+    if route == Route.DRS or decision not in case_rules.APPEALABLE_DECISIONS:
+        return AppealRoute.NO_APPEAL
+    if case_rules.is_placement_only(
+        decision=decision,
+        sections_disputed=sections_disputed,
+        health_involved=health_involved,
+        social_care_involved=social_care_involved,
+    ):
+        return AppealRoute.PLACEMENT_ONLY
+    return AppealRoute.WITH_APPEAL_FORM
+
+
+def case_appeal_route(case) -> str:
+    """appeal_route_for() with a case's fields (no query)."""
+    return appeal_route_for(
+        route=case.route,
+        decision=case.decision,
+        sections_disputed=case.sections_disputed,
+        health_involved=case.health_involved,
+        social_care_involved=case.social_care_involved,
+    )
+
 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_NAMES = (
@@ -123,6 +174,7 @@ class CertificateContent:
     appeal_due: date | None = None
     correction_reason: str = ""
     replaces_number: str = ""
+    appeal_route: str = AppealRoute.WITH_APPEAL_FORM
 
     @property
     def is_correction(self) -> bool:
@@ -169,14 +221,19 @@ def certificate_content_for(
     appeal_due: date | None = None,
     correction_reason: str = "",
     replaces_number: str = "",
+    appeal_route: str = AppealRoute.WITH_APPEAL_FORM,
 ) -> CertificateContent:
     """Build the content from plain values (no ORM objects, no queries).
 
-    Raises ValueError for an unknown kind or issuer role, a version below 1, or a correction (version 2 or
+    ``appeal_route`` (appeal_route_for) chooses what the certificate says about appealing.
+
+    Raises ValueError for an unknown kind, issuer role or appeal route, a version below 1, or a correction (version 2 or
     later) without its reason and the number it replaces (mirrors the Certificate model's constraint).
     """
     if kind not in KINDS:
         raise ValueError(f"Unknown certificate kind: {kind!r}")
+    if appeal_route not in AppealRoute.ALL:
+        raise ValueError(f"Unknown appeal route: {appeal_route!r}")
     role = issuer_role.strip().lower()
     if role not in ISSUER_ROLES:
         raise ValueError(f"The issuer must be one of {', '.join(ISSUER_ROLES)}, not {issuer_role!r}")
@@ -212,6 +269,7 @@ def certificate_content_for(
         appeal_due=appeal_due,
         correction_reason=correction_reason,
         replaces_number=replaces_number,
+        appeal_route=appeal_route,
     )
 
 
@@ -301,6 +359,7 @@ def render_certificate_html(content: CertificateContent) -> str:
             "certificate": content,
             "stylesheet": STYLESHEET,
             "appeal_form": APPEAL_FORM,
+            "appeal_routes": AppealRoute,
         },
     )
 

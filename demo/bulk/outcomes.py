@@ -87,6 +87,7 @@ class OutcomeSteps:
             provider_name=self.provider_names[self.provider_ids.index(provider)],
             appeal_due=deadlines.appeal_deadline(c.decision_sent_on, issued, holidays=self.cal) if appealable else None,
             correction_reason=correction, replaces_number=previous["number"] if previous else "",
+            appeal_route=certificates.case_appeal_route(c),
         )  # fmt: skip
         pdf = certificates.render_certificate_pdf(content)
         name = default_storage.save(f"certificates/{uuid.UUID(int=self.rng.getrandbits(128), version=4).hex}.pdf",

@@ -132,6 +132,7 @@ def certificate_issue(
         appeal_due=appeal.due if appeal else None,
         correction_reason=correction_reason.strip(),
         replaces_number=latest.number if latest else "",
+        appeal_route=certificates.case_appeal_route(case),
     )
     pdf = certificates.render_certificate_pdf(content)
     cert.sha256 = certificates.sha256_of(pdf)

@@ -18,8 +18,10 @@ from referrals.certificates import (
     DEFAULT_LOCAL_AUTHORITY_NAME,
     KINDS,
     STYLESHEET,
+    AppealRoute,
     ResourceRefused,
     StaticOnlyURLFetcher,
+    appeal_route_for,
     certificate_content_for,
     html_to_pdf,
     long_date,
@@ -387,3 +389,69 @@ def test_sha256_matches_hashlib_and_rendering_is_repeatable():
     assert len(sha256_of(data)) == 64
     assert render_certificate_pdf(content()) == data  # same facts, same bytes, same hash
     assert sha256_of(render_certificate_pdf(content(number="MC-2026-0009"))) != sha256_of(data)
+
+
+# --- What the certificate says about appealing follows the case (appeal_route_for) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        ({"route": "mediation", "decision": "RTA"}, AppealRoute.WITH_APPEAL_FORM),
+        ({"route": "mediation", "decision": "CEASE"}, AppealRoute.WITH_APPEAL_FORM),
+        ({"route": "mediation", "decision": "CONTENT-F", "sections_disputed": ["F"]}, AppealRoute.WITH_APPEAL_FORM),
+        # Section I alone needs no certificate; with B or F, or health or care issues, it does (decision 14).
+        (
+            {"route": "placement_only", "decision": "PLACEMENT-I", "sections_disputed": ["I"]},
+            AppealRoute.PLACEMENT_ONLY,
+        ),
+        ({"route": "mediation", "decision": "PLACEMENT-I", "sections_disputed": []}, AppealRoute.PLACEMENT_ONLY),
+        (
+            {"route": "mediation", "decision": "CONTENT-B", "sections_disputed": ["B", "I"]},
+            AppealRoute.WITH_APPEAL_FORM,
+        ),
+        (
+            {"route": "mediation", "decision": "PLACEMENT-I", "sections_disputed": ["I"], "health_involved": True},
+            AppealRoute.WITH_APPEAL_FORM,
+        ),
+        # Health or social care only: no appeal to the Tribunal on its own (send-rules.md 2.1).
+        ({"route": "mediation", "decision": "HSC", "health_involved": True}, AppealRoute.NO_APPEAL),
+        ({"route": "mediation", "decision": "HSC", "social_care_involved": True}, AppealRoute.NO_APPEAL),
+        ({"route": "drs", "decision": ""}, AppealRoute.NO_APPEAL),
+        ({"route": "drs", "decision": "RTA"}, AppealRoute.NO_APPEAL),
+    ],
+)
+def test_appeal_route_follows_the_decision_and_what_is_disputed(facts, expected):
+    assert appeal_route_for(**facts) == expected
+
+
+def test_a_health_or_social_care_only_certificate_never_mentions_the_appeal_form():
+    text = pdf_text(render_certificate_pdf(content(appeal_due=None, appeal_route=AppealRoute.NO_APPEAL)))
+
+    assert "SEND35" not in text
+    assert "appeal form" not in text.replace("no appeal form goes", "")
+    assert "about health or social care provision only" in text
+    assert "cannot be appealed to the First-tier Tribunal (Special Educational Needs and Disability) on its own" in text
+
+
+def test_a_placement_only_certificate_says_none_is_needed_for_section_i_alone():
+    text = pdf_text(render_certificate_pdf(content(appeal_route=AppealRoute.PLACEMENT_ONLY)))
+
+    assert "No certificate is needed to appeal only about the school or setting named in section I" in text
+    assert "If the appeal is also about section B or section F, this certificate must be sent with the appeal form" in (
+        text
+    )
+    assert "(SEND35)" in text
+
+
+def test_an_appealable_certificate_goes_with_the_appeal_form():
+    text = pdf_text(render_certificate_pdf(content()))
+
+    assert "This certificate must be sent with the appeal form (SEND35)" in text
+    assert "No certificate is needed" not in text
+    assert "health or social care provision only" not in text
+
+
+def test_an_unknown_appeal_route_is_refused():
+    with pytest.raises(ValueError, match="appeal route"):
+        content(appeal_route="maybe")

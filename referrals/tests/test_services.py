@@ -566,3 +566,41 @@ def test_no_new_referral_after_a_mediation_has_ended(case, officer, providers, m
     with pytest.raises(ValidationError) as exc:
         refer(case, officer, providers[0])
     assert "already ended" in str(exc.value)
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize(
+    ("decision", "health", "says", "never"),
+    [
+        (Decision.HSC, True, "about health or social care provision only", "SEND35"),
+        (Decision.RTA, False, "This certificate must be sent with the appeal form (SEND35)", "health or social care"),
+    ],
+)
+def test_an_issued_certificate_says_what_the_case_allows_about_appealing(officer, decision, health, says, never):
+    import io
+
+    import pypdf
+
+    case = CaseFactory(
+        decision=decision,
+        sections_disputed=[],
+        decision_sent_on=date(2026, 3, 27),
+        first_contact_on=date(2026, 4, 1),
+        officer=officer,
+        health_involved=health,
+        route=Route.MEDIATION,
+        status=Status.MEDIATION_ROUTE,
+    )
+    services.adviser_contact_record(case=case, actor=officer, contacted_on=date(2026, 4, 1), choice="no_mediation")
+    cert = services.certificate_issue(
+        case=case,
+        actor=officer,
+        kind="declined",
+        issued_on=date(2026, 4, 3),
+        issuer_name="Ann Adviser",
+        issuer_role="Mediation adviser",
+    )
+    reader = pypdf.PdfReader(io.BytesIO(cert.pdf.read()))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert says in text
+    assert never not in text
