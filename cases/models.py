@@ -422,6 +422,7 @@ class CaseEvent(models.Model):
         EXPORTED = "exported", "Exported"
         LEGAL_HOLD = "legal_hold", "Legal hold"
         ANONYMISED = "anonymised", "Anonymised"
+        LETTER = "letter", "Letter sent"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -26,6 +26,9 @@ _OFFICE_REFERRAL_PERMS = [
     "referrals.manage_tribunal",
 ]
 
+# Letters to families (letters app): drafted, downloaded and recorded as sent by officers and managers.
+_LETTER_PERMS = ["letters.draft_letter"]
+
 # Data protection (privacy app): subject-access exports, the access log, legal holds and the retention schedule.
 # The data protection role holds these and nothing else: it works on cases through the privacy pages only.
 _DATA_PROTECTION_PERMS = [
@@ -36,10 +39,11 @@ _DATA_PROTECTION_PERMS = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    OFFICER: [*_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS],
+    OFFICER: [*_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS, *_LETTER_PERMS],
     MANAGER: [
         *_OFFICER_PERMS,
         *_OFFICE_REFERRAL_PERMS,
+        *_LETTER_PERMS,
         "cases.export_cases",
         "cases.waive_deadline",
         "cases.view_team_work",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("profile/", profile, name="profile"),
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
+    path("", include("letters.urls")),
     path("deadlines/", deadline_list, name="deadlines"),
     path("", include("dashboards.urls")),
     path("", include("privacy.urls")),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "cases",
     "referrals",
+    "letters",
     "dashboards",
     "privacy",
     "guide",

@@ -18,9 +18,10 @@ MAY_IMPORT = {
     "cases": {"sendportal"},
     "referrals": {"cases", "sendportal"},
     "accounts": {"cases", "sendportal"},
+    "letters": {"referrals", "cases", "sendportal"},
     "guide": {"referrals", "cases", "sendportal"},
     "dashboards": {"referrals", "cases", "sendportal"},
-    "privacy": {"dashboards", "referrals", "cases", "sendportal"},
+    "privacy": {"dashboards", "letters", "referrals", "cases", "sendportal"},
 }
 APPS = set(MAY_IMPORT)
 TOOLS = {"demo", "bench", "scripts"}  # the demo data, benchmark and drills drive the whole portal from outside

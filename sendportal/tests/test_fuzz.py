@@ -34,6 +34,8 @@ from cases.dates import PortalDateField, PortalDateTimeField
 from cases.forms import CaseForm
 from cases.models import Case, CaseReferenceCounter, Deadline, NonWorkingDay
 from cases.tests.factories import CaseFactory, HealthBodyFactory, SchoolFactory
+from letters import forms as letter_forms
+from letters.models import SupportService
 from referrals import forms as referral_forms
 from referrals.models import AdviserContact, MediationProvider
 from referrals.tests.factories import (
@@ -86,7 +88,7 @@ def _frozen_now():
 
 # --- Probing: one request in a savepoint, checked and rolled back -----------------------------------------------
 
-PORTAL_APPS = ("cases", "referrals", "auth", "sendportal")
+PORTAL_APPS = ("cases", "referrals", "letters", "auth", "sendportal")
 
 
 def snapshot() -> dict:
@@ -564,6 +566,11 @@ FORMS = [
     ),
     FormTarget("profile", "officer", _no_args, lambda w: {"reminder_emails": "on"}),
     FormTarget(
+        "letters:record", "officer", lambda w: [w.case.pk],
+        lambda w: {"kind": "acknowledgement", "recipient": "Grace Okafor", "method": "post", "sent_on": "2026-11-19"},
+        letter_forms.LetterRecordForm,
+    ),
+    FormTarget(
         "cases:list", "officer", _no_args, lambda w: {"q": "Amara Okafor", "keep": "status=intake&sort=child"}
     ),
 ]  # fmt: skip
@@ -650,6 +657,10 @@ ADMIN_FORMS = {
         "name": "New Provider", "contact_name": "Pat", "email": "pat@example.org", "phone": "0113 496 0000",
         "contract_share": "10", "share_changed_on": "2026-01-01", "offers_mediation": "on", "active": "on",
     },
+    "letters.supportservice": lambda w: {
+        "kind": "sendiass", "name": "Anytown SENDIASS", "phone": "0113 496 0001", "email": "iass@example.org",
+        "website": "https://iass.example.org", "area": "Anytown", "active": "on",
+    },
     "referrals.mediator": lambda w: {
         "user": w.spare_user.pk, "provider": w.provider.pk, "accreditation": "CoM", "specialisms": ["health"],
         "languages": "English", "max_active_cases": "8", "active": "on", "conflict_schools": [w.school.pk],
@@ -662,6 +673,7 @@ ADMIN_INSTANCES = {
     "cases.nonworkingday": lambda w: w.non_working_day,
     "referrals.mediationprovider": lambda w: w.provider,
     "referrals.mediator": lambda w: w.mediator,
+    "letters.supportservice": lambda w: SupportService.objects.order_by("pk").first(),
 }
 
 
@@ -794,6 +806,11 @@ NOT_FUZZED = {
     "privacy:access_log_person_csv": "the same filters as access_log_person, streamed as CSV",
     "accounts:session_end": "no input besides its id (the id test covers the id)",
     "accounts:session_end_others": "no input besides the CSRF token",
+    "letters:draft": "its only input is the kind of letter: hostile kinds in letters/tests/test_views.py",
+    "letters:pdf": "no input besides its id and the kind's slug (an unknown kind is a 404: letters/tests)",
+    "letters:docx": "no input besides its id and the kind's slug (an unknown kind is a 404: letters/tests)",
+    "letters:sent_pdf": "no input besides its ids (the id test covers them)",
+    "letters:sent_docx": "no input besides its ids (the id test covers them)",
 }
 
 
@@ -827,7 +844,7 @@ def test_every_date_field_in_every_form_is_the_portals_date_field():
     from dashboards import forms as dashboard_forms
 
     checked = 0
-    for module in (case_forms, referral_forms, dashboard_forms, views_deadlines, views_profile, filters):
+    for module in (case_forms, referral_forms, letter_forms, dashboard_forms, views_deadlines, views_profile, filters):
         for obj in vars(module).values():
             if isinstance(obj, type) and issubclass(obj, forms.BaseForm) and obj.__module__ == module.__name__:
                 for name, form_field in obj.base_fields.items():
