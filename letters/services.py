@@ -22,7 +22,7 @@ def letter_record_sent(*, case: Case, actor, kind: str, recipient: str, method: 
     posted by the browser), with the date, recipient and method; the timeline says so."""
     if not permissions.can_draft_letters(actor):
         raise PermissionDenied
-    case = Case.objects.select_for_update().select_related("officer").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("officer").get(pk=case.pk)
     recipient = " ".join(recipient.split())
     errors = {}
     if not recipient:

@@ -20,6 +20,7 @@ from django.db.models import When as Branch
 from django.db.models.functions import Cast, Concat
 
 from cases.models import Case, CaseEvent, CaseNote, Deadline, Status
+from letters.models import Letter
 from referrals.models import (
     AdviserContact,
     AgreementAction,
@@ -92,6 +93,8 @@ CLEARED = {
         },
     ),
     CaseRetention: ("case", {"hold_reason": Value("")}),
+    # A letter's text names the family and the child; what kind it was, when and how it went stay.
+    Letter: ("case", {"recipient": Value(""), "subject": Value(""), "body": Value("")}),
 }
 
 # The case timeline: each description is rewritten (services.safe_event) and its data keeps only these keys,
@@ -278,6 +281,7 @@ KEPT = {
         "hold_since",
         "updated_at",
     },
+    Letter: {"id", "case", "kind", "method", "sent_on", "sent_by", "created_at"},
 }
 
 # Every model whose rows belong to a case, with the path from it to the case: the audit log entries about these
@@ -294,6 +298,7 @@ CASE_ROWS = {
     TribunalAppeal: "case",
     DisagreementResolution: "case",
     CaseRetention: "case",
+    Letter: "case",
 }
 
 

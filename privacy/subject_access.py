@@ -32,6 +32,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Case, CaseNote, Deadline
+from letters.models import Letter
 from referrals.models import (
     AdviserContact,
     AgreementAction,
@@ -366,6 +367,31 @@ def agreement_actions(case: Case) -> Section:
     return Section("agreement_actions", "Agreed actions", columns=columns, rows=rows)
 
 
+def letters(case: Case) -> Section:
+    rows = [
+        {
+            "sent_on": letter.sent_on,
+            "kind": letter.get_kind_display(),
+            "recipient": letter.recipient,
+            "method": letter.get_method_display(),
+            "subject": letter.subject,
+            "text": letter.body,
+            "by": _person(letter.sent_by),
+        }
+        for letter in Letter.objects.filter(case=case).select_related("sent_by").order_by("sent_on", "pk")
+    ]
+    columns = [
+        ("sent_on", "Sent"),
+        ("kind", "Letter"),
+        ("recipient", "To"),
+        ("method", "How"),
+        ("subject", "Heading"),
+        ("text", "Text as sent"),
+        ("by", "Recorded by"),
+    ]
+    return Section("letters", "Letters sent to the family", columns=columns, rows=rows)
+
+
 def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "file"
 
@@ -498,6 +524,7 @@ SOURCES: list[Callable[[Case], Section]] = [
     outcomes,
     agreement_actions,
     certificates,
+    letters,
     appeals,
     disagreement_resolution,
     retention,

@@ -13,6 +13,7 @@ from auditlog.signals import accessed
 from cases.models import Case, CaseEvent, CaseNote, Deadline, Status
 from cases.services import case_event_record
 from cases.tests.factories import CaseFactory, SchoolFactory
+from letters.models import Letter, LetterKind
 from referrals.models import MediatorAssignment
 from referrals.tests.factories import (
     AdviserContactFactory,
@@ -138,6 +139,16 @@ def full_case(
             pdf__data=f"%PDF-1.4 certificate for {family.child_first} {family.child_last}".encode(),
         )
         TribunalAppealFactory(case=case, created_by=actor)
+        Letter.objects.create(
+            case=case,
+            kind=LetterKind.ACKNOWLEDGEMENT,
+            recipient=family.party,
+            method=Letter.Method.POST,
+            sent_on=date(2026, 11, 20),
+            subject=f"Your disagreement about {family.child_first}'s assessment",
+            body=f"Dear {family.party},\n\nThank you for contacting us about {family.child_first} {family.child_last}.",
+            sent_by=actor,
+        )
         Deadline.objects.create(
             case=case,
             key="C4",

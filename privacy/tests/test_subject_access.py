@@ -61,6 +61,7 @@ def test_data_json_holds_every_kind_of_record_with_iso_dates(case):
         "outcomes",
         "agreement_actions",
         "certificates",
+        "letters",
         "appeals",
         "disagreement_resolution",
         "retention",
@@ -72,6 +73,8 @@ def test_data_json_holds_every_kind_of_record_with_iso_dates(case):
     assert {s["venue"] for s in exported["sessions"]} >= {"At the family home, 12 Larkspur Lane, Exampleton"}
     assert exported["agreement_actions"][0]["description"] == "Send Ottoline Quillfeather the EP report"
     assert exported["appeals"][0]["registered_on"] == "2026-11-10"
+    assert exported["letters"][0]["recipient"] == "Ottoline Quillfeather"
+    assert "Thank you for contacting us about Zephyrine Quillfeather." in exported["letters"][0]["text"]
     assert any("moved away" in e["description"] for e in exported["timeline"])
     assert exported["retention"] == {"stage": "Kept in full", "legal_hold": False, "hold_since": None}
 
