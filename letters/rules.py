@@ -30,7 +30,8 @@ class Contact:
     kind_label: str = ""
 
     def line(self) -> str:
-        parts = [self.name + (f" ({self.kind_label})" if self.kind_label else "")]
+        named = self.kind_label and self.kind_label.lower() not in self.name.lower()
+        parts = [self.name + (f" ({self.kind_label})" if named else "")]
         parts += [p for p in (f"phone {self.phone}" if self.phone else "", self.email, self.website) if p]
         line = ": ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0]
         return line + (f"; covers {self.area}" if self.area else "")
@@ -119,8 +120,9 @@ def appeal_rights_text(appeal_route: str, adviser_contact_by: date | None) -> st
     return (
         f"You have the right to appeal to the {TRIBUNAL}. Before you appeal you must get information and advice "
         "about mediation from the independent mediation adviser, who will give you a mediation certificate "
-        f"whether or not you then choose mediation. {contact} The appeal must reach the Tribunal within 2 months of "
-        "that date, or within 1 month of the date of the mediation certificate if that is later."
+        f"whether or not you then choose mediation. {contact} The appeal itself must reach the Tribunal within 2 "
+        "months of the date our decision letter was sent, or within 1 month of the date of the mediation "
+        "certificate if that is later."
     )
 
 

@@ -79,7 +79,11 @@ def letter_facts(case: Case, user, *, today: date) -> rules.LetterFacts:
         advisers = [contact.provider]
     else:
         advisers = list(MediationProvider.objects.filter(active=True, offers_mediation=True).order_by("name"))
-    services = [_contact(s, "SENDIASS" if s.kind == SupportService.Kind.SENDIASS else "") for s in support_services()]
+    kind_labels = {
+        SupportService.Kind.SENDIASS: "SENDIASS",
+        SupportService.Kind.INDEPENDENT_SUPPORTER: "Independent Supporter",
+    }
+    services = [_contact(s, kind_labels.get(s.kind, "")) for s in support_services()]
     certificate = case.certificates.order_by("-version").first()
     appeal = (
         Deadline.objects.filter(case=case, key="C9").exclude(state=Deadline.State.SUPERSEDED).only("due_on").first()

@@ -49,7 +49,7 @@ def test_officer_drafts_downloads_and_records_a_letter(officer, signed_in_page, 
     expect(preview).to_contain_text("Dear Grace Okafor,")
     expect(preview).to_contain_text("You must contact the mediation adviser by Tuesday 1 December 2026")
     expect(preview).to_contain_text("Calm Waters Mediation: phone 0113 496 0000")
-    expect(preview).to_contain_text("Anytown SENDIASS (SENDIASS): phone 0113 496 0001")
+    expect(preview).to_contain_text("Anytown SENDIASS: phone 0113 496 0001")
     assert_accessible(page)
 
     with page.expect_download() as pdf_download:

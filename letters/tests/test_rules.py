@@ -44,7 +44,7 @@ def test_every_field_has_a_value_worked_out_from_the_facts():
     assert values["letter_date"] == "Friday 4 December 2026"
     assert values["adviser_contact_deadline"] == "Tuesday 1 December 2026"
     assert values["support_services"] == (
-        "• Anytown SENDIASS (SENDIASS): phone 0113 496 0001, iass@example.org, https://iass.example.org; covers the "
+        "• Anytown SENDIASS: phone 0113 496 0001, iass@example.org, https://iass.example.org; covers the "
         "whole borough\n• North Independent Support"
     )
     assert values["mediation_adviser_contacts"] == "• Calm Waters Mediation: phone 0113 496 0000, a@cw.example"
@@ -110,6 +110,13 @@ def test_agreed_actions_are_listed_with_who_and_by_when():
     assert values["agreed_actions"] == (
         "• Send the EP report: the LA, by Wednesday 2 December 2026\n"
         "• Review the health plan: the ICB, by Wednesday 9 December 2026"
+    )
+
+
+def test_a_contact_says_what_kind_of_service_it_is_unless_its_name_does():
+    assert rules.Contact("Anytown SENDIASS", kind_label="SENDIASS").line() == "Anytown SENDIASS"
+    assert rules.Contact("Carers Together", kind_label="Independent Supporter").line() == (
+        "Carers Together (Independent Supporter)"
     )
 
 

@@ -115,7 +115,7 @@ def test_a_manager_previews_the_mediation_information_letter(client_for, manager
     assert "Dear Grace Okafor," in page
     assert "by Tuesday 1 December 2026, 2 months from the date our decision letter was sent" in page
     assert "Calm Waters Mediation: phone 0113 496 0000, advice@calmwaters.example" in page
-    assert "Anytown SENDIASS (SENDIASS): phone 0113 496 0001" in page
+    assert "Anytown SENDIASS: phone 0113 496 0001" in page
     assert "Disagreement resolution is also available" in page
     assert "<title>Letters for case" in page and "Okafor" not in page[: page.index("</title>")]
 
