@@ -48,7 +48,7 @@ class SupportService(models.Model):
 
 
 class LetterKind(models.TextChoices):
-    """The letters the pathway needs (send-rules.md sections 3 and 7)."""
+    """The letters the pathway needs (docs/rules.md §4 and §6)."""
 
     ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of the disagreement"
     MEDIATION_INFORMATION = "mediation_information", "Mediation information"

@@ -98,7 +98,7 @@ def appeal_deadline_text(appeal_due: date | None) -> str:
 
 
 def appeal_rights_text(appeal_route: str, adviser_contact_by: date | None) -> str:
-    """The family's rights after the decision, for the mediation information letter (send-rules.md 2.1, C1)."""
+    """The family's rights after the decision, for the mediation information letter (docs/rules.md §1, §4 C1)."""
     by = long_date(adviser_contact_by) if adviser_contact_by else ""
     contact = (
         f"You must contact the mediation adviser by {by}, 2 months from the date our decision letter was sent."

@@ -84,10 +84,10 @@ class AppealRoute:
 
     # An appealable decision (CFA 2014 s.51(2)): the certificate goes with the appeal form.
     WITH_APPEAL_FORM = "with_appeal_form"
-    # Placement only (send-rules.md 2.1, decision 14): no certificate is needed for an appeal about section I
+    # Placement only (docs/rules.md §1, §8 D14): no certificate is needed for an appeal about section I
     # alone; it is needed if sections B or F are appealed too.
     PLACEMENT_ONLY = "placement_only"
-    # Health or social care only, or disagreement resolution: no appeal to the Tribunal on its own (2.1, 2.4).
+    # Health or social care only, or disagreement resolution: no appeal to the Tribunal on its own (docs/rules.md §1).
     NO_APPEAL = "no_appeal"
 
     ALL = (WITH_APPEAL_FORM, PLACEMENT_ONLY, NO_APPEAL)
@@ -101,7 +101,7 @@ def appeal_route_for(
     health_involved: bool = False,
     social_care_involved: bool = False,
 ) -> str:
-    """Which appeal wording a certificate carries (send-rules.md 2.1): never "send this with the appeal form" on a
+    """Which appeal wording a certificate carries (docs/rules.md §1): never "send this with the appeal form" on a
     case with no appeal (health or social care only), and the placement-only exception said as it is."""
     if route == Route.DRS or decision not in case_rules.APPEALABLE_DECISIONS:
         return AppealRoute.NO_APPEAL

@@ -414,7 +414,7 @@ def test_sha256_matches_hashlib_and_rendering_is_repeatable():
             {"route": "mediation", "decision": "PLACEMENT-I", "sections_disputed": ["I"], "health_involved": True},
             AppealRoute.WITH_APPEAL_FORM,
         ),
-        # Health or social care only: no appeal to the Tribunal on its own (send-rules.md 2.1).
+        # Health or social care only: no appeal to the Tribunal on its own (docs/rules.md §1).
         ({"route": "mediation", "decision": "HSC", "health_involved": True}, AppealRoute.NO_APPEAL),
         ({"route": "mediation", "decision": "HSC", "social_care_involved": True}, AppealRoute.NO_APPEAL),
         ({"route": "drs", "decision": ""}, AppealRoute.NO_APPEAL),
