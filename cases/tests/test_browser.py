@@ -113,7 +113,7 @@ def test_officer_takes_in_a_case_corrects_mistakes_and_finds_it_again(
 
     # Find it again from the case list by the child's name; the name never travels in the URL.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()
-    page.get_by_label("Find a case by reference or child's name").fill(f"{CHILD_FIRST} {CHILD_LAST}")
+    page.get_by_label("Find a case by reference, child's name, parent's name or postcode").fill(f"{CHILD_FIRST} {CHILD_LAST}")
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("link", name=re.compile(r"Search: .*remove", re.I))).to_be_visible()
     assert CHILD_LAST not in page.url and CHILD_FIRST not in page.url
