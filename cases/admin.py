@@ -63,8 +63,8 @@ class DeactivateInsteadOfDeleteMixin:
 
 @admin.register(School)
 class SchoolAdmin(DeactivateInsteadOfDeleteMixin, admin.ModelAdmin):
-    list_display = ["name", "urn", "phase", "postcode", "active"]
-    list_filter = ["phase", "active"]
+    list_display = ["name", "setting_type", "urn", "phase", "postcode", "active"]
+    list_filter = ["setting_type", "phase", "active"]
     search_fields = ["name", "urn", "postcode"]
 
 

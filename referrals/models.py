@@ -569,6 +569,10 @@ class DisagreementResolution(models.Model):
         LA_OR_EDUCATION_BODY = "la_education", "Family and the LA or an education body: how duties are carried out"
         SCHOOL_PROVISION = "school_provision", "Family and a school or college: the special educational provision"
         HEALTH_DURING_PROCESS = "health_process", "Family and health commissioners during assessment or review"
+        SOCIAL_CARE_DURING_PROCESS = (
+            "social_care_process",
+            "Family and the LA about social care provision during assessment, plan drafting or review",
+        )
         LA_AND_HEALTH = "la_health", "The LA and health commissioners during assessment or review"
 
     class Outcome(models.TextChoices):

@@ -551,6 +551,21 @@ def test_disagreement_resolution_pathway(officer, providers):
     assert not Deadline.objects.filter(case=case).exists()  # DRS has no statutory clock or certificate
 
 
+@time_machine.travel(NOW, tick=False)
+def test_disagreement_resolution_covers_social_care_provision_during_an_assessment(officer, providers):
+    """A disagreement with the LA about social care provision while an assessment or plan is under way (issue 13
+    item 10): referred like the other kinds, and shown with its own description."""
+    case = CaseFactory(route=Route.DRS, decision="", decision_sent_on=None, first_contact_on=date(2026, 4, 1))
+    drs = services.drs_refer(
+        case=case, actor=officer, kind="social_care_process", provider=providers[1], referred_on=date(2026, 4, 2)
+    )
+    assert drs.get_kind_display() == (
+        "Family and the LA about social care provision during assessment, plan drafting or review"
+    )
+    case.refresh_from_db()
+    assert case.status == Status.DRS_ROUTE
+
+
 def test_drs_provider_must_offer_it(officer, providers):
     case = CaseFactory(route=Route.DRS)
     with pytest.raises(ValidationError):

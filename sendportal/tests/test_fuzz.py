@@ -648,8 +648,8 @@ def test_huge_ids_in_any_url_are_not_found_not_server_errors(client, world):
 # --- The admin -----------------------------------------------------------------------------------------------
 
 ADMIN_FORMS = {
-    "cases.school": lambda w: {"name": "Oak Academy", "urn": "123456", "phase": "primary", "postcode": "",
-                               "active": "on"},
+    "cases.school": lambda w: {"name": "Oak Academy", "setting_type": "school", "urn": "123456", "phase": "primary",
+                               "postcode": "", "active": "on"},
     "cases.healthbody": lambda w: {"name": "NHS Test ICB", "ods_code": "QT1", "email": "icb@example.org",
                                    "active": "on"},
     "cases.nonworkingday": lambda w: {"day": "2026-12-30", "title": "Proclaimed holiday", "active": "on"},
