@@ -68,6 +68,12 @@ def _filtered(fx: Fixture) -> str:
 PAGES = (
     PageSpec("cases", "Case list", "officer", lambda fx: "/cases/"),
     PageSpec("cases_filtered", "Case list, filtered (status, mine, by next deadline)", "officer", _filtered),
+    PageSpec(
+        "cases_my_move",
+        "Case list, my move (the LA's next step on my cases, by its date)",
+        "officer",
+        lambda fx: "/cases/?move=mine&sort=next_step",
+    ),
     PageSpec("cases_search", "Case list, search (surname)", "officer", lambda fx: "/cases/", search=True),
     PageSpec(
         "cases_search_typo",

@@ -27,3 +27,15 @@ class CasesConfig(AppConfig):
         auditlog.register(HealthBody)
         auditlog.register(NonWorkingDay)
         auditlog.register(Cover)
+
+        from . import panels, selectors
+
+        panels.register(
+            panels.CasePanel(
+                name="next_step",
+                template="cases/_next_step_panel.html",
+                build=selectors.next_step_panel,
+                slot=panels.TOP,
+                order=10,
+            )
+        )

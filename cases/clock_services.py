@@ -15,10 +15,9 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from . import deadlines
+from . import deadlines, next_step_services
 from .clock_registry import CASE_CLOCK_FIELDS, ClockContext, ClockSpec, expected_clocks, refresh_derived_facts
 from .models import Case, CaseEvent, Deadline, NonWorkingDay, Status
 from .timeline import case_event_record
@@ -46,38 +45,37 @@ def fmt(day: date | None) -> str:
 
 # --- Writes ------------------------------------------------------------------------------------------------
 
-# Clocks that bind the family (C1, C9) are the family's windows, not the LA's work (decision 12): they are never
-# a case's "next deadline" (the case list's column, sort and urgency colour).
-LA_WORK = ~Q(binds=Deadline.Binds.FAMILY)
-
 
 def case_next_deadline_refresh(case: Case) -> None:
     """Copy the earliest open clock someone other than the family must act on onto the case (the case list's
-    column, sort and filter)."""
-    nxt = Deadline.objects.filter(LA_WORK, case=case, state=Deadline.State.OPEN).order_by("due_on", "id").first()
-    on, title = (nxt.due_on, nxt.title) if nxt else (None, "")
-    Case.objects.filter(pk=case.pk).update(next_deadline_on=on, next_deadline_title=title)
-    case.next_deadline_on, case.next_deadline_title = on, title
+    column, sort and filter), and work out the case's next step again (cases.next_step_services)."""
+    (fresh,) = cases_next_deadline_refresh([case.pk])
+    case.next_deadline_on, case.next_deadline_title = fresh.next_deadline_on, fresh.next_deadline_title
+    for name in next_step_services.NEXT_STEP_FIELDS:
+        setattr(case, name, getattr(fresh, name))
 
 
-def cases_next_deadline_refresh(case_ids) -> None:
-    """Bulk version for many cases: two queries per batch."""
+def cases_next_deadline_refresh(case_ids) -> list[Case]:
+    """Bulk version for many cases: the cases' open clocks are read once for both their next deadline and their
+    next step; a fixed number of queries per batch. Returns the cases as stored now."""
     case_ids = list(case_ids)
+    clocks = next_step_services.open_clocks_by_case(case_ids)
     earliest: dict[int, tuple[date, str]] = {}
-    rows = (
-        Deadline.objects.filter(LA_WORK, case_id__in=case_ids, state=Deadline.State.OPEN)
-        .order_by("case_id", "-due_on", "-id")
-        .values_list("case_id", "due_on", "title")
-    )
-    for case_id, due_on, title in rows:
-        earliest[case_id] = (due_on, title)  # ordered descending, so the last one kept is the earliest
+    for case_id, rows in clocks.items():
+        # Clocks that bind the family (C1, C9) are the family's windows, not the LA's work (decision 12): never a
+        # case's "next deadline" (the case list's column, sort and urgency colour).
+        work = [c for c in rows if c.binds != Deadline.Binds.FAMILY]  # in due order (then id)
+        if work:
+            earliest[case_id] = (work[0].due_on, work[0].title)
     updates = []
-    for case in Case.objects.filter(pk__in=case_ids).only("id", "next_deadline_on", "next_deadline_title"):
+    cases = next_step_services.cases_next_step_refresh(case_ids, clocks=clocks)
+    for case in cases:
         on, title = earliest.get(case.pk, (None, ""))
         if (case.next_deadline_on, case.next_deadline_title) != (on, title):
             case.next_deadline_on, case.next_deadline_title = on, title
             updates.append(case)
     Case.objects.bulk_update(updates, ["next_deadline_on", "next_deadline_title"], batch_size=1000)
+    return cases
 
 
 @transaction.atomic

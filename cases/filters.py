@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .dates import PortalDateField
 from .forms import DateInput
-from .models import Case, Decision, Route, School, Status
+from .models import Case, Decision, NextStepBy, Route, School, Status
 from .search import may_be_in_a_reference, search_cases  # noqa: F401 (the search lives in cases.search)
 from .selectors import officers_qs
 
@@ -26,6 +26,7 @@ SORTS = {
     "officer": ("officer__first_name", "officer__last_name", "id"),
     "created": ("created_at", "id"),
     "next_deadline": ("next_deadline_on", "id"),
+    "next_step": ("next_step_due_on", "id"),
 }
 DEFAULT_SORT = "-created"
 
@@ -54,7 +55,23 @@ def sort_ordering(sort: str | None, *, sorts: dict, default: str, nullable=froze
     return sort, [order(f) for f in sorts[key]]
 
 
-NULLABLE_SORT_FIELDS = {"decision_sent_on", "next_deadline_on", "officer__first_name", "officer__last_name"}
+NULLABLE_SORT_FIELDS = {
+    "decision_sent_on",
+    "next_deadline_on",
+    "next_step_due_on",
+    "officer__first_name",
+    "officer__last_name",
+}
+
+# Whose move it is: the next step's taker (cases.next_step). "Mine" is the LA's move on my cases.
+MOVES = [
+    (MINE, "Mine: the LA's move on my cases"),
+    (NextStepBy.LA, "The LA's, on anyone's cases"),
+    (NextStepBy.FAMILY, "The family's"),
+    (NextStepBy.PROVIDER, "The provider's"),
+    (NextStepBy.MEDIATOR, "The mediator's"),
+    (NextStepBy.ICB, "The ICB's"),
+]
 
 
 def ordering_for(sort: str | None) -> tuple[str, list]:
@@ -80,6 +97,9 @@ class CaseFilter(django_filters.FilterSet):
     )
     contact_from = PortalDateFilter(
         field_name="first_contact_on", lookup_expr="gte", label="First contact from", widget=DateInput()
+    )
+    move = django_filters.ChoiceFilter(
+        choices=MOVES, method="filter_move", empty_label="Anyone's", label="Whose move is it"
     )
     deadline = django_filters.ChoiceFilter(
         choices=[("overdue", "Overdue"), ("week", "Due in the next 7 days"), ("none", "No open clock")],
@@ -109,6 +129,12 @@ class CaseFilter(django_filters.FilterSet):
         if value == UNASSIGNED:
             return queryset.filter(officer__isnull=True)
         return queryset.filter(officer_id=value)
+
+    def filter_move(self, queryset, name, value):
+        """Cases whose next step is for `value`; "mine": the LA's next step on the user's cases."""
+        if value == MINE:
+            return queryset.filter(next_step_by=NextStepBy.LA, officer=self.user)
+        return queryset.filter(next_step_by=value)
 
     def filter_deadline(self, queryset, name, value):
         today = timezone.localdate()

@@ -91,8 +91,19 @@ class CaseForm(forms.ModelForm):
             "postcode": "For example SW1A 1AA",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # Intake: whoever takes the case in holds it, unless they choose someone else or the queue.
+            officers = officers_qs()
+            self.fields["officer"] = OfficerChoiceField(
+                queryset=officers,
+                required=False,
+                empty_label="Nobody yet: leave it in the queue for an officer",
+                label="Officer who will hold the case",
+                help_text="You, unless you choose another officer.",
+                initial=user.pk if user is not None and user.has_perm("cases.change_case_status") else None,
+            )
         self.fields["school"].queryset = School.objects.active()
         self.fields["icb"].queryset = HealthBody.objects.active()
         self.fields["decision"].help_text = "Required for statutory mediation and placement-only disagreements."
@@ -147,6 +158,7 @@ class CaseForm(forms.ModelForm):
                 "first_contact_on",
                 "first_contact_channel",
             ),
+            *([] if self.instance.pk else [Fieldset("Who holds the case", "officer")]),
         )
 
     def clean_upn(self):

@@ -255,6 +255,16 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class NextStepBy(models.TextChoices):
+    """Who must take a case's next step (cases.next_step)."""
+
+    LA = "la", "The LA"
+    FAMILY = "family", "The family"
+    PROVIDER = "provider", "The provider"
+    MEDIATOR = "mediator", "The mediator"
+    ICB = "icb", "The ICB"
+
+
 class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=Status.CLOSED)
@@ -349,6 +359,11 @@ class Case(models.Model):
     # filter on the next clock with an index, at any size.
     next_deadline_on = models.DateField("next deadline", null=True, blank=True, editable=False)
     next_deadline_title = models.CharField(max_length=200, blank=True, editable=False)
+    # The one next thing to do, who must do it and by when (cases.next_step), kept by the services whenever the case,
+    # its clocks or its pathway change (cases.next_step_services), so lists filter on "my move" from an index.
+    next_step = models.CharField("next step", max_length=200, blank=True, editable=False)
+    next_step_by = models.CharField("next step is for", max_length=10, choices=NextStepBy, blank=True, editable=False)
+    next_step_due_on = models.DateField("next step due", null=True, blank=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -384,6 +399,8 @@ class Case(models.Model):
             models.Index(fields=["decision_sent_on"], name="cases_case_decision_idx"),
             models.Index(fields=["first_contact_on"], name="cases_case_contact_idx"),
             models.Index(fields=["next_deadline_on"], name="cases_case_next_deadline_idx"),
+            # "My move" (the LA's next step, one officer's or anyone's) in due order, from the index alone.
+            models.Index(fields=["next_step_by", "officer", "next_step_due_on"], name="cases_case_next_step_idx"),
             # The case list's default order (newest first) walks this index instead of sorting every case.
             models.Index(fields=["-created_at", "-id"], name="cases_case_created_idx"),
             # (The search by a child's name has vendor-specific indexes: migrations 0011 and 0013.)

@@ -1,7 +1,8 @@
 """Reads that depend on who is asking. The one way to fetch cases for a user: anything outside their scope
 is a 404, so its existence is not leaked."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -36,6 +37,9 @@ CASE_LIST_ROW_FIELDS = (
     "status",
     "next_deadline_on",
     "next_deadline_title",
+    "next_step",
+    "next_step_by",
+    "next_step_due_on",
     "created_at",
     "officer__username",
     "officer__first_name",
@@ -198,3 +202,19 @@ def open_deadline_group(qs: QuerySet[Deadline], key: str, *, today) -> QuerySet[
     deadlines page shows."""
     rows = qs.filter(_deadline_group_bounds(today)[key]).only(*DEADLINE_ROW_FIELDS)
     return rows.order_by("due_on", "case__reference", "pk")
+
+
+@dataclass(frozen=True)
+class NextStepPanel:
+    """The case page's next step (cases.next_step), as stored on the case."""
+
+    next_step: str
+    next_step_by: str
+    next_step_due_on: date | None
+
+
+def next_step_panel(*, user, case: Case, forms=None) -> NextStepPanel | None:
+    """The next step panel at the top of the case page; none for a closed case. No query: read from the case."""
+    if not case.next_step:
+        return None
+    return NextStepPanel(case.next_step, case.next_step_by, case.next_step_due_on)

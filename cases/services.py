@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import clock_services, permissions, rules
+from . import clock_services, next_step_services, permissions, rules
 from .deadlines import ClockCode
 from .models import Case, CaseEvent, CaseNote, CaseReferenceCounter, Deadline, Status
 from .timeline import case_event_record
@@ -98,12 +98,22 @@ def _check_intake(case: Case, today: date) -> None:
         raise ValidationError(problems)
 
 
+def _can_hold_cases(user) -> bool:
+    return user is not None and user.is_active and user.has_perm("cases.change_case_status")
+
+
 @transaction.atomic
 def case_create(*, actor, data: dict) -> Case:
-    """Take in a new disagreement. `data` holds EDITABLE_FIELDS values (already parsed by a form)."""
+    """Take in a new disagreement. `data` holds EDITABLE_FIELDS values (already parsed by a form), and may name the
+    officer who is to hold it (None: the intake queue); without one, the officer taking it in holds it, or nobody if
+    they cannot hold cases (docs/rules.md §8 D19)."""
     if not actor.has_perm("cases.add_case"):
         raise PermissionDenied
     case = Case(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    officer = data["officer"] if "officer" in data else (actor if _can_hold_cases(actor) else None)
+    if officer is not None and not _can_hold_cases(officer):
+        raise ValidationError({"officer": "That person cannot hold cases."})
+    case.officer = officer
     case.status = Status.INTAKE
     case.created_by = actor
     today = timezone.localdate()
@@ -117,6 +127,14 @@ def case_create(*, actor, data: dict) -> Case:
         kind=CaseEvent.Kind.CREATED,
         description=f"Case {case.reference} opened ({case.get_route_display().lower()})",
     )
+    if officer is not None:
+        case_event_record(
+            case=case,
+            actor=actor,
+            kind=CaseEvent.Kind.OFFICER_ASSIGNED,
+            description=f"Assigned to {officer.get_full_name() or officer.get_username()}",
+            data={"officer": officer.pk},
+        )
     clock_services.case_clocks_recompute(case=case, actor=actor)
     return case
 
@@ -165,6 +183,8 @@ def case_update(*, case: Case, actor, data: dict, version: int | None = None) ->
     if CLOCK_FACTS.intersection(changed):
         reason = "decision letter date corrected" if "decision_sent_on" in changed else "case details changed"
         clock_services.case_clocks_recompute(case=case, actor=actor, reason=reason)
+    else:
+        next_step_services.case_next_step_refresh(case)
     return case
 
 
@@ -196,7 +216,7 @@ def _fmt(iso: str | None) -> str:
 def case_assign_officer(*, case: Case, actor, officer, reason: str = "") -> Case:
     if not permissions.can_assign_officer(actor, case):
         raise PermissionDenied
-    if officer is not None and not officer.has_perm("cases.change_case_status"):
+    if officer is not None and not _can_hold_cases(officer):
         raise ValidationError({"officer": "That person cannot hold cases."})
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.officer_id == (officer.pk if officer else None):
@@ -212,6 +232,7 @@ def case_assign_officer(*, case: Case, actor, officer, reason: str = "") -> Case
         description=f"Assigned to {who}" + (f": {reason}" if reason else ""),
         data={"officer": officer.pk if officer else None, **({"reason": reason} if reason else {})},
     )
+    next_step_services.case_next_step_refresh(case)  # a case nobody holds: assign an officer
     return case
 
 
@@ -262,6 +283,8 @@ def case_change_status(*, case: Case, actor, to_status: str, reason: str = "", a
         # Closing settles every open clock (missed if already due, otherwise no longer applies); an expired window
         # is C9 missed. The providers say so from the new status.
         clock_services.case_clocks_recompute(case=case, actor=actor, reason=f"case {Status(to_status).label.lower()}")
+    else:
+        next_step_services.case_next_step_refresh(case)
     return case
 
 

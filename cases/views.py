@@ -96,7 +96,7 @@ def _filter_tags(case_filter, query: QueryDict, term: str) -> list[dict]:
 
 @permission_required("cases.add_case", raise_exception=True)
 def case_create(request):
-    form = CaseForm(request.POST or None)
+    form = CaseForm(request.POST or None, user=request.user)
     confirm = DuplicateConfirmForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
@@ -113,7 +113,9 @@ def case_create(request):
         if not duplicates or confirmed:
             saved, case = service_call(form, lambda: services.case_create(actor=request.user, data=data))
             if saved:
-                messages.success(request, f"Case {case.reference} opened")
+                who = case.officer and (case.officer.get_full_name() or case.officer.get_username())
+                held = f"assigned to {who}" if who else "left in the queue for an officer"
+                messages.success(request, f"Case {case.reference} opened and {held}")
                 return redirect(case)
     return render(request, "cases/case_form.html", {"form": form, "duplicates": duplicates, "confirm": confirm})
 

@@ -43,7 +43,7 @@ from django.utils import timezone
 
 from cases.clock_display import clock_rows
 from cases.deadlines import ClockCode
-from cases.models import Case, Deadline, Decision
+from cases.models import Case, Deadline, Decision, NextStepBy
 from cases.models import Status as CaseStatus
 from cases.selectors import SOON_DAYS, open_deadline_group, open_deadline_totals, open_deadlines_for
 from cases.team_selectors import covers_held_by
@@ -265,8 +265,11 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
     Clocks: open Deadline rows on cases assigned to the user. Overdue = due before today; due today; this week =
     due in the next 7 days after today; later = after that. Open cases: the user's cases whose status is not
     closed, counted by status. Intake queue: cases with no officer whose status is not closed, oldest first.
-    Seven queries (plus the working-day calendar): one counting every clock bucket, one for the first rows of
-    each of the four buckets (the Deadlines page's selectors), one grouped count of cases, one page of the queue.
+    My move: the user's open cases whose next step (cases.next_step) is the LA's, soonest first, and how many wait
+    on the family, the provider, the mediator or the ICB.
+    Eight queries (plus the working-day calendar): one counting every clock bucket, one for the first rows of
+    each of the four buckets (the Deadlines page's selectors), one grouped count of cases (by status and whose move
+    it is), the first rows of my move, one page of the queue.
     """
     # The officer's own open clocks, bucketed and read as on the Deadlines page (cases.selectors): one query
     # counting every bucket, then each bucket's first rows.
@@ -286,17 +289,33 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
     counts = (
         Case.objects.filter(Q(officer=user) | Q(officer__isnull=True))
         .exclude(status=CaseStatus.CLOSED)
-        .values("officer", "status")
+        .values("officer", "status", "next_step_by")
         .annotate(n=Count("pk"))
         .order_by()
     )
     mine: dict[str, int] = {}
+    moves: dict[str, int] = {}
     queue_total = 0
     for row in counts:
         if row["officer"] is None:
             queue_total += row["n"]
         else:
-            mine[row["status"]] = row["n"]
+            mine[row["status"]] = mine.get(row["status"], 0) + row["n"]
+            moves[row["next_step_by"]] = moves.get(row["next_step_by"], 0) + row["n"]
+
+    # My move: my open cases whose next step is the LA's, soonest due first (undated last), from the next-step
+    # index; then how many of my cases wait on someone else, by who.
+    my_move = [
+        {**row, "url": _case_url(row["pk"])}
+        for row in Case.objects.filter(officer=user, next_step_by=NextStepBy.LA)
+        .order_by(F("next_step_due_on").asc(nulls_last=True), "pk")
+        .values("pk", "reference", "next_step", "next_step_by", "next_step_due_on")[:limit]
+    ]
+    waiting = [
+        {"by": value, "label": label, "count": moves[value]}
+        for value, label in NextStepBy.choices
+        if value != NextStepBy.LA and moves.get(value)
+    ]
     stages = [
         {"status": value, "label": label, "count": mine[value]}
         for value, label in CaseStatus.choices
@@ -319,6 +338,9 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
             "first_contact_on",
             "next_deadline_on",
             "next_deadline_title",
+            "next_step",
+            "next_step_by",
+            "next_step_due_on",
         )[:limit]
     ]
     # Colleagues away whose work the user covers today (cases.models.Cover): their clocks, counted per group.
@@ -340,6 +362,9 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
         "open_cases": sum(mine.values()),
         "queue": queue_rows,
         "queue_total": queue_total,
+        "my_move": my_move,
+        "my_move_total": moves.get(NextStepBy.LA, 0),
+        "waiting": waiting,
         "limit": limit,
     }
 

@@ -15,6 +15,7 @@ SORT_LABELS = {
     "officer": "officer",
     "created": "date opened",
     "next_deadline": "next deadline",
+    "next_step": "next step's due date",
 }
 
 
@@ -79,19 +80,64 @@ def contextual_date(due, due_time, relative, urgency):
 @register.simple_tag(takes_context=True)
 def next_deadline(context, case):
     """The case's next clock as a contextual date. Today and the calendar are computed once per page."""
+    from cases.clock_display import relative_and_urgency
+
+    today, calendar = _today_and_calendar(context)
+    due = case.next_deadline_on
+    relative, urgency = relative_and_urgency(due, today, calendar=calendar)
+    return contextual_date(due, None, f"{case.next_deadline_title}: {relative}", urgency)
+
+
+def _today_and_calendar(context) -> tuple:
     from django.utils import timezone
 
     from cases import clock_services
-    from cases.clock_display import relative_and_urgency
 
     cache = context.render_context.setdefault("_clock_cache", {})
     if "today" not in cache:
         cache["today"] = timezone.localdate()
         cache["calendar"] = clock_services.working_calendar()
-    today, calendar = cache["today"], cache["calendar"]
-    due = case.next_deadline_on
-    relative, urgency = relative_and_urgency(due, today, calendar=calendar)
-    return contextual_date(due, None, f"{case.next_deadline_title}: {relative}", urgency)
+    return cache["today"], cache["calendar"]
+
+
+NEXT_STEP_WHO = {
+    "la": "The LA",
+    "family": "The family",
+    "provider": "The provider",
+    "mediator": "The mediator",
+    "icb": "The ICB",
+}
+
+
+@register.simple_tag(takes_context=True)
+def next_step(context, case):
+    """The case's next step (cases.next_step): who must take it, what it is and by when, as a contextual date. A
+    step for the family is their window, shown as information, never as overdue (docs/rules.md §8 D12)."""
+    from cases.clock_display import relative_and_urgency
+
+    fields = ("next_step", "next_step_by", "next_step_due_on")
+    if isinstance(case, dict):  # a row of values() with those fields
+        action, by, due = (case.get(name) for name in fields)
+    else:
+        action, by, due = (getattr(case, name) for name in fields)
+    if not action:
+        return format_html('<span class="text-body-secondary">{}</span>', "None")
+    who = NEXT_STEP_WHO.get(by, by)
+    if due is None:
+        when = format_html('<br><span class="small text-body-secondary">{}</span>', "No date set")
+    else:
+        today, calendar = _today_and_calendar(context)
+        relative, urgency = relative_and_urgency(due, today, calendar=calendar)
+        if by == "family":
+            urgency = "window" if due >= today else "window_closed"
+            relative = f"their window closes {relative}" if due >= today else "their window has closed"
+        when = format_html(
+            '<br><span class="small">by <strong>{}</strong></span> <span class="badge {}">{}</span>',
+            date_filter(due, "D j M Y"),
+            URGENCY_TAGS.get(urgency, "tag-ok"),
+            relative,
+        )
+    return format_html('<span class="d-inline-block next-step"><strong>{}:</strong> {}{}</span>', who, action, when)
 
 
 @register.filter

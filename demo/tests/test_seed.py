@@ -271,3 +271,14 @@ def test_reset_removes_only_the_seeded_cases(demo):
     assert removed == demo.cases_added - 1
     assert list(Case.objects.all()) == [kept]
     assert not Referral.objects.exists() and not Deadline.objects.exclude(case=kept).exists()
+
+
+def test_every_seeded_case_carries_its_next_step(demo):
+    """The seed stores each case's next step as the services do: worked out again, nothing differs, every open
+    case has one and the closed ones none."""
+    from cases.next_step_services import compute_next_steps, stored_next_step
+
+    cases = list(Case.objects.order_by("pk"))
+    computed = compute_next_steps(cases, today=DAY)  # the day the demo was seeded
+    assert [stored_next_step(case) for case in cases] == [computed[case.pk] for case in cases]
+    assert all(bool(case.next_step) == (case.status != "closed") for case in cases)

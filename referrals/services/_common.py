@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases import clock_services
+from cases import clock_services, next_step_services
 from cases import rules as case_rules
 from cases import services as case_services
 from cases.clock_services import fmt
@@ -47,6 +47,12 @@ def _require(condition: bool) -> None:
 def _recompute(case: Case, actor, reason: str = "") -> None:
     """Ask every clock provider what the case should have now (cases.clock_services)."""
     clock_services.case_clocks_recompute(case=case, actor=actor, reason=reason)
+
+
+def _refresh_next_step(case: Case) -> None:
+    """For a service that changes the pathway's stage without moving a clock (a provider's answer, a mediator
+    assigned, a disagreement resolution meeting): the case's stored next step follows (a recompute does it too)."""
+    next_step_services.case_next_step_refresh(case)
 
 
 def _move_case(case: Case, actor, target: str, reason: str = "") -> None:

@@ -15,7 +15,7 @@ from ..models import (
     Referral,
 )
 from ..selectors import mediator_ranking
-from ._common import ASSIGNABLE_STATUSES, RS, _event, _lock, _require, referral_set_status
+from ._common import ASSIGNABLE_STATUSES, RS, _event, _lock, _refresh_next_step, _require, referral_set_status
 
 
 @transaction.atomic
@@ -52,4 +52,5 @@ def referral_assign_mediator(*, referral: Referral, actor, mediator: Mediator, r
     if reason.strip():
         text += f": {reason.strip()}"
     _event(referral.case, actor, CaseEvent.Kind.REFERRAL, text, {"referral": referral.pk, "mediator": mediator.pk})
+    _refresh_next_step(referral.case)
     return referral

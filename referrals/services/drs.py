@@ -16,7 +16,7 @@ from ..models import (
     DisagreementResolution,
     MediationProvider,
 )
-from ._common import _check_dates, _event, _move_case, _require
+from ._common import _check_dates, _event, _move_case, _refresh_next_step, _require
 
 
 @transaction.atomic
@@ -39,6 +39,7 @@ def drs_refer(
     _event(case, actor, CaseEvent.Kind.REFERRAL, f"Referred to {provider.name} for disagreement resolution")
     for target in (CaseStatus.TRIAGED, CaseStatus.DRS_ROUTE):
         _move_case(case, actor, target, "referred for disagreement resolution")
+    _refresh_next_step(case)
     return drs
 
 
@@ -98,4 +99,5 @@ def drs_record(
                 "outcome recorded",
             )
     drs.save()
+    _refresh_next_step(case)
     return drs

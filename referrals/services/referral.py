@@ -27,6 +27,7 @@ from ._common import (
     _move_case,
     _reason_required,
     _recompute,
+    _refresh_next_step,
     _require,
     _today,
     referral_set_status,
@@ -203,6 +204,7 @@ def referral_respond(
         text += f": {decline_detail.strip()})" if decline_detail.strip() else ")"
         text += "; the case is back in the referral queue"
     _event(referral.case, actor, CaseEvent.Kind.REFERRAL, text, {"referral": referral.pk, "accepted": accepted})
+    _refresh_next_step(referral.case)
     return referral
 
 

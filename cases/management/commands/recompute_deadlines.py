@@ -8,7 +8,8 @@ from cases.clock_services import deadlines_recompute_all
 class Command(BaseCommand):
     help = (
         "Recompute every statutory clock (C1-C17) of every case from its recorded facts, with the current "
-        "working-day calendar (run after a new non-working day); moved dates go on each timeline."
+        "working-day calendar (run after a new non-working day), and each case's next deadline and next step; moved "
+        "dates go on each timeline."
     )
 
     def add_arguments(self, parser):
