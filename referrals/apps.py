@@ -10,8 +10,10 @@ class ReferralsConfig(AppConfig):
 
         from cases import deadlines, panels
 
-        from . import clocks  # noqa: F401 (registers the pathway's clock providers)
-        from . import next_step  # noqa: F401 (reports the pathway's stage for each case's next step)
+        from . import (
+            clocks,  # noqa: F401 (registers the pathway's clock providers)
+            next_step,  # noqa: F401 (reports the pathway's stage for each case's next step)
+        )
         from .case_panel import TEMPLATE, mediation_panel
         from .models import (
             AdviserContact,

@@ -95,7 +95,7 @@ def mediation_panel(*, user, case: Case, forms: Mapping[str, Any]) -> MediationP
         ),
         suggestion=suggestion,
         show_refer=show_refer,
-        refer_form=_refer_form(forms, declined, suggestion, providers) if show_refer else None,
+        refer_form=_refer_form(forms, declined, suggestion, providers, case) if show_refer else None,
         adviser_form=(
             forms.get("adviser_form") or AdviserContactForm(providers=providers, choices=adviser_choices_for(case))
         )
@@ -119,13 +119,15 @@ def _providers(for_referral: bool, for_other_forms: bool):
     return None, None
 
 
-def _refer_form(forms, declined, suggestion, providers) -> ReferralCreateForm:
+def _refer_form(forms, declined, suggestion, providers, case) -> ReferralCreateForm:
     if forms.get("refer_form") is not None:
         return forms["refer_form"]
-    initial = {name: getattr(declined, name) for name in CARRIED_OVER} if declined else {}
+    initial = ReferralCreateForm.initial_from_case(case)  # what the case already records
+    if declined:
+        initial.update({name: getattr(declined, name) for name in CARRIED_OVER})
     if suggestion:
         initial["provider"] = suggestion.provider_id
-    return ReferralCreateForm(initial=initial, providers=providers)
+    return ReferralCreateForm(initial=initial, providers=providers, case=case)
 
 
 def _with_outcome_forms(records, forms, prefix: str, form_class, allowed: bool) -> list[tuple[Any, Any]]:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.core import signing
+from django.utils.html import escape
 
 from cases.dates import PortalDateField, PortalDateTimeField, portal_formfield
 from cases.deadlines import OrderKind, UnopposedAppealKind
 from cases.filters import sort_ordering
 from cases.forms import DateInput
-from cases.models import Decision
+from cases.models import Decision, HealthBody
 
 from .models import (
     AdviserContact,
@@ -164,10 +165,11 @@ class ReferralCreateForm(PathwayForm, forms.ModelForm):
             "provider_choice_reason": "Needed only when you choose a provider other than the suggested one.",
             "referred_on": "Leave blank for today; enter an earlier date when recording a referral made before.",
             "family_told_la_on": "The 30-day clock runs from this or the date the provider told the LA, if earlier.",
-            "health_told_on": "Needed when the issues include health care: the ICB must be told within 3 working days.",
+            "health_told_on": "Leave blank if it was the day the family told the LA they want mediation: the ICB "
+            "must be told within 3 working days of it.",
         }
 
-    def __init__(self, *args, providers=None, **kwargs):
+    def __init__(self, *args, providers=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = MediationProvider.objects.filter(active=True, offers_mediation=True)
         self.fields["referred_on"].required = False
@@ -175,14 +177,34 @@ class ReferralCreateForm(PathwayForm, forms.ModelForm):
             self.fields["provider"].choices = _provider_choices(
                 providers, keep=lambda p: p.active and p.offers_mediation
             )
+        health = ["health_issues", "health_only", "health_told_on"]
+        if case is not None and case.icb_id:
+            # Recorded on the case already: shown, not asked again.
+            health.append(HTML(f'<p class="mb-3">ICB to tell: {escape(case.icb.name)} (recorded on the case)</p>'))
+        else:
+            self.fields["icb"] = forms.ModelChoiceField(
+                queryset=HealthBody.objects.active(),
+                required=False,
+                label="ICB to tell about the health care issues",
+                help_text="Needed when the issues include health care; it is recorded on the case too.",
+            )
+            health.append("icb")
         self.helper.layout = Layout(
             "provider",
             "provider_choice_reason",
             "referred_on",
             "family_told_la_on",
             "provider_told_la_on",
-            Fieldset("Health care", "health_issues", "health_only", "health_told_on"),
+            Fieldset("Health care", *health),
         )
+
+    @classmethod
+    def initial_from_case(cls, case) -> dict:
+        """What the case already records (issue 13: information carried forward): health care in the issues when the
+        case has health care issues; health alone (the ICB arranges the mediation) when the disagreement is about
+        health or social care elements only and social care is not among them; the case's ICB."""
+        health_only = case.decision == Decision.HSC and case.health_involved and not case.social_care_involved
+        return {"health_issues": case.health_involved, "health_only": health_only, "icb": case.icb_id}
 
 
 class DrsReferForm(PathwayForm, forms.ModelForm):

@@ -632,7 +632,7 @@ def adviser_contact(request, case_pk):
 @permission_required(MANAGE, raise_exception=True)
 def referral_create(request, case_pk):
     case = case_selectors.case_get_for(request.user, case_pk)
-    form = ReferralCreateForm(request.POST)
+    form = ReferralCreateForm(request.POST, case=case)
 
     def action(data):
         return services.referral_create(case=case, actor=request.user, **data)

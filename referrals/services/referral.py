@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.clock_services import fmt
-from cases.models import Case, CaseEvent
+from cases.models import Case, CaseEvent, HealthBody
 from cases.models import Status as CaseStatus
 
 from .. import date_rules, permissions, rules, selectors
@@ -67,9 +67,15 @@ def referral_create(
     health_only: bool = False,
     health_told_on: date | None = None,
     referred_on: date | None = None,
+    icb: HealthBody | None = None,
 ) -> Referral:
     """Refer the case to a provider for mediation. Starts C4 (30 days from the earlier date the LA was told)
-    or, for health issues, C3 (tell the ICB within 3 working days)."""
+    or, for health issues, C3 (tell the ICB within 3 working days).
+
+    Health care in the issues needs the ICB the LA must tell: the case's, or `icb` when the case has none yet,
+    which is then recorded on the case (with its health care issues) so it is never asked again. The LA was told
+    about health on `health_told_on`, or, when not given, on the day the family told it they want mediation
+    (docs/rules.md §8 D19)."""
     _require(permissions.can_manage_referrals(actor))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.is_closed:
@@ -83,6 +89,9 @@ def referral_create(
     referred_on = referred_on or _today()
     if health_only and not health_issues:
         health_issues = True
+    if health_issues:
+        health_told_on = health_told_on or family_told_la_on
+        icb = _referral_icb(case, icb)
     _check_dates(
         {
             "referred_on": referred_on,
@@ -94,8 +103,6 @@ def referral_create(
         date_rules.REFERRAL,
         fields=["referred_on", "family_told_la_on", "provider_told_la_on", "health_told_on"],
     )
-    if health_issues and not health_told_on:
-        raise ValidationError({"health_told_on": "Enter the date the LA was told the issues include health care."})
     if not provider.active:
         raise ValidationError({"provider": f"{provider.name} is no longer active."})
     suggestion = provider_suggestion()
@@ -116,6 +123,16 @@ def referral_create(
         health_told_on=health_told_on if health_issues else None,
         created_by=actor,
     )
+    if health_issues and (case.icb_id != icb.pk or not case.health_involved):
+        case.icb, case.health_involved = icb, True
+        case.save(update_fields=["icb", "health_involved", "updated_at"])
+        _event(
+            case,
+            actor,
+            CaseEvent.Kind.UPDATED,
+            f"Health care issues and the ICB ({icb.name}) recorded on the case from the referral",
+            {"fields": ["icb", "health_involved"]},
+        )
     description = f"Referred to {provider.name} for mediation"
     if suggested_id and suggested_id != provider.pk:
         description += f" instead of the suggested provider: {provider_choice_reason.strip()}"
@@ -124,6 +141,22 @@ def referral_create(
     for target in (CaseStatus.TRIAGED, CaseStatus.MEDIATION_ROUTE):
         _move_case(case, actor, target, "referred for mediation")
     return referral
+
+
+ICB_NEEDED = "Choose the ICB: the issues include health care, so the LA must tell the ICB within 3 working days."
+
+
+def _referral_icb(case: Case, icb: HealthBody | None) -> HealthBody:
+    """The ICB a referral with health care issues must tell: the case's, or the one chosen when it has none."""
+    if case.icb_id:
+        if icb is not None and icb.pk != case.icb_id:
+            raise ValidationError({"icb": f"This case's ICB is {case.icb.name}: change it on the case's details."})
+        return case.icb
+    if icb is None:
+        raise ValidationError({"icb": ICB_NEEDED})
+    if not icb.active:
+        raise ValidationError({"icb": f"{icb.name} is no longer active."})
+    return icb
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases.models import Decision, Route, Status
-from cases.tests.factories import CaseFactory
+from cases.tests.factories import CaseFactory, HealthBodyFactory
 from conftest import make_user
 from referrals import services
 from referrals.models import MediationProvider, Mediator
@@ -59,6 +59,7 @@ def case(officer):
         first_contact_on=date(2026, 4, 1),
         officer=officer,
         health_involved=True,
+        icb=HealthBodyFactory(name="NHS West Yorkshire Integrated Care Board"),
         route=Route.MEDIATION,
         status=Status.TRIAGED,
     )

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from cases import clock_services
 from cases import services as case_services
 from cases.models import Deadline, Decision, NonWorkingDay, PartyType, Route, Status
-from cases.tests.factories import CaseFactory, SchoolFactory
+from cases.tests.factories import CaseFactory, HealthBodyFactory, SchoolFactory
 from dashboards import selectors as dashboard_selectors
 from referrals import selectors, services
 from referrals.models import AdviserContact, Referral, TribunalAppeal
@@ -508,7 +508,9 @@ def test_health_only_mediation_runs_from_the_day_the_icb_received_the_notice(cas
     )
     c5 = clocks(case)["C5"]
     assert (c5.due_on, c5.binds) == (date(2026, 5, 20), Deadline.Binds.ICB)
-    other = CaseFactory(decision=Decision.HSC, decision_sent_on=date(2026, 3, 27), health_involved=True)
+    other = CaseFactory(
+        decision=Decision.HSC, decision_sent_on=date(2026, 3, 27), health_involved=True, icb=HealthBodyFactory()
+    )
     referral = refer(
         other, officer, providers[0], health_issues=True, health_only=True, health_told_on=date(2026, 4, 14)
     )
