@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 
-from cases import clock_services
+from cases import clock_services, team_services
 from cases import rules as case_rules
 from cases import services as case_services
 from cases.models import Case, Decision, NextStepBy, Route, Status
@@ -228,7 +228,7 @@ def test_the_mediation_journey_keeps_the_next_step_true(officer, manager, provid
 
 
 @time_machine.travel("2026-05-20 12:00:00+01:00", tick=False)
-def test_declines_withdrawals_and_concessions_keep_the_next_step_true(case, officer, manager, providers):
+def test_declines_withdrawals_and_concessions_keep_the_next_step_true(case, officer, other_officer, manager, providers):
     pk = case.pk
     referral = services.referral_create(
         case=case,
@@ -283,6 +283,9 @@ def test_declines_withdrawals_and_concessions_keep_the_next_step_true(case, offi
     services.referral_respond(referral=referral, actor=officer, accepted=True, responded_on=date(2026, 4, 15))
     call(services, "referral_la_conceded", other.pk, referral=referral, actor=officer, agreement_on=date(2026, 4, 20))
     assert Case.objects.get(pk=other.pk).status == Status.AGREEMENT_IMPLEMENTATION
+    moved = Case.objects.filter(pk=other.pk)
+    call(team_services, "cases_reassign", other.pk, actor=manager, cases=moved, officer=other_officer, reason="Leave")
+    assert Case.objects.get(pk=other.pk).officer == other_officer
 
 
 @time_machine.travel("2026-11-20 12:00:00+00:00", tick=False)
@@ -380,8 +383,22 @@ def test_every_status_transition_refreshes_the_next_step(officer):
                 assert before.action or source == Status.CLOSED
 
 
-WRITES_NOTHING = {"adviser_choices_for", "fact_token", "referral_set_status", "next_case_reference"}
-MODULES = {"services": services, "case_services": case_services, "clock_services": clock_services}
+# Reads, helpers, and the team services that change no case (a colleague's cover of an officer's work).
+WRITES_NOTHING = {
+    "adviser_choices_for",
+    "fact_token",
+    "referral_set_status",
+    "next_case_reference",
+    "can_manage_team",
+    "cover_add",
+    "cover_end",
+}
+MODULES = {
+    "services": services,
+    "case_services": case_services,
+    "clock_services": clock_services,
+    "team_services": team_services,
+}
 
 
 def _writing_services(module) -> set[str]:
@@ -404,5 +421,10 @@ def test_the_journeys_call_every_service_that_writes():
         f"{MODULES[module].__name__}.{name}"
         for module, name in re.findall(r'call\(\s*(\w+),\s*"(\w+)"', inspect.getsource(sys.modules[__name__]))
     }
-    expected = _writing_services(services) | _writing_services(case_services) | {"cases.clock_services.deadline_waive"}
+    expected = (
+        _writing_services(services)
+        | _writing_services(case_services)
+        | _writing_services(team_services)
+        | {"cases.clock_services.deadline_waive"}
+    )
     assert expected - called == set()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0018_forgiving_search_indexes"),
+        ("cases", "0019_absence_cover"),
     ]
 
     operations = [
