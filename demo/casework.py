@@ -171,6 +171,7 @@ class Desk:
             icb=self.icbs[0 if rng.random() < 0.8 else 1] if health else None,
         )
         creator = self.users[taken_in_by or officer or "officer2"]
+        data["officer"] = self.users[officer] if officer else None  # None: left in the queue for an officer
         file = CaseFile(self, None)
         self.number_next_case(opened)
         case = file.do(opened, case_services.case_create, actor=creator, data=data)
