@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0019_absence_cover"),
+        ("cases", "0020_case_event_letter_kind"),
     ]
 
     operations = [

@@ -26,7 +26,7 @@ def restore_sqlite_search_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0020_early_years_settings_without_urn"),
+        ("cases", "0021_early_years_settings_without_urn"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
