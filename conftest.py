@@ -6,12 +6,14 @@ that is about dates fixes the day it needs with time-machine or builds its facts
 the suite again on days that catch tests leaning on the real date (Christmas Eve, the end of August, a leap day).
 """
 
+import importlib
 import os
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import factory.random
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 from cases import permissions
@@ -102,6 +104,20 @@ def ensure_role(role):
             app_label, codename = perm.split(".")
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return group
+
+
+LETTERS_SEED = importlib.import_module("letters.migrations.0002_seed_templates_and_support_services")
+
+
+def seed_letters():
+    """The letter templates and example support services the data migration makes, put back with the
+    migration's own function (it only adds what is missing): transactional tests flush them away too."""
+    LETTERS_SEED.seed(apps, None)
+
+
+@pytest.fixture
+def letter_templates(db):
+    seed_letters()
 
 
 def make_user(django_user_model, username, role=None, **extra):

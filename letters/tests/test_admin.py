@@ -10,7 +10,7 @@ pytestmark = pytest.mark.usefixtures("letter_templates")
 
 
 def test_the_data_migration_makes_a_valid_template_for_every_letter_and_some_support_services():
-    from letters.tests.conftest import seed_letters
+    from conftest import seed_letters
 
     LetterTemplate.objects.all().delete()
     SupportService.objects.all().delete()

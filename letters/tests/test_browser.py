@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from cases.models import CaseEvent, Decision
 from cases.tests.factories import CaseFactory
+from conftest import seed_letters
 from letters.models import Letter, SupportService
-from letters.tests.conftest import seed_letters
 from referrals.tests.factories import ProviderFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 11, 20))]

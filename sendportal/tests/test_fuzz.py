@@ -275,7 +275,7 @@ class World:
 
 
 @pytest.fixture
-def world(officer, manager, mediator_user, superuser) -> World:
+def world(officer, manager, mediator_user, superuser, letter_templates) -> World:
     CaseReferenceCounter.objects.create(year=2026, last_number=500)  # past the factories' references
     provider = ProviderFactory(name="Calm Waters Mediation")
     mediator = MediatorFactory(user=mediator_user, provider=provider)
