@@ -183,6 +183,9 @@ def assert_accessible(_axe):
     """assert_accessible(page, *, context=None): fail on any "serious" or "critical" axe violation."""
 
     def _assert_accessible(page, *, context=None):
+        # A click that navigates returns once the new page starts; until its stylesheets load, colours are the
+        # browser's defaults and axe would judge a half-styled page (light navigation text on white).
+        page.wait_for_load_state("load")
         results = _axe.run(page, context=context)
         violations = results.response["violations"]
         failing = axe_failures(violations)
