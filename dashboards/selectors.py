@@ -888,13 +888,20 @@ def mediator_dashboard(user, *, now: datetime, today: date, calendar, limit: int
     certs = list(
         Deadline.objects.filter(state=Deadline.State.OPEN, clock__in=CERTIFICATE_CLOCKS)
         .filter(Exists(mine.filter(case_id=OuterRef("case_id"))))
-        .annotate(total=Window(Count("pk")))
+        .annotate(
+            total=Window(Count("pk")),
+            referral_pk=Subquery(mine.filter(case_id=OuterRef("case_id")).order_by("-pk").values("pk")[:1]),
+        )
         .select_related("case")
         .only(*CLOCK_ROW_FIELDS)
         .order_by("due_on", "pk")[:limit]
     )
-    # No link: a mediator cannot open the LA's case page.
-    cert_rows = [{**_clock_dict(row), "url": ""} for row in clock_rows(certs, today=today, calendar=calendar)]
+    # The link is to the certificate form of the mediator's referral on the case (a mediator cannot open the LA's
+    # case page).
+    cert_rows = [
+        {**_clock_dict(row), "url": reverse("referrals:certificate", args=[cert.referral_pk])}
+        for cert, row in zip(certs, clock_rows(certs, today=today, calendar=calendar), strict=True)
+    ]
     return {
         "stages": stages,
         "referral_total": sum(stage_counts.values()),

@@ -18,7 +18,7 @@ from cases.models import Case
 from cases.models import Status as CaseStatus
 from cases.selectors import officers_qs
 
-from . import exports, selectors
+from . import exports, mediator_work, selectors
 from .charts import Bar, bar_chart, column_chart
 from .forms import PeriodForm, YearForm
 
@@ -282,6 +282,7 @@ def mediator(request):
         "dashboards/mediator.html",
         {
             "data": data,
+            "work": mediator_work.mediator_work(request.user, now=timezone.now()),
             "stage_summary": stage_summary,
             "stage_chart": bar_chart(
                 chart_id="mediator-stages",

@@ -362,6 +362,11 @@ class MediationSession(models.Model):
     interpreter_attended = models.BooleanField("interpreter attended", default=False)
     child_views_obtained = models.BooleanField("the child's views were obtained", default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    calendar_sequence = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many times the mediator's calendar invitation was changed or cancelled (its SEQUENCE).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -243,7 +243,9 @@ def _session_row(session, can_act, forms) -> dict:
     form = None
     if can_act and session.status == MediationSession.SessionStatus.PLANNED:
         form = forms.get(f"session_form_{session.pk}") or SessionRecordForm(auto_id=f"session{session.pk}_%s")
-    return {"session": session, "held": session.status == MediationSession.SessionStatus.HELD, "form": form}
+    # A planned session whose time has come: recording it is the thing to do, so its form starts open.
+    due = form is not None and session.starts_at <= timezone.now()
+    return {"session": session, "held": session.status == MediationSession.SessionStatus.HELD, "form": form, "due": due}
 
 
 def _action_row(action, today, calendar, can_manage, forms) -> dict:

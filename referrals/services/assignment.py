@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.models import CaseEvent
 
-from .. import permissions, rules
+from .. import notifications, permissions, rules
 from ..models import (
     Mediator,
     MediatorAssignment,
@@ -53,4 +53,5 @@ def referral_assign_mediator(*, referral: Referral, actor, mediator: Mediator, r
         text += f": {reason.strip()}"
     _event(referral.case, actor, CaseEvent.Kind.REFERRAL, text, {"referral": referral.pk, "mediator": mediator.pk})
     _refresh_next_step(referral.case)
+    notifications.after_assignment(referral, mediator=mediator, previous=previous)
     return referral

@@ -13,7 +13,7 @@ from cases.clock_services import fmt
 from cases.models import CaseEvent
 from cases.models import Status as CaseStatus
 
-from .. import date_rules, permissions
+from .. import date_rules, notifications, permissions
 from ..models import (
     IssueOutcome,
     PlanIssue,
@@ -168,6 +168,7 @@ def referral_withdraw(*, referral: Referral, actor, withdrawn_on: date, reason: 
         f"Family withdrew from mediation on {fmt(withdrawn_on)}: {reason.strip()}",
     )
     _recompute(case, actor, "the family withdrew")
+    notifications.after_called_off(referral)
     return referral
 
 
@@ -190,4 +191,5 @@ def referral_la_conceded(*, referral: Referral, actor, agreement_on: date) -> Re
     _recompute(case, actor, "the LA conceded")
     _move_case(case, actor, CaseStatus.POST_MEDIATION, "LA conceded")
     _move_case(case, actor, CaseStatus.AGREEMENT_IMPLEMENTATION, "LA conceded")
+    notifications.after_called_off(referral)
     return referral

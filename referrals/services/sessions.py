@@ -12,7 +12,7 @@ from cases import clock_services, deadlines
 from cases.clock_services import fmt
 from cases.models import CaseEvent
 
-from .. import date_rules, permissions
+from .. import date_rules, notifications, permissions
 from ..models import (
     MediationSession,
     Referral,
@@ -96,6 +96,7 @@ def session_schedule(
         text += "; the family agreed to shorter notice"
     _event(case, actor, CaseEvent.Kind.MEDIATION, text, {"session": session.pk})
     _recompute(case, actor, "session arranged")
+    notifications.after_session(session, change=notifications.Change.NEW)
     return session
 
 
@@ -164,6 +165,8 @@ def session_correct(
         {"session": session.pk, "reason": reason},
     )
     _recompute(case, actor, f"session corrected: {reason}")
+    if session.status == SessionStatus.PLANNED and old["starts_at"] != new["starts_at"]:
+        notifications.after_session(session, change=notifications.Change.UPDATE)
     return session
 
 
@@ -213,6 +216,8 @@ def session_record(
             text += f": {session.cancel_reason}"
     _event(case, actor, CaseEvent.Kind.MEDIATION, text, {"session": session.pk, "status": status})
     _recompute(case, actor, "session recorded")
+    if status == SessionStatus.CANCELLED:
+        notifications.after_session(session, change=notifications.Change.CANCEL)
     return session
 
 

@@ -212,7 +212,7 @@ def submit_refused(page, browser_errors, button, title_pattern, *messages):
 
 
 def test_officer_refers_to_the_suggested_provider_and_assigns_the_top_mediator(
-    world, signed_in_page, assert_accessible, screenshot, browser_errors
+    world, signed_in_page, assert_accessible, screenshot, browser_errors, mailoutbox
 ):
     d, case = world.dates, world.case
     page = signed_in_page(world.officer)
@@ -336,6 +336,12 @@ def test_officer_refers_to_the_suggested_provider_and_assigns_the_top_mediator(
     assert_accessible(page)
     referral.refresh_from_db()
     assert (referral.status, referral.mediator) == (RS.ASSIGNED, world.top)
+    # The mediator is told by email, with the case reference and a link, never the child's or family's name.
+    (told,) = mailoutbox
+    assert told.to == [world.top.user.email]
+    assert told.subject == f"Mediation referral assigned to you: {case.reference}"
+    assert referral.get_absolute_url() in told.body
+    assert "Maya" not in told.body + told.subject and "Osei-Clarke" not in told.body + told.subject
 
     # Back on the case page: the referral and its 30-day clock.
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=f"Case {case.reference}").click()
@@ -354,7 +360,7 @@ def test_officer_refers_to_the_suggested_provider_and_assigns_the_top_mediator(
 
 
 def test_mediator_records_the_session_and_agreement_and_issues_the_certificate(
-    world, signed_in_page, assert_accessible, screenshot, browser_errors
+    world, signed_in_page, assert_accessible, screenshot, browser_errors, mailoutbox
 ):
     d, case = world.dates, world.case
     referral = advance(world, "assigned")
@@ -364,6 +370,12 @@ def test_mediator_records_the_session_and_agreement_and_issues_the_certificate(
     expect(page).to_have_title(re.compile(r"^My dashboard"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My dashboard")
     expect(page.get_by_role("main")).to_contain_text(re.compile(r"\b1\s*referrals? assigned to me"))
+    # Their home leads to their work: the referral waits for a session to be arranged.
+    to_arrange = page.get_by_role("region", name="Sessions to arrange")
+    expect(to_arrange.get_by_role("link", name=f"Arrange a session for {case.reference}")).to_have_attribute(
+        "href", f"{referral.get_absolute_url()}#schedule-heading"
+    )
+    expect(page.get_by_role("region", name="Sessions to record")).to_contain_text("No past session is waiting")
     screenshot(page, "mediator-dashboard")
     assert_accessible(page)
 
@@ -424,9 +436,14 @@ def test_mediator_records_the_session_and_agreement_and_issues_the_certificate(
     expect(sessions).to_contain_text("Planned")
     screenshot(page, "mediator-session-arranged")
     assert_accessible(page)
+    # The calendar invitation went to the mediator.
+    invitation = mailoutbox[-1]
+    assert invitation.subject.startswith(f"Mediation session arranged: {case.reference}")
+    (ics,) = invitation.attachments
+    assert "METHOD:REQUEST" in ics.content and "LOCATION:Civic Centre\\, Room 2" in ics.content
 
-    # Record it as held, with who attended.
-    sessions.get_by_text("Record what happened").click()
+    # Record it as held, with who attended: the session's time has passed, so its form is open already.
+    expect(sessions.locator("details")).to_have_attribute("open", "")
     sessions.get_by_role("radio", name="Held").check()
     sessions.get_by_label("Parent or young person attended").check()
     sessions.get_by_label("LA decision-maker attended").check()
