@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from demo import seed
 
@@ -56,7 +57,12 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
 
-        report = seed.run(rng_seed=rng_seed, password=password, reset_cases=reset_cases, with_cases=not without_cases)
+        # The services tell mediators of their referrals and sessions by email; the demo's mediators have made-up
+        # addresses, and the development mailer would print every message, so the demo's messages are dropped.
+        with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
+            report = seed.run(
+                rng_seed=rng_seed, password=password, reset_cases=reset_cases, with_cases=not without_cases
+            )
 
         out = self.stdout
         if report.cases_removed:
