@@ -206,6 +206,7 @@ KEPT = {
     MediationSession: {
         "id",
         "referral",
+        "calendar_sequence",
         "starts_at",
         "starts_on",
         "mode",
