@@ -505,6 +505,7 @@ class CaseEvent(models.Model):
         LEGAL_HOLD = "legal_hold", "Legal hold"
         ANONYMISED = "anonymised", "Anonymised"
         LETTER = "letter", "Letter sent"
+        DOCUMENT = "document", "Document"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

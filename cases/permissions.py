@@ -29,6 +29,15 @@ _OFFICE_REFERRAL_PERMS = [
 # Letters to families (letters app): drafted, downloaded and recorded as sent by officers and managers.
 _LETTER_PERMS = ["letters.draft_letter"]
 
+# Documents on a case (documents app): uploaded, shared with the mediator, removed and read by officers and
+# managers. Mediators hold none of these: they see only what is shared with them, through their referral.
+_DOCUMENT_PERMS = [
+    "documents.view_document",
+    "documents.add_document",
+    "documents.change_document",
+    "documents.delete_document",
+]
+
 # Data protection (privacy app): subject-access exports, the access log, legal holds and the retention schedule.
 # The data protection role holds these and nothing else: it works on cases through the privacy pages only.
 _DATA_PROTECTION_PERMS = [
@@ -39,11 +48,12 @@ _DATA_PROTECTION_PERMS = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    OFFICER: [*_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS, *_LETTER_PERMS],
+    OFFICER: [*_OFFICER_PERMS, *_OFFICE_REFERRAL_PERMS, *_LETTER_PERMS, *_DOCUMENT_PERMS],
     MANAGER: [
         *_OFFICER_PERMS,
         *_OFFICE_REFERRAL_PERMS,
         *_LETTER_PERMS,
+        *_DOCUMENT_PERMS,
         "cases.export_cases",
         "cases.waive_deadline",
         "cases.view_team_work",

@@ -20,6 +20,7 @@ from django.db.models import When as Branch
 from django.db.models.functions import Cast, Concat
 
 from cases.models import Case, CaseEvent, CaseNote, Deadline, Status
+from documents.models import Document
 from letters.models import Letter
 from referrals.models import (
     AdviserContact,
@@ -124,7 +125,8 @@ SAFE_EVENT_KEYS = frozenset(
 )
 EVENT_REWRITTEN = {"description", "data"}
 
-DELETED_MODELS = (CaseNote,)
+# Deleted with their files: a note is nothing but free text, and a document is the family's or the LA's own words.
+DELETED_MODELS = (CaseNote, Document)
 
 # Everything else, field by field: kept as it is.
 KEPT = {
@@ -303,6 +305,7 @@ CASE_ROWS = {
     DisagreementResolution: "case",
     CaseRetention: "case",
     Letter: "case",
+    Document: "case",
 }
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, CaseNote
 from cases.services import case_event_record
 from dashboards.exports import log_export
+from documents.models import Document
 from referrals.models import Certificate
 
 from . import permissions, rules, selectors
@@ -175,6 +176,23 @@ def _certificate_files(case_ids: list[int]) -> dict[int, list[str]]:
     return files
 
 
+def _take_documents(case_ids: list[int]) -> dict[int, list[str]]:
+    """Delete the cases' documents; their files (returned by case) go last, as the certificates' do."""
+    documents = Document.objects.filter(case_id__in=case_ids)
+    files = defaultdict(list)
+    for case_id, name in documents.values_list("case_id", "file"):
+        files[case_id].append(name)
+    documents.delete()
+    return files
+
+
+def _delete_document_files(files: dict[int, list[str]]) -> None:
+    storage = Document._meta.get_field("file").storage
+    for names in files.values():
+        for name in names:
+            storage.delete(name)
+
+
 def _delete_files(files: dict[int, list[str]]) -> None:
     """Delete the certificate PDFs, once no remaining certificate refers to the file. Called last inside the
     transaction: should the commit then fail, the case is still due and the next run finishes it (a missing file
@@ -207,6 +225,7 @@ def retention_anonymise(
         audit = _scrub_audit_log(owned)
         notes = Counter(CaseNote.objects.filter(case_id__in=ids).values_list("case_id", flat=True))
         CaseNote.objects.filter(case_id__in=ids).delete()
+        documents = _take_documents(ids)
         now = timezone.now()
         for model, (path, fields) in CLEARED.items():
             extra = {"updated_at": now} if model is Case else {}
@@ -231,7 +250,7 @@ def retention_anonymise(
                     kind=CaseEvent.Kind.ANONYMISED,
                     created_at=now,
                     description="Anonymised under the retention schedule: names, contact details, date of birth, "
-                    "free text and certificate PDFs removed",
+                    "free text, documents and certificate PDFs removed",
                     data={"run": str(run)},
                 )
                 for pk in ids
@@ -246,6 +265,7 @@ def retention_anonymise(
                     happened_at=now,
                     details={
                         "notes_deleted": notes[pk],
+                        "documents_deleted": len(documents.get(pk, [])),
                         "certificate_files_deleted": len(files.get(pk, [])),
                         "timeline_entries_rewritten": events[pk],
                         "audit_entries_scrubbed": audit[pk],
@@ -256,6 +276,7 @@ def retention_anonymise(
             ]
         )
         _delete_files(files)
+        _delete_document_files(documents)
     return ids
 
 
@@ -286,6 +307,7 @@ def retention_delete(
         certificates = Certificate.objects.filter(case_id__in=ids)
         certificates.exclude(replaces=None).update(replaces=None)  # corrections protect what they replace
         certificates.delete()
+        documents = _take_documents(ids)
         Case.objects.filter(pk__in=ids).delete()
         now = timezone.now()
         RetentionAction.objects.bulk_create(
@@ -297,6 +319,7 @@ def retention_delete(
                     happened_at=now,
                     details={
                         "certificate_files_deleted": len(files.get(pk, [])),
+                        "documents_deleted": len(documents.get(pk, [])),
                         "audit_entries_deleted": audit[pk],
                     },
                 )
@@ -304,6 +327,7 @@ def retention_delete(
             ]
         )
         _delete_files(files)
+        _delete_document_files(documents)
     return ids
 
 

@@ -4,10 +4,11 @@ ZIP for the data protection officer to review before anything is disclosed.
 The ZIP holds:
 - summary.html: readable, self-contained (styles inline, no scripts, no external files), one part per case;
 - data.json: the same content, machine-readable (dates and times ISO 8601, times in UTC offset form);
-- certificates/<case reference>/<certificate number>.pdf: the certificate PDFs as issued.
+- certificates/<case reference>/<certificate number>.pdf: the certificate PDFs as issued;
+- documents/<case reference>/<document id>-<what it is>.<type>: the documents uploaded to the case.
 
 What goes in is a list of SOURCES: small functions taking a case and returning a Section (a table or a list of
-fields, plus any files). A new kind of record (letters, documents) is one more function in SOURCES.
+fields, plus any files). A new kind of record is one more function in SOURCES.
 
 Internal notes are marked "review before disclosure": they were written for the LA and may hold third parties'
 information or legal advice that an exemption covers. The summary opens with what to check before disclosing.
@@ -32,6 +33,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import Case, CaseNote, Deadline
+from documents.models import Document
 from letters.models import Letter
 from referrals.models import (
     AdviserContact,
@@ -437,6 +439,45 @@ def certificates(case: Case) -> Section:
     )
 
 
+def documents(case: Case) -> Section:
+    rows, files = [], []
+    storage = Document._meta.get_field("file").storage
+    for document in Document.objects.filter(case=case).select_related("uploaded_by").order_by("uploaded_at", "pk"):
+        held = storage.exists(document.file.name)
+        name = f"{document.pk}-{document.kind.replace('_', '-')}.{document.file_type}"
+        path = f"documents/{_safe_name(case.reference)}/{name}" if held else ""
+        rows.append(
+            {
+                "uploaded_at": _local(document.uploaded_at),
+                "kind": document.get_kind_display(),
+                "title": document.title,
+                "by": _person(document.uploaded_by),
+                "shared": "Yes" if document.shared_with_mediator else "No",
+                "sha256": document.sha256,
+                "file": path or "File no longer held",
+            }
+        )
+        if path:
+            files.append(ExportFile(path=path, storage_name=document.file.name, storage=storage))
+    columns = [
+        ("uploaded_at", "Added"),
+        ("kind", "What it is"),
+        ("title", "Description"),
+        ("by", "Added by"),
+        ("shared", "Shared with the mediator"),
+        ("file", "File in this export"),
+    ]
+    return Section(
+        "documents",
+        "Documents on the case",
+        columns=columns,
+        rows=rows,
+        files=files,
+        note="Each document is in this export as it was uploaded. Documents from other people (reports, for example) "
+        "may hold third parties' information: review them before disclosure.",
+    )
+
+
 def appeals(case: Case) -> Section:
     rows = [
         {
@@ -525,12 +566,13 @@ SOURCES: list[Callable[[Case], Section]] = [
     agreement_actions,
     certificates,
     letters,
+    documents,
     appeals,
     disagreement_resolution,
     retention,
     access_record,
 ]
-"""Everything an export holds, in the order the summary shows it. Letters or documents: add a function here."""
+"""Everything an export holds, in the order the summary shows it. A new kind of record: add a function here."""
 
 
 # --- The ZIP ----------------------------------------------------------------------------------------------------

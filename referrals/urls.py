@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/actions/<int:action_pk>/done/", views.action_done, name="action_done"),
     path("<int:pk>/certificate/", views.certificate_issue, name="certificate"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
+    path("<int:pk>/documents/<int:document_pk>/", views.shared_document_download, name="document"),
     path("<int:pk>/correct-dates/", views.referral_correct_dates, name="correct_dates"),
     path("<int:pk>/sessions/<int:session_pk>/correct/", views.session_correct, name="session_correct"),
     path("<int:pk>/correct-outcome/", views.outcome_correct, name="outcome_correct"),

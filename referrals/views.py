@@ -22,6 +22,8 @@ from cases import selectors as case_selectors
 from cases.clock_display import clock_rows, relative_and_urgency
 from cases.models import Case, CaseNote
 from cases.refusals import service_call
+from documents import selectors as document_selectors
+from documents.responses import file_response
 from sendportal.web import page_with_errors
 
 from . import permissions, rules, selectors, services
@@ -184,6 +186,14 @@ def referral_detail(request, pk):
     return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
 
 
+def shared_document_download(request, pk, document_pk):
+    """A document the LA shared with the case's mediator, from the referral: the assigned mediator (and the LA's
+    staff) only; a document not shared, or on another case, is a 404."""
+    referral = selectors.referral_get_for(request.user, pk)
+    document = get_object_or_404(document_selectors.shared_documents(referral.case), pk=document_pk)
+    return file_response(document)
+
+
 def _detail_context(request, referral, **forms):
     """Everything the referral page shows. Mediators get what they need to mediate and nothing else."""
     user, case, status = request.user, referral.case, referral.status
@@ -225,6 +235,7 @@ def _detail_context(request, referral, **forms):
         "actions": [_action_row(a, today, calendar, can_manage, forms) for a in actions],
         "certificates": certificates,
         "notes": list(_shared_notes(case)),
+        "documents": list(document_selectors.shared_documents(case)),
         "respond_form": RespondForm(),
         "icb_form": IcbNotifyForm(),
         "assign_form": AssignMediatorForm(referral=referral, ranking=ranking) if show["assign"] else None,

@@ -77,12 +77,28 @@ def certificate_files(media_root: Path) -> dict:
     return {"certificates": checked, "files": len(known), "problems": problems}
 
 
+def document_files(media_root: Path) -> dict:
+    """Every document uploaded to a case, checked against the SHA-256 recorded when it was uploaded."""
+    from documents.models import Document
+
+    problems, checked = [], 0
+    for pk, name, recorded in Document.objects.order_by("pk").values_list("pk", "file", "sha256"):
+        path = Path(media_root) / name
+        checked += 1
+        if not path.is_file():
+            problems.append(f"document {pk}: file {name} is missing")
+        elif (actual := hashlib.sha256(path.read_bytes()).hexdigest()) != recorded:
+            problems.append(f"document {pk}: file {name} has SHA-256 {actual[:12]}..., recorded {recorded[:12]}...")
+    return {"documents": checked, "problems": problems}
+
+
 def manifest(media_root: Path) -> dict:
     return {
         "tables": table_counts(),
         "clocks": clocks_digest(),
         "audit": audit_digest(),
         "certificate_files": certificate_files(media_root),
+        "document_files": document_files(media_root),
     }
 
 
@@ -99,4 +115,8 @@ def compare(before: dict, after: dict) -> list[str]:
     problems += after["certificate_files"]["problems"]
     if after["certificate_files"]["certificates"] != before["certificate_files"]["certificates"]:
         problems.append("certificates: a different number of certificates was restored")
+    documents_after = after.get("document_files", {"documents": 0, "problems": []})
+    problems += documents_after["problems"]
+    if documents_after["documents"] != before.get("document_files", {}).get("documents", 0):
+        problems.append("documents: a different number of documents was restored")
     return problems

@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("", include("letters.urls")),
+    path("", include("documents.urls")),
     path("deadlines/", deadline_list, name="deadlines"),
     path("", include("dashboards.urls")),
     path("", include("privacy.urls")),

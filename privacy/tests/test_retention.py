@@ -338,3 +338,36 @@ def test_a_hold_on_an_anonymised_case_stops_its_deletion(scenario, data_protecti
     services.legal_hold_lift(case=case, actor=data_protection_officer, reason="Investigation closed")
     call_command("apply_retention", "--apply", stdout=StringIO())
     assert not Case.objects.filter(pk=case.pk).exists()
+
+
+def _document_on(case, settings, user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.models import Document
+
+    document = Document(
+        case=case, kind="family_letter", title="Letter from Zephyrine", file_type="pdf", size=9, sha256="0" * 64,
+        uploaded_by=user,
+    )  # fmt: skip
+    document.file.save("upload", SimpleUploadedFile("letter.pdf", b"%PDF-1.7\n"), save=True)
+    path = settings.MEDIA_ROOT / document.file.name
+    assert path.exists()
+    return document, path
+
+
+@pytest.mark.parametrize(("key", "step"), [("anonymise", "anonymised"), ("delete", "deleted")])
+def test_a_cases_documents_and_their_files_go_when_it_is_anonymised_or_deleted(
+    scenario, settings, data_protection_officer, key, step
+):
+    from documents.models import Document
+
+    document, path = _document_on(scenario[key], settings, data_protection_officer)
+    kept, kept_path = _document_on(scenario["open"], settings, data_protection_officer)
+
+    call_command("apply_retention", "--apply", stdout=StringIO())
+
+    assert not Document.objects.filter(pk=document.pk).exists() and not path.exists()
+    assert Document.objects.filter(pk=kept.pk).exists() and kept_path.exists()
+    action = RetentionAction.objects.get(case_id=scenario[key].pk)
+    assert action.step == step and action.details["documents_deleted"] == 1
+    assert "Letter from Zephyrine" not in _everything().replace(kept.title, "")

@@ -62,6 +62,7 @@ def test_data_json_holds_every_kind_of_record_with_iso_dates(case):
         "agreement_actions",
         "certificates",
         "letters",
+        "documents",
         "appeals",
         "disagreement_resolution",
         "retention",
@@ -104,6 +105,29 @@ def test_a_certificate_whose_pdf_is_gone_is_listed_without_a_file(case):
     archive, data, _ = _export([case])
     assert data["cases"][0]["certificates"][0]["file"] == "PDF no longer held"
     assert not [name for name in archive.namelist() if name.startswith("certificates/")]
+
+
+def test_the_documents_are_in_the_zip_as_uploaded_and_listed(case, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents import services as document_services
+
+    content = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
+    document = document_services.document_upload(
+        case=case, actor=officer, upload=SimpleUploadedFile("x.pdf", content), kind="family_letter",
+        title="Letter from the family", shared_with_mediator=True,
+    )  # fmt: skip
+    archive, data, summary = _export([case])
+    path = f"documents/{case.reference}/{document.pk}-family-letter.pdf"
+    assert archive.read(path) == content
+    (row,) = data["cases"][0]["documents"]
+    assert (row["title"], row["kind"], row["shared"], row["file"]) == (
+        "Letter from the family",
+        "Letter or email from the family",
+        "Yes",
+        path,
+    )
+    assert "Documents on the case" in summary
 
 
 def test_the_access_record_says_who_viewed_and_changed_the_case(case, officer):

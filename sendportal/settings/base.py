@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "letters",
+    "documents",
     "dashboards",
     "privacy",
     "guide",
@@ -218,6 +219,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Documents uploaded to a case (documents app): the largest file accepted. Larger files never reach memory: Django
+# spools any upload over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) to a temporary file.
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -66,6 +66,30 @@ def test_a_missing_or_altered_certificate_file_is_caught_by_its_sha256(data):
     ]
 
 
+def test_a_missing_or_altered_document_is_caught_by_its_sha256(data, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents import services as document_services
+
+    case, _ = data
+    document = document_services.document_upload(
+        case=case, actor=officer, upload=SimpleUploadedFile("x.pdf", PDF), kind="other", title="Scan",
+        shared_with_mediator=False,
+    )  # fmt: skip
+    before = backups.manifest(settings.MEDIA_ROOT)
+    assert before["document_files"] == {"documents": 1, "problems": []}
+    path = settings.MEDIA_ROOT / document.file.name
+    path.write_bytes(PDF.replace(b"test", b"fake"))
+    assert backups.compare(before, backups.manifest(settings.MEDIA_ROOT)) == [
+        f"document {document.pk}: file {document.file.name} has SHA-256 "
+        f"{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}..., recorded {document.sha256[:12]}..."
+    ]
+    path.unlink()
+    assert backups.compare(before, backups.manifest(settings.MEDIA_ROOT)) == [
+        f"document {document.pk}: file {document.file.name} is missing"
+    ]
+
+
 def test_the_command_records_then_compares(data, tmp_path, capsys):
     _, certificate = data
     recorded = tmp_path / "manifest.json"

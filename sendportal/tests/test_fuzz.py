@@ -27,6 +27,7 @@ import time_machine
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -34,6 +35,8 @@ from cases.dates import PortalDateField, PortalDateTimeField
 from cases.forms import CaseForm
 from cases.models import Case, CaseReferenceCounter, Deadline, NonWorkingDay
 from cases.tests.factories import CaseFactory, HealthBodyFactory, SchoolFactory
+from documents import forms as document_forms
+from documents import services as document_services
 from letters import forms as letter_forms
 from letters.models import SupportService
 from referrals import forms as referral_forms
@@ -88,7 +91,7 @@ def _frozen_now():
 
 # --- Probing: one request in a savepoint, checked and rolled back -----------------------------------------------
 
-PORTAL_APPS = ("cases", "referrals", "letters", "auth", "sendportal")
+PORTAL_APPS = ("cases", "referrals", "letters", "documents", "auth", "sendportal")
 
 
 def snapshot() -> dict:
@@ -104,6 +107,17 @@ def snapshot() -> dict:
 
 class _Rollback(Exception):
     pass
+
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+class FreshUpload(SimpleUploadedFile):
+    """A file the test client can post again and again (it reads a file from where the last read stopped)."""
+
+    def read(self, *args):
+        self.seek(0)
+        return super().read(*args)
 
 
 @dataclass
@@ -272,6 +286,7 @@ class World:
     icb: object
     non_working_day: NonWorkingDay
     spare_user: object
+    document: object
 
 
 @pytest.fixture
@@ -331,7 +346,11 @@ def world(officer, manager, mediator_user, superuser, letter_templates) -> World
         icb=HealthBodyFactory(),
         non_working_day=NonWorkingDay.objects.create(day=date(2026, 12, 29), title="Extra"),
         spare_user=UserFactory(username="spare_user"),
-    )
+        document=document_services.document_upload(
+            case=case, actor=officer, upload=FreshUpload("letter.pdf", PDF, "application/pdf"), kind="family_letter",
+            title="The family's letter", shared_with_mediator=False,
+        ),
+    )  # fmt: skip
 
 
 def raw_form_data(form) -> dict:
@@ -573,6 +592,17 @@ FORMS = [
     FormTarget(
         "cases:list", "officer", _no_args, lambda w: {"q": "Amara Okafor", "keep": "status=intake&sort=child"}
     ),
+    FormTarget(
+        "documents:upload", "officer", lambda w: [w.case.pk],
+        lambda w: {"file": FreshUpload("scan.pdf", PDF, "application/pdf"), "kind": "decision_letter",
+                   "title": "Decision letter", "shared_with_mediator": "on"},
+        document_forms.DocumentUploadForm,
+    ),
+    FormTarget("documents:share", "officer", lambda w: [w.case.pk, w.document.pk], lambda w: {"shared": "yes"}),
+    FormTarget(
+        "documents:remove", "officer", lambda w: [w.case.pk, w.document.pk],
+        lambda w: {"reason": "Uploaded to the wrong case"}, document_forms.DocumentRemoveForm,
+    ),
 ]  # fmt: skip
 
 
@@ -781,6 +811,8 @@ NOT_FUZZED = {
     "logout": "no input besides the CSRF token: signs the user out",
     "cases:detail": "no input besides its id (test_huge_ids_in_any_url_are_not_found_not_server_errors)",
     "referrals:detail": "no input besides its id (test_huge_ids_in_any_url_are_not_found_not_server_errors)",
+    "referrals:document": "no input besides its ids (the id test); sharing and scope: documents/tests",
+    "documents:download": "no input besides its ids (the id test); scope and another case's ids: documents/tests",
     "referrals:certificate_download": "no input besides its id (the id test); a missing file has its own test",
     "referrals:certificate_confirm": "no input besides its id and the CSRF token (the id test covers the id)",
     "accounts:sign_in_code": "needs a sign-in in progress; wrong, empty and repeated codes: accounts/tests",

@@ -29,9 +29,9 @@ class Command(BaseCommand):
             f"{sum(current['tables'].values()):,} rows in {len(current['tables'])} tables; "
             f"{current['clocks']['rows']:,} clocks; {current['audit']['timeline_events']:,} timeline events and "
             f"{current['audit']['log_entries']:,} audit log entries; {files['certificates']:,} certificates in "
-            f"{files['files']:,} files checked by SHA-256"
+            f"{files['files']:,} files and {current['document_files']['documents']:,} documents checked by SHA-256"
         )
-        problems = list(files["problems"])
+        problems = [*files["problems"], *current["document_files"]["problems"]]
         if compare:
             problems = backups.compare(json.loads(Path(compare).read_text(encoding="utf-8")), current)
         for problem in problems:
