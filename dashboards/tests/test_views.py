@@ -146,6 +146,19 @@ def test_management_dashboard_shows_known_figures_with_charts_tables_and_summari
 
 
 @time_machine.travel(NOW, tick=False)
+def test_management_dashboard_opens_with_a_contents_list_of_its_sections(client_for, manager):
+    import re
+
+    content = client_for(manager).get(reverse("dashboards:management")).content.decode()
+    contents = content.split('id="contents-heading"')[1].split("</nav>")[0]
+    targets = re.findall(r'href="#([a-z0-9-]+)"', contents)
+    assert len(targets) == 7
+    sections = re.findall(r'<section aria-labelledby="([a-z0-9-]+)"', content)
+    assert [t for t in sections if t in targets] == targets  # every entry is a section, in page order
+    assert len(set(targets)) == len(targets)
+
+
+@time_machine.travel(NOW, tick=False)
 def test_management_dashboard_for_one_officer_limits_the_case_figures(client_for, manager, officer, other_officer):
     b.case(officer=officer)
     b.case(officer=other_officer)

@@ -24,3 +24,59 @@
     field.focus({ preventScroll: true });
   });
 })();
+
+// On a narrow screen the navigation folds behind its Menu button. Without JavaScript the button stays hidden and the
+// links are simply shown.
+(function () {
+  "use strict";
+  var nav = document.getElementById("main-nav");
+  var toggler = document.querySelector("[aria-controls='main-nav']");
+  if (!nav || !toggler) {
+    return;
+  }
+  nav.classList.add("collapse");
+  toggler.hidden = false;
+})();
+
+// A table wider than the screen (on a phone, say) scrolls inside its .table-responsive wrapper: that wrapper is made
+// a named region the keyboard can reach, so it can be scrolled without a mouse (WCAG 2.1.1; axe's
+// scrollable-region-focusable). Tables that fit are left alone, so they add no tab stop.
+(function () {
+  "use strict";
+  var wrappers = document.querySelectorAll(".table-responsive");
+  if (!wrappers.length) {
+    return;
+  }
+  function nameOf(wrapper) {
+    var caption = wrapper.querySelector("caption");
+    var text = caption ? caption.textContent.trim().replace(/\s+/g, " ") : "";
+    return text || "Table";
+  }
+  function mark() {
+    wrappers.forEach(function (wrapper) {
+      if (wrapper.dataset.regionFixed) {
+        return; // the template already made it a region
+      }
+      if (wrapper.scrollWidth > wrapper.clientWidth + 1) {
+        wrapper.setAttribute("tabindex", "0");
+        wrapper.setAttribute("role", "region");
+        wrapper.setAttribute("aria-label", nameOf(wrapper) + " (scrolls sideways)");
+      } else {
+        wrapper.removeAttribute("tabindex");
+        wrapper.removeAttribute("role");
+        wrapper.removeAttribute("aria-label");
+      }
+    });
+  }
+  wrappers.forEach(function (wrapper) {
+    if (wrapper.hasAttribute("tabindex")) {
+      wrapper.dataset.regionFixed = "true";
+    }
+  });
+  mark();
+  var pending = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(mark, 100);
+  });
+})();
