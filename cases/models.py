@@ -335,6 +335,11 @@ class Case(models.Model):
     first_contact_on = models.DateField("date of first contact", validators=DATE_RANGE)
     first_contact_channel = models.CharField("how they first contacted us", max_length=20, choices=ContactChannel)
     sendiass_involved = models.BooleanField("SENDIASS involved", default=False)
+    support_offered = models.BooleanField(
+        "we told the family about SENDIASS and the Independent Supporters",
+        default=False,
+        help_text="Free, impartial information, advice and support, shown on the intake form and printed on letters.",
+    )
     supporter_name = models.CharField("independent supporter or advocate", max_length=200, blank=True)
 
     officer = models.ForeignKey(

@@ -14,7 +14,8 @@ How to add a panel (the mediation panel, `referrals.case_panel`, is a worked exa
        panels.register(panels.CasePanel(name="documents", template="cases/_documents_panel.html",
                                         build=documents_panel, slot=panels.MAIN, order=60))
    `slot` is where on the page: TOP (above the clocks), MAIN (the main column, after the case's details: the
-   mediation panel is order 50, the notes follow every MAIN panel), ASIDE (the side column, before the timeline).
+   mediation panel is order 50, the notes follow every MAIN panel), ASIDE (the side column, before the timeline),
+   or INTAKE (on the intake form, above its Save button: `case` is None for a new case).
    Within a slot panels are shown by `order`, then name.
 4. A view that takes one of the panel's forms shows the case page again when the form or the service refuses:
        return case_page.with_errors(request, case, documents_form=form)     # cases.case_page, HTTP 400
@@ -35,7 +36,9 @@ from typing import Any
 TOP = "top"
 MAIN = "main"
 ASIDE = "aside"
-SLOTS = (TOP, MAIN, ASIDE)
+INTAKE = "intake"  # the intake form (a new case, or its details edited): `build` gets case=None for a new case
+SLOTS = (TOP, MAIN, ASIDE, INTAKE)
+CASE_PAGE_SLOTS = (TOP, MAIN, ASIDE)
 
 
 @dataclass(frozen=True)
@@ -89,10 +92,12 @@ def registered() -> list[CasePanel]:
     return sorted(_panels.values(), key=lambda p: (SLOTS.index(p.slot), p.order, p.name))
 
 
-def panels_for(*, user, case, forms: Mapping[str, Any]) -> dict[str, list[ShownPanel]]:
-    """Every registered panel this person sees on this case, by slot, in order."""
-    shown: dict[str, list[ShownPanel]] = {slot: [] for slot in SLOTS}
+def panels_for(*, user, case, forms: Mapping[str, Any], slots=CASE_PAGE_SLOTS) -> dict[str, list[ShownPanel]]:
+    """Every registered panel of these slots this person sees on this case, by slot, in order."""
+    shown: dict[str, list[ShownPanel]] = {slot: [] for slot in slots}
     for panel in registered():
+        if panel.slot not in slots:
+            continue
         data = panel.build(user=user, case=case, forms=forms)
         if data is not None:
             shown[panel.slot].append(ShownPanel(panel.name, panel.template, data))

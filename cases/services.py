@@ -19,6 +19,7 @@ REFERENCE_PREFIX = "SEND"
 
 # Fields an officer may set on intake or edit (never status, officer or reference: those have services).
 EDITABLE_FIELDS = [
+    "support_offered",
     "child_first_name",
     "child_last_name",
     "child_date_of_birth",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from sendportal.web import save_search, saved_search
 
-from . import case_page, permissions, selectors, services
+from . import case_page, panels, permissions, selectors, services
 from .filters import SORTS, CaseFilter, ordering_for
 from .forms import (
     OUT_OF_DATE_FORM,
@@ -117,7 +117,16 @@ def case_create(request):
                 held = f"assigned to {who}" if who else "left in the queue for an officer"
                 messages.success(request, f"Case {case.reference} opened and {held}")
                 return redirect(case)
-    return render(request, "cases/case_form.html", {"form": form, "duplicates": duplicates, "confirm": confirm})
+    return render(
+        request,
+        "cases/case_form.html",
+        {"form": form, "duplicates": duplicates, "confirm": confirm, "intake_panels": _intake_panels(request, None)},
+    )
+
+
+def _intake_panels(request, case):
+    """What other apps show on the intake form (cases.panels, slot INTAKE): the support services, say."""
+    return panels.panels_for(user=request.user, case=case, forms={}, slots=(panels.INTAKE,))[panels.INTAKE]
 
 
 @permission_required("cases.view_case", raise_exception=True)
@@ -150,7 +159,12 @@ def case_edit(request, pk):
             return redirect(case)
     elif request.method == "POST" and OUT_OF_DATE_FORM in form.non_field_errors():
         status = 400
-    return render(request, "cases/case_form.html", {"form": form, "case": case}, status=status)
+    return render(
+        request,
+        "cases/case_form.html",
+        {"form": form, "case": case, "intake_panels": _intake_panels(request, case)},
+        status=status,
+    )
 
 
 @require_POST

@@ -11,10 +11,15 @@ class LettersConfig(AppConfig):
         from cases import panels
 
         from .models import Letter, LetterTemplate, SupportService
-        from .selectors import letters_panel
+        from .selectors import intake_support, letters_panel
 
         panels.register(
             panels.CasePanel(name="letters", template="letters/_case_panel.html", build=letters_panel, order=60)
+        )
+        panels.register(
+            panels.CasePanel(
+                name="intake_support", template="letters/_intake_support.html", build=intake_support, slot=panels.INTAKE
+            )
         )
 
         auditlog.register(Letter)

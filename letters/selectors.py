@@ -33,6 +33,18 @@ class LettersPanel:
     can_draft: bool
 
 
+@dataclass(frozen=True)
+class IntakeSupport:
+    """The support services the intake form shows, for the officer to offer the family."""
+
+    services: tuple
+
+
+def intake_support(*, user, case: Case | None, forms=None) -> IntakeSupport:
+    """One query: the active support services."""
+    return IntakeSupport(services=tuple(support_services()))
+
+
 def letters_panel(*, user, case: Case, forms=None) -> LettersPanel:
     """Two queries whatever the case holds (support services; the latest 50 letters)."""
     from .permissions import can_draft_letters

@@ -144,6 +144,7 @@ KEPT = {
         "first_contact_on",
         "first_contact_channel",
         "sendiass_involved",
+        "support_offered",
         "officer",
         "status",
         "closed_on",
