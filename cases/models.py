@@ -185,6 +185,24 @@ class Decision(models.TextChoices):
     CEASE = "CEASE", "Decision to cease to maintain the plan"
     HSC = "HSC", "Health or social care elements only"
 
+    @property
+    def short_label(self) -> str:
+        """A few words for a list's column, in place of the code (which staff outside the SEN team do not know)."""
+        return DECISION_SHORT_LABELS[self.value]
+
+
+DECISION_SHORT_LABELS = {
+    "RTA": "Refusal to assess",
+    "RTI": "Refusal to issue a plan",
+    "CONTENT-B": "Plan: needs (B)",
+    "CONTENT-F": "Plan: provision (F)",
+    "PLACEMENT-I": "Plan: placement (I)",
+    "RTR": "Refusal to re-assess",
+    "RTAM": "Refusal to amend the plan",
+    "CEASE": "Ceasing the plan",
+    "HSC": "Health or social care only",
+}
+
 
 class PlanSection(models.TextChoices):
     """EHC plan sections (SEND Regs 2014 reg 12)."""
@@ -443,6 +461,10 @@ class Case(models.Model):
 
     def get_absolute_url(self):
         return reverse("cases:detail", args=[self.pk])
+
+    @property
+    def decision_short(self) -> str:
+        return Decision(self.decision).short_label if self.decision else ""
 
     @property
     def child_name(self):

@@ -328,6 +328,7 @@ def my_work(user, *, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
             **row,
             "url": _case_url(row["pk"]),
             "decision_label": Decision(row["decision"]).label if row["decision"] else "",
+            "decision_short": Decision(row["decision"]).short_label if row["decision"] else "",
             "status_label": CaseStatus(row["status"]).label,
         }
         for row in queue.order_by("created_at", "pk").values(

@@ -491,3 +491,14 @@ def test_the_name_search_can_use_its_indexes(db):
     plan = query_plan(*Case.objects.filter(exact_q("Smith")).values("pk").order_by().query.sql_with_params())
     assert "cases_case_child_first_name_search_idx" in plan
     assert "cases_case_child_last_name_search_idx" in plan
+
+
+def test_lists_name_the_decision_in_words_not_its_code(client_for, officer):
+    from cases.models import Decision
+
+    assert {d.value for d in Decision} == {d.value for d in Decision if d.short_label}
+    CaseFactory(officer=officer, decision=Decision.RTA)
+    CaseFactory(officer=officer, decision=Decision.CONTENT_F)
+    content = client_for(officer).get(reverse("cases:list")).content.decode()
+    assert "<td>Refusal to assess</td>" in content and "<td>Plan: provision (F)</td>" in content
+    assert ">RTA<" not in content and ">CONTENT-F<" not in content
