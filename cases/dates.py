@@ -1,7 +1,8 @@
 """Dates the portal accepts (docs/rules.md §8 D16): every date a person types is between
 1 January 1900 and 31 December 2100, and a clock the engine cannot compute is refused at the form.
 
-One form field for dates (`PortalDateField`) and one for date-times (`PortalDateTimeField`) that every form uses,
+One form field for dates (`PortalDateField`) and one for date-times (`PortalDateTimeField`) that every form uses
+(typed in the date component's boxes, sendportal.date_input),
 a model validator for the model layer (admin, `full_clean`), and `CLOCK_ENGINE_ERRORS`, the exceptions the clock
 engine raises when a date lies beyond what it can compute (the working-day calendar ends in 2100)."""
 
@@ -12,6 +13,8 @@ from datetime import date, datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from sendportal.date_input import DatePartsMixin, DateTimeInputWidget
 
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -51,12 +54,16 @@ class _RangeMixin:
             raise out_of_range_error(self.label)
 
 
-class PortalDateField(_RangeMixin, forms.DateField):
-    """A date a person types: refused with a message naming the field outside 1900-2100."""
+class PortalDateField(_RangeMixin, DatePartsMixin, forms.DateField):
+    """A date a person types in the date component (day, month and year boxes, sendportal.date_input): refused
+    with a message naming the field and the wrong part, or outside 1900-2100."""
 
 
-class PortalDateTimeField(_RangeMixin, forms.DateTimeField):
-    """A date and time a person types: refused with a message naming the field outside 1900-2100."""
+class PortalDateTimeField(_RangeMixin, DatePartsMixin, forms.DateTimeField):
+    """A date and time a person types (the date component and a time box): refused with a message naming the
+    field outside 1900-2100."""
+
+    widget = DateTimeInputWidget
 
     def to_python(self, value):
         try:

@@ -8,7 +8,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from .dates import PortalDateField
-from .forms import DateInput
 from .models import Case, Decision, NextStepBy, Route, School, Status
 from .search import may_be_in_a_reference, search_cases  # noqa: F401 (the search lives in cases.search)
 from .selectors import officers_qs
@@ -89,15 +88,9 @@ class CaseFilter(django_filters.FilterSet):
     school = django_filters.ModelChoiceFilter(
         queryset=School.objects.all(), empty_label="Any school or setting", label="School or setting"
     )
-    decision_from = PortalDateFilter(
-        field_name="decision_sent_on", lookup_expr="gte", label="Decision letter from", widget=DateInput()
-    )
-    decision_to = PortalDateFilter(
-        field_name="decision_sent_on", lookup_expr="lte", label="Decision letter to", widget=DateInput()
-    )
-    contact_from = PortalDateFilter(
-        field_name="first_contact_on", lookup_expr="gte", label="First contact from", widget=DateInput()
-    )
+    decision_from = PortalDateFilter(field_name="decision_sent_on", lookup_expr="gte", label="Decision letter from")
+    decision_to = PortalDateFilter(field_name="decision_sent_on", lookup_expr="lte", label="Decision letter to")
+    contact_from = PortalDateFilter(field_name="first_contact_on", lookup_expr="gte", label="First contact from")
     move = django_filters.ChoiceFilter(
         choices=MOVES, method="filter_move", empty_label="Anyone's", label="Whose move is it"
     )
@@ -107,9 +100,7 @@ class CaseFilter(django_filters.FilterSet):
         empty_label="Any",
         label="Next deadline",
     )
-    contact_to = PortalDateFilter(
-        field_name="first_contact_on", lookup_expr="lte", label="First contact to", widget=DateInput()
-    )
+    contact_to = PortalDateFilter(field_name="first_contact_on", lookup_expr="lte", label="First contact to")
 
     class Meta:
         model = Case

@@ -7,19 +7,13 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
 
+from sendportal.date_input import DateInputWidget
+
 from . import rules, validators
 from .dates import portal_formfield
 from .models import Case, CaseNote, HealthBody, PlanSection, School, Status
 from .selectors import officers_qs
 from .services import EDITABLE_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
 
 OUT_OF_DATE_FORM = "This form is out of date: open the case's edit page again and make your changes there."
 
@@ -77,9 +71,7 @@ class CaseForm(forms.ModelForm):
         formfield_callback = portal_formfield
         fields = EDITABLE_FIELDS
         widgets = {
-            "child_date_of_birth": DateInput(),
-            "decision_sent_on": DateInput(),
-            "first_contact_on": DateInput(),
+            "child_date_of_birth": DateInputWidget(autocomplete="bday"),
             "address": forms.Textarea(attrs={"rows": 3}),
             "access_needs": forms.Textarea(attrs={"rows": 2}),
         }
@@ -219,13 +211,22 @@ class CaseForm(forms.ModelForm):
         for name in stale.fields:
             if name not in saved.fields:
                 continue
+            widget = saved.fields[name].widget
             if name in differs:
-                had = ", ".join(v for v in data.getlist(name) if v) or "(blank)"
+                if isinstance(widget, DateInputWidget):
+                    typed = widget.values_for(posted[name].data)
+                    had = " ".join(v.strip() for v in typed if v.strip()) or "(blank)"
+                else:
+                    had = ", ".join(v for v in data.getlist(name) if v) or "(blank)"
                 conflicts[name] = (
                     f"{who} changed this to “{shown_value(case, name)}” while you were editing; your form had “{had}”. "
                     "The saved value is shown: enter yours again if it should replace it."
                 )
-            merged.setlist(name, posted_values(saved[name]))
+            if isinstance(widget, DateInputWidget):  # the boxes win over a value under the field's own name
+                merged.pop(name, None)
+                merged.update(widget.posted_data(name, saved[name].initial))
+            else:
+                merged.setlist(name, posted_values(saved[name]))
         merged["version"] = str(case.version)
         form = cls(merged, instance=case)
         form.is_valid()

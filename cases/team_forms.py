@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from .dates import PortalDateField
-from .forms import DateInput, OfficerChoiceField
+from .forms import OfficerChoiceField
 from .models import Case
 from .selectors import officers_qs
 from .team_selectors import REASSIGN_LIST_LIMIT, open_cases_of
@@ -92,8 +92,8 @@ class ReassignForm(forms.Form):
 class CoverForm(forms.Form):
     officer = OfficerChoiceField(queryset=None, label="Who is away?", empty_label="Choose an officer")
     colleague = OfficerChoiceField(queryset=None, label="Who covers their work?", empty_label="Choose a colleague")
-    starts_on = PortalDateField(label="First day of cover", widget=DateInput())
-    ends_on = PortalDateField(label="Last day of cover", widget=DateInput())
+    starts_on = PortalDateField(label="First day of cover")
+    ends_on = PortalDateField(label="Last day of cover")
     reason = forms.CharField(
         label="Why?", help_text="For example: annual leave. Seen by managers only.", max_length=200
     )

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from sendportal.date_input import DateInputWidget
 from sendportal.web import save_search, saved_search
 
 from . import case_page, panels, permissions, selectors, services
@@ -76,6 +77,15 @@ def _filter_tags(case_filter, query: QueryDict, term: str) -> list[dict]:
         return tags
     form = case_filter.form
     for name, field in form.fields.items():
+        if isinstance(field.widget, DateInputWidget):
+            # A date is typed in three boxes (or posted as one value): one tag, removing them all.
+            day = form.cleaned_data.get(name)
+            if day:
+                remaining = query.copy()
+                for key in [name, *field.widget.part_names(name)]:
+                    remaining.pop(key, None)
+                tags.append({"label": f"{field.label}: {day:%-d %b %Y}", "url": "?" + remaining.urlencode()})
+            continue
         values = query.getlist(name)
         for value in values:
             if not value:

@@ -9,7 +9,6 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from cases.dates import PortalDateField
-from cases.forms import DateInput
 
 from .selectors import FIRST_SEN2_YEAR, MAX_PERIOD_DAYS, Period, default_period
 
@@ -52,14 +51,14 @@ class PeriodForm(YearForm):
 
     date_from = PortalDateField(
         label="From",
+        error_label="The start date",
         required=False,
-        widget=DateInput(),
         error_messages={"invalid": "Enter the start date as a real date, for example 2026-01-31."},
     )
     date_to = PortalDateField(
         label="To",
+        error_label="The end date",
         required=False,
-        widget=DateInput(),
         error_messages={"invalid": "Enter the end date as a real date, for example 2026-03-31."},
     )
     officer = forms.ChoiceField(label="Officer", required=False, error_messages={"invalid_choice": UNKNOWN_OFFICER})

@@ -6,7 +6,6 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from cases.dates import PortalDateField
-from cases.forms import DateInput
 
 from .models import Letter, LetterKind
 
@@ -40,7 +39,7 @@ class LetterRecordForm(_Helper, forms.Form):
         label="Sent to", max_length=200, help_text="The name of the parent, carer or young person it went to."
     )
     method = forms.ChoiceField(label="How it was sent", choices=Letter.Method.choices, widget=forms.RadioSelect)
-    sent_on = PortalDateField(label="Date sent", widget=DateInput())
+    sent_on = PortalDateField(label="Date sent")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "record_%s")

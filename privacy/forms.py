@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 
 from cases.dates import PortalDateField
-from cases.forms import DateInput
 
 from .access_log import What
 from .services import Purpose
@@ -82,14 +81,14 @@ class AccessLogFilter(forms.Form):
 
     date_from = PortalDateField(
         label="From",
+        error_label="The start date",
         required=False,
-        widget=DateInput(),
         error_messages={"invalid": "Enter the start date as a real date, for example 2026-01-31."},
     )
     date_to = PortalDateField(
         label="To",
+        error_label="The end date",
         required=False,
-        widget=DateInput(),
         error_messages={"invalid": "Enter the end date as a real date, for example 2026-03-31."},
     )
     what = forms.ChoiceField(

@@ -16,7 +16,6 @@ from django.utils.html import escape
 from cases.dates import PortalDateField, PortalDateTimeField, portal_formfield
 from cases.deadlines import OrderKind, UnopposedAppealKind
 from cases.filters import sort_ordering
-from cases.forms import DateInput
 from cases.models import Decision, HealthBody
 
 from .models import (
@@ -83,13 +82,6 @@ def issues_for(case, referral) -> list[str]:
     return [issue for issue in PlanIssue.values if issue in found]
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
 def _provider_choices(providers, *, keep) -> list[tuple]:
     """Choices from an already-fetched provider list (no query when the form renders)."""
     return [("", "Choose a provider")] + [(p.pk, p.name) for p in providers if keep(p)]
@@ -125,7 +117,6 @@ class AdviserContactForm(PathwayForm, forms.ModelForm):
         model = AdviserContact
         formfield_callback = portal_formfield
         fields = ["contacted_on", "choice", "provider", "adviser_name"]
-        widgets = {"contacted_on": DateInput()}
         help_texts = {"contacted_on": "Checked against the 2-month limit from the decision letter: late is flagged."}
 
     def __init__(self, *args, providers=None, choices: list[str] | None = None, **kwargs):
@@ -155,10 +146,6 @@ class ReferralCreateForm(PathwayForm, forms.ModelForm):
             "health_told_on",
         ]
         widgets = {
-            "referred_on": DateInput(),
-            "family_told_la_on": DateInput(),
-            "provider_told_la_on": DateInput(),
-            "health_told_on": DateInput(),
             "provider_choice_reason": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
@@ -214,7 +201,6 @@ class DrsReferForm(PathwayForm, forms.ModelForm):
         model = DisagreementResolution
         formfield_callback = portal_formfield
         fields = ["kind", "provider", "referred_on"]
-        widgets = {"referred_on": DateInput()}
 
     def __init__(self, *args, providers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,11 +210,11 @@ class DrsReferForm(PathwayForm, forms.ModelForm):
 
 
 class DrsRecordForm(PathwayForm, forms.Form):
-    meeting_on = PortalDateField(label="Meeting date", required=False, widget=DateInput())
+    meeting_on = PortalDateField(label="Meeting date", required=False)
     outcome = forms.ChoiceField(
         label="Outcome", required=False, choices=[("", "Not known yet"), *DisagreementResolution.Outcome.choices]
     )
-    outcome_on = PortalDateField(label="Date of the outcome", required=False, widget=DateInput())
+    outcome_on = PortalDateField(label="Date of the outcome", required=False)
 
 
 class TribunalAppealForm(PathwayForm, forms.ModelForm):
@@ -238,12 +224,11 @@ class TribunalAppealForm(PathwayForm, forms.ModelForm):
         model = TribunalAppeal
         formfield_callback = portal_formfield
         fields = ["registered_on", "la_told_on", "response_due_on", "hearing_on"]
-        widgets = {f: DateInput() for f in fields}
 
 
 class TribunalOutcomeForm(PathwayForm, forms.Form):
     outcome = forms.ChoiceField(label="Outcome", choices=[("", "Choose the outcome"), *TribunalAppeal.Outcome.choices])
-    outcome_on = PortalDateField(label="Date of the outcome", widget=DateInput())
+    outcome_on = PortalDateField(label="Date of the outcome")
     order_kind = forms.ChoiceField(
         label="What the order requires",
         required=False,
@@ -253,7 +238,6 @@ class TribunalOutcomeForm(PathwayForm, forms.Form):
     order_sent_on = PortalDateField(
         label="Date the Tribunal sent out the order",
         required=False,
-        widget=DateInput(),
         help_text="HMCTS says the compliance periods run from the day the order is sent out.",
     )
     unopposed_kind = forms.ChoiceField(
@@ -262,13 +246,10 @@ class TribunalOutcomeForm(PathwayForm, forms.Form):
         choices=[("", "Not an unopposed appeal"), *UNOPPOSED_KIND_CHOICES],
         help_text="Only when the LA told the Tribunal it will not oppose (SEND Regs 2014 reg 45).",
     )
-    unopposed_notified_on = PortalDateField(
-        label="Date the LA told the Tribunal it will not oppose", required=False, widget=DateInput()
-    )
+    unopposed_notified_on = PortalDateField(label="Date the LA told the Tribunal it will not oppose", required=False)
     recommendation_on = PortalDateField(
         label="Date of health or social care recommendations",
         required=False,
-        widget=DateInput(),
         help_text="The ICB or social care must respond within 5 weeks.",
     )
     recommendation_to = forms.ChoiceField(
@@ -306,7 +287,7 @@ class RespondForm(PathwayForm, forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    responded_on = PortalDateField(label="Date the provider responded", widget=DateInput())
+    responded_on = PortalDateField(label="Date the provider responded")
     decline_reason = forms.ChoiceField(
         label="Why the provider declined",
         required=False,
@@ -328,11 +309,10 @@ class RespondForm(PathwayForm, forms.Form):
 
 class IcbNotifyForm(PathwayForm, forms.Form):
     id_prefix = "icb"
-    notified_on = PortalDateField(label="Date the LA told the ICB the mediation issues", widget=DateInput())
+    notified_on = PortalDateField(label="Date the LA told the ICB the mediation issues")
     received_on = PortalDateField(
         label="Date the ICB received the notice (optional)",
         required=False,
-        widget=DateInput(),
         help_text="Health-only mediation runs 30 days from this day; leave blank if it is the day it was sent.",
     )
 
@@ -377,14 +357,13 @@ class AssignMediatorForm(PathwayForm, forms.Form):
 
 class SessionScheduleForm(PathwayForm, forms.ModelForm):
     id_prefix = "schedule"
-    starts_at = PortalDateTimeField(label="Date and time", widget=DateTimeLocalInput())
+    starts_at = PortalDateTimeField(label="Date and time")
     mode = forms.ChoiceField(label="How it is held", choices=MediationSession.Mode.choices, widget=forms.RadioSelect)
 
     class Meta:
         model = MediationSession
         formfield_callback = portal_formfield
         fields = ["starts_at", "mode", "venue", "notice_sent_on", "short_notice_consent"]
-        widgets = {"notice_sent_on": DateInput()}
         help_texts = {
             "notice_sent_on": "At least 5 working days before the session, unless the family agreed to less.",
         }
@@ -446,7 +425,6 @@ class NotHeldForm(PathwayForm, forms.Form):
     id_prefix = "not_held"
     notified_on = PortalDateField(
         label="Date the adviser was told mediation cannot be held within 30 days",
-        widget=DateInput(),
         help_text="The certificate is then due within 3 working days.",
     )
 
@@ -454,7 +432,7 @@ class NotHeldForm(PathwayForm, forms.Form):
 class ConcludeForm(PathwayForm, forms.Form):
     id_prefix = "conclude"
     AGREEMENTS = (Referral.Outcome.FULL, Referral.Outcome.PARTIAL)
-    concluded_on = PortalDateField(label="Date mediation concluded", widget=DateInput())
+    concluded_on = PortalDateField(label="Date mediation concluded")
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[(o.value, o.label) for o in (Referral.Outcome.FULL, Referral.Outcome.PARTIAL, Referral.Outcome.NONE)],
@@ -463,7 +441,6 @@ class ConcludeForm(PathwayForm, forms.Form):
     agreement_on = PortalDateField(
         label="Date of the written agreement",
         required=False,
-        widget=DateInput(),
         help_text="Needed for full or partial agreement: the agreed actions' deadlines run from it.",
     )
 
@@ -499,7 +476,7 @@ class ConcludeForm(PathwayForm, forms.Form):
 
 class WithdrawForm(PathwayForm, forms.Form):
     id_prefix = "withdraw"
-    withdrawn_on = PortalDateField(label="Date the family withdrew", widget=DateInput())
+    withdrawn_on = PortalDateField(label="Date the family withdrew")
     reason = forms.CharField(label="Reason the family gave", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -507,7 +484,6 @@ class LaConcededForm(PathwayForm, forms.Form):
     id_prefix = "conceded"
     agreement_on = PortalDateField(
         label="Date the LA conceded in writing",
-        widget=DateInput(),
         help_text="A written concession is treated as an agreement: reg 42 deadlines then apply.",
     )
 
@@ -526,7 +502,6 @@ class AgreementActionForm(PathwayForm, forms.ModelForm):
     agreed_due_on = PortalDateField(
         label="Date the parties agreed in writing",
         required=False,
-        widget=DateInput(),
         help_text="Only when the parties agreed their own date (reg 42(5)).",
     )
 
@@ -539,13 +514,13 @@ class AgreementActionForm(PathwayForm, forms.ModelForm):
 
 
 class ActionDoneForm(PathwayForm, forms.Form):
-    done_on = PortalDateField(label="Date it was done", widget=DateInput())
+    done_on = PortalDateField(label="Date it was done")
 
 
 class CertificateIssueForm(PathwayForm, forms.Form):
     id_prefix = "certificate"
     kind = forms.ChoiceField(label="Kind of certificate", widget=forms.RadioSelect)
-    issued_on = PortalDateField(label="Issue date", widget=DateInput())
+    issued_on = PortalDateField(label="Issue date")
     issuer_name = forms.CharField(label="Name of the person issuing it", max_length=200)
     issuer_role = forms.ChoiceField(label="Their role", choices=ISSUER_ROLES, widget=forms.RadioSelect)
     correction_reason = forms.CharField(
@@ -682,7 +657,7 @@ class ComplianceDoneForm(PathwayForm, forms.Form):
 
     id_prefix = "compliance"
     key = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    done_on = PortalDateField(label="Date done", widget=DateInput())
+    done_on = PortalDateField(label="Date done")
 
 
 # --- Corrections (decision 17): every recorded fact can be corrected, with a reason ------------------------------
@@ -737,7 +712,7 @@ def sign_facts(values: dict, names) -> str:
 
 
 def _date(label, *, required=False, help_text=""):
-    return PortalDateField(label=label, required=required, widget=DateInput(), help_text=help_text)
+    return PortalDateField(label=label, required=required, help_text=help_text)
 
 
 class ReferralDatesForm(CorrectionForm):
@@ -763,7 +738,7 @@ class ReferralDatesForm(CorrectionForm):
 
 
 class SessionCorrectForm(CorrectionForm):
-    starts_at = PortalDateTimeField(label="Date and time of the session", widget=DateTimeLocalInput())
+    starts_at = PortalDateTimeField(label="Date and time of the session")
     notice_sent_on = _date("Date notice of the date and place was sent", required=True)
     short_notice_consent = forms.BooleanField(
         label="The family agreed to less than 5 working days' notice", required=False

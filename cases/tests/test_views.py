@@ -286,7 +286,7 @@ def test_intake_with_mistakes_shows_error_summary_and_saves_nothing(client_for, 
     assert response.status_code == 200
     assert "<title>Error: Take in a new case" in content
     assert "There is a problem" in content
-    assert 'href="#id_first_contact_on"' in content
+    assert 'href="#id_first_contact_on_day"' in content
     assert "First contact cannot be before the decision letter was sent." in content
     assert 'href="#id_postcode"' in content
     assert 'href="#id_nhs_number"' in content

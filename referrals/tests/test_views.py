@@ -33,6 +33,7 @@ from referrals.tests.factories import (
     SessionFactory,
     TribunalAppealFactory,
 )
+from sendportal.testing.dates import shows_date
 
 pytestmark = pytest.mark.django_db
 
@@ -471,8 +472,8 @@ def test_refer_form_carries_over_the_declined_referrals_dates(client_for, office
     )
     content = text_of(client_for(officer).get(declined.case.get_absolute_url()))
     assert "was declined (no capacity)" in content
-    assert 'name="family_told_la_on" value="2026-10-29"' in content
-    assert 'name="provider_told_la_on" value="2026-10-30"' in content
+    assert shows_date(content, "family_told_la_on", date(2026, 10, 29))
+    assert shows_date(content, "provider_told_la_on", date(2026, 10, 30))
 
 
 def test_no_refer_form_while_a_referral_is_active(client_for, officer, world):
@@ -510,7 +511,7 @@ def test_impossible_adviser_contact_date_reshows_the_case_page_with_400(client_f
     assert response.status_code == 400
     content = text_of(response)
     assert title_of(response).startswith("Error:")
-    assert 'href="#adviser_contacted_on"' in content and "Enter a valid date." in content
+    assert 'href="#adviser_contacted_on_day"' in content and "Enter a valid date." in content
     assert not AdviserContact.objects.exists()
 
 
@@ -612,7 +613,7 @@ def test_impossible_response_date_gives_a_field_message_and_saves_nothing(client
     assert response.status_code == 400
     content = text_of(response)
     assert title_of(response).startswith("Error:")
-    assert 'href="#respond_responded_on"' in content and "Enter a valid date." in content
+    assert 'href="#respond_responded_on_day"' in content and "Enter a valid date." in content
     referral.refresh_from_db()
     assert referral.status == RS.REFERRED and referral.responded_on is None
 
@@ -643,7 +644,7 @@ def test_impossible_session_time_is_refused(client_for, mediator_user, world):
         {"starts_at": "2026-11-31T25:00", "mode": "online", "notice_sent_on": "2026-11-19"},
     )
     assert response.status_code == 400
-    assert 'href="#schedule_starts_at"' in text_of(response)
+    assert 'href="#schedule_starts_at_day"' in text_of(response)
     assert world.referral.sessions.count() == 1
 
 
@@ -670,7 +671,7 @@ def test_mark_done_with_an_impossible_date_saves_nothing(client_for, officer, wo
     url = reverse("referrals:action_done", args=[world.referral.pk, world.action.pk])
     response = client_for(officer).post(url, {"done_on": "2026-13-01"})
     assert response.status_code == 400
-    assert f'href="#done{world.action.pk}_done_on"' in text_of(response)
+    assert f'href="#done{world.action.pk}_done_on_day"' in text_of(response)
     assert AgreementAction.objects.get(pk=world.action.pk).done_on is None
 
 
