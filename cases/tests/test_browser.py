@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case, Status
 from cases.tests.factories import CaseFactory
+from sendportal.testing.browser import date_group, fill_date
 
 # Each journey runs on a fixed day (the live server too), so it passes whatever the real date.
 pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 3, 11))]
@@ -61,7 +62,7 @@ def test_officer_takes_in_a_case_corrects_mistakes_and_finds_it_again(
     # A first try with two mistakes: contact before the decision letter, and a postcode that cannot exist.
     page.get_by_label("First name").fill(CHILD_FIRST)
     page.get_by_label("Last name").fill(CHILD_LAST)
-    page.get_by_label("Date of birth").fill(date(2015, 3, 14).isoformat())
+    fill_date(page, "Date of birth", date(2015, 3, 14))
     page.get_by_role("combobox", name="Who brings the disagreement").select_option(label="Parent or carer")
     page.get_by_label("Full name").fill("Grace Okafor-Browne")
     page.get_by_label("Relationship to the child").fill("Mother")
@@ -70,8 +71,8 @@ def test_officer_takes_in_a_case_corrects_mistakes_and_finds_it_again(
     page.get_by_role("combobox", name="Decision under dispute").select_option(
         label="Refusal to carry out an EHC needs assessment"
     )
-    page.get_by_label("Date the decision letter was sent").fill(decision_sent_on.isoformat())
-    page.get_by_label("Date of first contact").fill((decision_sent_on - timedelta(days=3)).isoformat())
+    fill_date(page, "Date the decision letter was sent", decision_sent_on)
+    fill_date(page, "Date of first contact", decision_sent_on - timedelta(days=3))
     page.get_by_role("combobox", name="How they first contacted us").select_option(label="Phone")
     page.get_by_role("button", name="Save case").click()
 
@@ -81,13 +82,15 @@ def test_officer_takes_in_a_case_corrects_mistakes_and_finds_it_again(
     expect(summary).to_be_focused()
     contact_link = summary.get_by_role("link", name=re.compile("first contact", re.I))
     postcode_link = summary.get_by_role("link", name=re.compile("postcode", re.I))
-    expect(contact_link).to_have_attribute("href", "#id_first_contact_on")
+    expect(contact_link).to_have_attribute("href", "#id_first_contact_on_day")
     expect(postcode_link).to_have_attribute("href", "#id_postcode")
     expect(summary.get_by_role("link")).to_have_count(2)
     # Each field carries its own message, tied to it for screen readers.
-    contact = page.get_by_label("Date of first contact")
-    expect(contact).to_have_attribute("aria-invalid", "true")
+    # A date's message belongs to its fieldset; a rule about the whole date marks all three boxes.
+    contact = date_group(page, "Date of first contact")
     expect(contact).to_have_accessible_description(re.compile("First contact cannot be before the decision letter"))
+    for box in ("Day", "Month", "Year"):
+        expect(contact.get_by_label(box, exact=True)).to_have_attribute("aria-invalid", "true")
     postcode = page.get_by_label("Postcode")
     expect(postcode).to_have_attribute("aria-invalid", "true")
     expect(postcode).to_have_accessible_description(re.compile("postcode", re.I))
@@ -100,7 +103,7 @@ def test_officer_takes_in_a_case_corrects_mistakes_and_finds_it_again(
     expect(postcode).to_be_focused()
 
     postcode.fill("SW1A 1AA")
-    contact.fill((decision_sent_on + timedelta(days=2)).isoformat())
+    fill_date(page, "Date of first contact", decision_sent_on + timedelta(days=2))
     page.get_by_role("button", name="Save case").click()
 
     expect(page.get_by_role("status")).to_have_text(

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from cases import clock_services, deadlines
 from cases.models import Deadline, Decision, Status
 from cases.tests.factories import CaseFactory
+from sendportal.testing.browser import fill_date
 
 # Each journey runs on a fixed day (the live server too), so it passes whatever the real date.
 pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 6, 17))]
@@ -48,7 +49,7 @@ def test_correcting_the_decision_date_moves_the_appeal_deadline(
     assert_accessible(page)
 
     page.get_by_role("link", name=re.compile("Edit details")).click()
-    page.get_by_label("Date the decision letter was sent").fill(corrected.isoformat())
+    fill_date(page, "Date the decision letter was sent", corrected)
     page.get_by_role("button", name="Save changes").click()
 
     expect(page.get_by_role("status")).to_contain_text(f"Case {case.reference} updated")

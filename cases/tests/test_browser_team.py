@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from cases.models import Case, CaseEvent, Deadline
 from cases.tests.factories import CaseFactory
+from sendportal.testing.browser import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 6, 17))]
 
@@ -75,14 +76,14 @@ def test_absence_cover_takes_the_colleague_to_the_absent_officers_clocks(
 
     page.get_by_label("Who is away?").select_option(label="Olivia Officer")
     page.get_by_label("Who covers their work?").select_option(label="Owen Other")
-    page.get_by_label("First day of cover").fill("2026-06-17")
-    page.get_by_label("Last day of cover").fill("2026-06-16")
+    fill_date(page, "First day of cover", date(2026, 6, 17))
+    fill_date(page, "Last day of cover", date(2026, 6, 16))
     page.get_by_label("Why?").fill("Annual leave")
     page.get_by_role("button", name="Set up cover").click()
     expect(page.get_by_role("alert")).to_contain_text("The last day of cover must be the same as or after")
     assert_accessible(page)
 
-    page.get_by_label("Last day of cover").fill("2026-06-26")
+    fill_date(page, "Last day of cover", date(2026, 6, 26))
     page.get_by_role("button", name="Set up cover").click()
     expect(
         page.get_by_text("Owen Other covers Olivia Officer's work from 17 June 2026 to 26 June 2026.")

@@ -24,6 +24,7 @@ from cases.models import CaseEvent, Deadline
 from cases.models import Status as CaseStatus
 from dashboards.tests import builders as b
 from referrals.models import Referral
+from sendportal.testing.browser import date_group, expect_date, fill_date
 
 # Each journey runs on a fixed day (the live server too), so it passes whatever the real date.
 pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 11, 18))]
@@ -185,13 +186,13 @@ def test_manager_reads_the_dashboard_narrows_the_period_and_exports_the_filtered
 
     # Narrow the period to the last five weeks bar five days, for last year's SEN2 figures.
     form = page.locator("form.dashboard-form")
-    form.get_by_label("From", exact=True).fill(start.isoformat())
-    form.get_by_label("To", exact=True).fill(end.isoformat())
+    fill_date(form, "From", start)
+    fill_date(form, "To", end)
     form.get_by_role("combobox", name="Year").select_option(str(year))
     form.get_by_role("button", name="Show figures").click()
     expect(page.locator("p.lead")).to_contain_text(f"Figures for {day_label(start)} to {day_label(end)}")
     expect(page).to_have_title(re.compile(r"^Management dashboard"))
-    expect(form.get_by_label("From", exact=True)).to_have_value(start.isoformat())
+    expect_date(form, "From", start)
 
     expect(certificates.get_by_role("cell")).to_have_text(
         ["The provider (mediation adviser)", "C2, C6, C8", "3", "1", "4", "75.0%"]
@@ -233,8 +234,8 @@ def test_manager_reads_the_dashboard_narrows_the_period_and_exports_the_filtered
     assert_accessible(page)
 
     # A period that ends before it starts: a clear message, not a server error.
-    form.get_by_label("From", exact=True).fill(end.isoformat())
-    form.get_by_label("To", exact=True).fill(start.isoformat())
+    fill_date(form, "From", end)
+    fill_date(form, "To", start)
     with page.expect_response(lambda r: reverse("dashboards:management") in r.url) as answer:
         form.get_by_role("button", name="Show figures").click()
     assert answer.value.status == 200
@@ -243,14 +244,15 @@ def test_manager_reads_the_dashboard_narrows_the_period_and_exports_the_filtered
     expect(error_summary.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(error_summary).to_be_focused()
     to_link = error_summary.get_by_role("link", name="To: The end date must be the same as or after the start date.")
-    expect(to_link).to_have_attribute("href", "#id_date_to")
-    expect(form.get_by_label("To", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(to_link).to_have_attribute("href", "#id_date_to_day")
+    to_day = date_group(form, "To").get_by_label("Day", exact=True)
+    expect(to_day).to_have_attribute("aria-invalid", "true")
     expect(main).to_contain_text("Fix the problem above to see the figures.")
     expect(main.locator("svg.chart")).to_have_count(0)
     screenshot(page, "management-error")
     assert_accessible(page)
     to_link.click()
-    expect(form.get_by_label("To", exact=True)).to_be_focused()
+    expect(to_day).to_be_focused()
 
     # The case list, filtered to Olivia's cases, exported.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Cases").click()

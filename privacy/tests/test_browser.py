@@ -26,6 +26,7 @@ from cases.models import Case, CaseEvent, Status
 from cases.tests.factories import CaseFactory
 from privacy.tests.builders import full_case
 from referrals.tests.test_browser import submit_refused
+from sendportal.testing.browser import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 12, 8))]
 
@@ -124,14 +125,14 @@ def test_dpo_reads_a_case_access_log_for_a_week_and_downloads_it(
     expect(table.locator("tbody tr")).to_have_count(5)  # four views and the case being created
     assert_accessible(page)
 
-    page.get_by_label("From").fill("2026-11-09")
-    page.get_by_label("To").fill("2026-11-15")
+    fill_date(page, "From", date(2026, 11, 9))
+    fill_date(page, "To", date(2026, 11, 15))
     page.get_by_role("button", name="Show entries").click()
     expect(table.locator("tbody tr")).to_have_count(2)
     expect(table.locator("tbody tr").nth(0)).to_contain_text("Olivia Officer")
     expect(table.locator("tbody tr").nth(0)).to_contain_text("Thu 12 Nov 2026 14:30")
     expect(table.locator("tbody tr").nth(1)).to_contain_text("Maya Manager")
-    assert "date_from=2026-11-09" in page.url and case.reference not in page.url
+    assert "date_from_day=9&date_from_month=11&date_from_year=2026" in page.url and case.reference not in page.url
     assert_accessible(page)
     screenshot(page, "access-log-week")
 

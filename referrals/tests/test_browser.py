@@ -27,6 +27,7 @@ from conftest import make_user
 from referrals import services
 from referrals.models import AdviserContact, Certificate, IssueOutcome, MediationSession, Mediator, PlanIssue, Referral
 from referrals.tests.factories import MediatorFactory, ProviderFactory, ReferralFactory
+from sendportal.testing.browser import expect_date, fill_date
 
 # Each journey runs on a fixed day (the live server too), so it passes whatever the real date.
 pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 10, 14))]
@@ -228,7 +229,7 @@ def test_officer_refers_to_the_suggested_provider_and_assigns_the_top_mediator(
 
     # The adviser contact: the family wants mediation.
     panel.get_by_text("Record the family's contact with the mediation adviser").click()
-    panel.get_by_label("Date the family contacted the adviser").fill(d.adviser_contact.isoformat())
+    fill_date(panel, "Date the family contacted the adviser", d.adviser_contact)
     panel.get_by_role("radio", name="Wants mediation").check()
     panel.get_by_label("Adviser name").fill("Priya Shah")
     panel.get_by_role("button", name="Record the adviser contact").click()
@@ -250,7 +251,7 @@ def test_officer_refers_to_the_suggested_provider_and_assigns_the_top_mediator(
     assert_accessible(page)
 
     # A first try without the date the family told the LA is refused, and says so.
-    panel.get_by_label("Referred on").fill(d.referred.isoformat())
+    fill_date(panel, "Referred on", d.referred)
     submit_refused(
         page,
         browser_errors,
@@ -264,7 +265,7 @@ def test_officer_refers_to_the_suggested_provider_and_assigns_the_top_mediator(
 
     panel = page.get_by_role("region", name="Mediation")
     expect(panel.get_by_role("combobox", name=re.compile(r"^Provider"))).to_have_value(str(world.suggested.pk))
-    panel.get_by_label("Date the family told the LA they want mediation").fill(d.family_told_la.isoformat())
+    fill_date(panel, "Date the family told the LA they want mediation", d.family_told_la)
     panel.get_by_role("button", name="Refer to the provider").click()
     expect(page.get_by_role("status")).to_have_text(f"Referred to {SUGGESTED}")
     referral = Referral.objects.get(case=case)
@@ -287,7 +288,7 @@ def test_officer_refers_to_the_suggested_provider_and_assigns_the_top_mediator(
 
     respond = page.get_by_role("region", name="The provider's response")
     respond.get_by_role("radio", name="Accepted the referral").check()
-    respond.get_by_label("Date the provider responded").fill(d.responded.isoformat())
+    fill_date(respond, "Date the provider responded", d.responded)
     respond.get_by_role("button", name="Record the response").click()
     expect(page.get_by_role("status")).to_have_text(f"{SUGGESTED} accepted the referral")
     expect(page.locator(".identity-bar .status-tag")).to_have_text("Accepted: mediator to be assigned")
@@ -410,12 +411,10 @@ def test_mediator_records_the_session_and_agreement_and_issues_the_certificate(
     # Arrange the session two days ago: too little notice without the family's agreement is refused.
     notice_due = deadlines.mediation_notice_deadline(d.session, holidays=calendar)
     schedule = page.get_by_role("region", name="Arrange a session")
-    schedule.get_by_label("Date and time").fill(f"{d.session.isoformat()}T10:00")
+    fill_date(schedule, "Date and time", d.session, time="10:00")
     schedule.get_by_role("radio", name="In person").check()
     schedule.get_by_label("Venue").fill("Civic Centre, Room 2")
-    schedule.get_by_label("Date notice of the date and place was sent").fill(
-        (d.session - timedelta(days=1)).isoformat()
-    )
+    fill_date(schedule, "Date notice of the date and place was sent", d.session - timedelta(days=1))
     submit_refused(
         page,
         browser_errors,
@@ -428,7 +427,7 @@ def test_mediator_records_the_session_and_agreement_and_issues_the_certificate(
     assert_accessible(page)
 
     schedule = page.get_by_role("region", name="Arrange a session")
-    schedule.get_by_label("Date notice of the date and place was sent").fill(notice_due.isoformat())
+    fill_date(schedule, "Date notice of the date and place was sent", notice_due)
     schedule.get_by_role("button", name="Arrange the session").click()
     expect(page.get_by_role("status")).to_have_text(f"Session arranged for {long_day(d.session)} at 10:00")
     sessions = page.get_by_role("region", name="Sessions")
@@ -461,9 +460,9 @@ def test_mediator_records_the_session_and_agreement_and_issues_the_certificate(
 
     # A partial agreement, issue by issue.
     conclude = page.get_by_role("region", name="Conclude the mediation")
-    conclude.get_by_label("Date mediation concluded").fill(d.concluded.isoformat())
+    fill_date(conclude, "Date mediation concluded", d.concluded)
     conclude.get_by_role("radio", name="Partial agreement").check()
-    conclude.get_by_label("Date of the written agreement").fill(d.agreement.isoformat())
+    fill_date(conclude, "Date of the written agreement", d.agreement)
     conclude.get_by_role("combobox", name="Social care").select_option(label="Agreed")
     conclude.get_by_role("combobox", name="The decision itself").select_option(label="Not agreed")
     conclude.get_by_role("button", name="Record the outcome").click()
@@ -487,7 +486,7 @@ def test_mediator_records_the_session_and_agreement_and_issues_the_certificate(
     )
     expect(page.get_by_role("note")).to_contain_text("Issuing is final.")
     expect(page.get_by_role("radio", name="Mediation concluded (s.55(5))")).to_be_checked()
-    expect(page.get_by_label("Issue date")).to_have_value(d.certificate.isoformat())
+    expect_date(page, "Issue date", d.certificate)
     expect(page.get_by_label("Name of the person issuing it")).to_have_value("Mo Mediator")
     expect(page.get_by_role("radio", name="Mediator", exact=True)).to_be_checked()
     screenshot(page, "mediator-certificate-confirm")

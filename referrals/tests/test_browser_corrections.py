@@ -12,6 +12,7 @@ from cases.models import Decision
 from cases.tests.factories import CaseFactory
 from referrals import services
 from referrals.tests.pathway import refer
+from sendportal.testing.browser import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.today(date(2026, 5, 20))]
 
@@ -26,8 +27,8 @@ def test_officer_corrects_a_referrals_dates_and_the_clock_moves(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Correct the dates of referral {referral.pk}")
     assert_accessible(page)
 
-    page.get_by_label("Date the family told the LA they want mediation").fill("2026-04-20")
-    page.get_by_label("Date the provider told the LA").fill("")
+    fill_date(page, "Date the family told the LA they want mediation", date(2026, 4, 20))
+    fill_date(page, "Date the provider told the LA", None)
     page.get_by_role("button", name="Save the correction").click()
     expect(page).to_have_title(re.compile(r"^Error: Correct the dates"))
     expect(page.locator("[data-error-summary]")).to_contain_text(

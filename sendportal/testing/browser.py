@@ -218,3 +218,31 @@ def screenshot(request):
         return path
 
     return _screenshot
+
+
+def date_group(scope, legend: str):
+    """The date component whose legend is `legend` (its fieldset is a group named by the legend), in a page or a
+    part of one."""
+    return scope.get_by_role("group", name=legend, exact=True)
+
+
+def fill_date(scope, legend: str, day=None, *, time: str | None = None) -> None:
+    """Type `day` (a date, or None to empty the boxes) into the Day, Month and Year boxes of the date component
+    whose legend is `legend`, and `time` ("14:30") into its Time box when given."""
+    group = date_group(scope, legend)
+    values = {"Day": "", "Month": "", "Year": ""} if day is None else {
+        "Day": str(day.day), "Month": str(day.month), "Year": str(day.year)
+    }  # fmt: skip
+    if time is not None:
+        values["Time"] = time
+    for label, value in values.items():
+        group.get_by_label(label, exact=True).fill(value)
+
+
+def expect_date(scope, legend: str, day) -> None:
+    """The date component whose legend is `legend` shows `day` in its Day, Month and Year boxes."""
+    from playwright.sync_api import expect
+
+    group = date_group(scope, legend)
+    for label, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        expect(group.get_by_label(label, exact=True)).to_have_value(str(value))

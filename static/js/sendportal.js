@@ -16,9 +16,11 @@
       return;
     }
     event.preventDefault();
-    // A group of checkboxes or radios is introduced by its fieldset's legend; any other field by its label.
+    // A group of checkboxes or radios, or a date's boxes, is introduced by its fieldset's legend; any other field
+    // by its label.
     var fieldset = field.closest("fieldset");
     var grouped = fieldset && field.name && fieldset.querySelectorAll("[name='" + field.name + "']").length > 1;
+    grouped = grouped || Boolean(fieldset && fieldset.classList.contains("date-input"));
     var heading = grouped ? fieldset.querySelector("legend") : document.querySelector("label[for='" + field.id + "']");
     (heading || field).scrollIntoView();
     field.focus({ preventScroll: true });
