@@ -8,7 +8,8 @@ hostile parameters. For every request:
 
 - the answer is never a server error (the test client shows the real 500 instead of raising);
 - a refused post (anything but a redirect) changed nothing: every row of the portal's tables is as it was;
-- a date outside 1900-2100, or no date at all ("30 February"), in a date field is refused.
+- a date outside 1900-2100, or no date at all ("30 February"), in a date field is refused, whether posted as one
+  value or typed in the date component's day, month and year boxes (each box is fuzzed too).
 
 Each request runs inside a savepoint rolled back afterwards, so every probe starts from the same world and the
 export limit never runs out. The URLconf is walked so that a new page is either fuzzed here or listed in
@@ -51,6 +52,7 @@ from referrals.tests.factories import (
     TribunalAppealFactory,
     UserFactory,
 )
+from sendportal.date_input import DateInputWidget
 
 pytestmark = pytest.mark.django_db
 
@@ -236,9 +238,61 @@ def fuzz_form(prober: Prober, url: str, baseline: dict, *, form_class=None, expe
             prober.request(
                 "post", url, {**baseline, name: value}, must_refuse=True, label=f"{name}={value} (out of range)"
             )
+        if typed_in_boxes(form_class, name):
+            fuzz_date_boxes(prober, url, baseline, name, turn, expect_success=expect_success)
     for value in ("\x00", "x" * 10_000, ["abc", "\x00"]):
         prober.request("post", url, {name: value for name in baseline}, label=f"every field={shorten(value)}")
     prober.request("post", url, {}, label="nothing posted")
+
+
+# Dates typed wrongly in the boxes (day, month, year): each must be refused.
+BAD_BOXES = [
+    ("30", "2", "2026"), ("29", "2", "2027"), ("1", "13", "2026"), ("32", "1", "2026"), ("1", "1", "1899"),
+    ("1", "1", "2101"), ("1", "1", "26"), ("", "1", "2026"), ("1", "", ""), ("\x00", "1", "2026"),
+]  # fmt: skip
+
+
+def typed_in_boxes(form_class, name: str) -> bool:
+    """Whether the form's field is the date component (a date typed in day, month and year boxes)."""
+    field_obj = getattr(form_class, "base_fields", {}).get(name) if form_class else None
+    return field_obj is not None and isinstance(field_obj.widget, DateInputWidget)
+
+
+def boxes_for(name: str, value) -> dict:
+    """What a browser posts for the baseline's ISO value (YYYY-MM-DD, or YYYY-MM-DDTHH:MM) typed in the boxes."""
+    day, _, at = (value if isinstance(value, str) else "").partition("T")
+    parts = dict(zip(("year", "month", "day"), day.split("-"), strict=False)) if day else {}
+    boxes = {f"{name}_{part}": str(int(parts[part])) if part in parts else "" for part in ("day", "month", "year")}
+    boxes[f"{name}_year"] = parts.get("year", "")
+    if "T" in (value if isinstance(value, str) else ""):
+        boxes[f"{name}_time"] = at
+    return boxes
+
+
+def fuzz_date_boxes(prober: Prober, url: str, baseline: dict, name: str, turn: int, *, expect_success: bool):
+    """A date field typed in its boxes: the baseline's date typed in them is accepted (and wins over a wrong
+    value under the field's own name), each box takes hostile values, and dates typed wrongly are refused."""
+    others = {key: value for key, value in baseline.items() if key != name}
+    boxes = boxes_for(name, baseline[name])
+    status = prober.request("post", url, {**EXTRA, **others, **boxes}, label=f"{name} typed in its boxes")
+    both = prober.request("post", url, {**others, **boxes, name: "2026-02-30"}, label=f"{name} boxes and ISO")
+    if expect_success:
+        assert status == 302, f"{name} typed in its boxes was refused on {url}: {prober.last_problem}"
+        assert both == 302, f"{name}: the boxes did not win over a value under its own name on {url}"
+    for i, key in enumerate(boxes):
+        for j in range(2):
+            value = CORE_NOT_TEXT[(turn + i + j) % len(CORE_NOT_TEXT)]
+            prober.request("post", url, {**others, **boxes, key: value}, label=f"{key}={shorten(value)}")
+    for day, month, year in BAD_BOXES:
+        typed = {**boxes, f"{name}_day": day, f"{name}_month": month, f"{name}_year": year}
+        prober.request(
+            "post", url, {**others, **typed}, must_refuse=True, label=f"{name} typed {day!r} {month!r} {year!r}"
+        )
+    if f"{name}_time" in boxes:
+        for at in ("25:00", "14:60", "noon", ""):
+            prober.request(
+                "post", url, {**others, **boxes, f"{name}_time": at}, must_refuse=True, label=f"{name}_time={at!r}"
+            )
 
 
 CORE_QUERY = ["", "\x00", "abc", "99999999999999999999", "-1", ["1", "2"], "2101-01-01", "x" * 10_000]
@@ -626,20 +680,21 @@ def test_hostile_sign_in_attempts_give_no_server_error(client, world):
 
 CASE_LIST_PARAMS = [
     "status", "route", "decision", "officer", "school", "decision_from", "decision_to", "contact_from", "contact_to",
-    "deadline", "sort", "page", "s",
+    "decision_from_day", "decision_to_month", "contact_from_year", "deadline", "sort", "page", "s",
 ]  # fmt: skip
+PERIOD_BOXES = ["date_from_day", "date_from_month", "date_to_year"]
 LISTS = [
     ("cases:list", "officer", CASE_LIST_PARAMS),
     ("deadlines", "manager", ["officer", "group", "page"]),
     ("referrals:list", "officer", ["status", "provider", "mediator", "sort", "page"]),
     ("referrals:list", "mediator_user", ["stage", "sort", "page"]),
     ("dashboards:my_work", "officer", ["page", "group", "officer"]),
-    ("dashboards:management", "manager", ["date_from", "date_to", "officer", "year"]),
+    ("dashboards:management", "manager", ["date_from", "date_to", *PERIOD_BOXES, "officer", "year"]),
     ("dashboards:mediator", "mediator_user", ["page", "stage"]),
     ("dashboards:export_cases", "manager", CASE_LIST_PARAMS),
     ("dashboards:export_sen2", "manager", ["year"]),
-    ("privacy:access_log_cases", "manager", ["date_from", "date_to", "what", "page", "reference"]),
-    ("privacy:access_log_people", "manager", ["date_from", "date_to", "what", "page", "person"]),
+    ("privacy:access_log_cases", "manager", ["date_from", "date_to", *PERIOD_BOXES, "what", "page", "reference"]),
+    ("privacy:access_log_people", "manager", ["date_from", "date_to", *PERIOD_BOXES, "what", "page", "person"]),
     ("privacy:retention", "manager", ["page"]),
     ("privacy:home", "manager", ["page"]),
     ("dashboards:export_history", "manager", ["page"]),
