@@ -1,12 +1,29 @@
 // Progressive enhancement only: every page works without JavaScript.
 (function () {
   "use strict";
+  // The skip link moves the focus to the main content without putting "#main-content" in the address: a form
+  // posted from that address would come back with it, and the browser's jump to it would take the focus away
+  // from the error summary.
+  var skipLink = document.querySelector(".skip-link");
+  var main = document.getElementById("main-content");
+  if (skipLink && main) {
+    skipLink.addEventListener("click", function (event) {
+      event.preventDefault();
+      main.focus();
+    });
+  }
   // Move focus to the error summary so screen-reader and keyboard users hear what went wrong.
   var summary = document.querySelector("[data-error-summary]");
   if (!summary) {
     return;
   }
   summary.focus();
+  if (window.location.hash) {
+    // The browser jumps to an address's #fragment once the page has loaded: keep the focus on the summary.
+    window.addEventListener("load", function () {
+      summary.focus();
+    });
+  }
   // A link in the summary puts the cursor in the field itself, with its label or question in view
   // (GOV.UK error summary pattern); without JavaScript the link still scrolls to the field.
   summary.addEventListener("click", function (event) {
