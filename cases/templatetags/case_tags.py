@@ -162,13 +162,3 @@ def case_url(context, pk) -> str:
     if parts is None:
         parts = cache["_case_url_parts"] = reverse("cases:detail", args=[_PK_PLACEHOLDER]).split(str(_PK_PLACEHOLDER))
     return f"{parts[0]}{int(pk)}{parts[1]}"
-
-
-@register.filter
-def summary_text(error, label) -> str:
-    """An error as the error summary lists it: "<label>: <message>", unless the message already starts with the
-    field's name ("Date of birth must include a month")."""
-    message, name = str(error), str(label or "")
-    if not name or message.startswith(name):
-        return message
-    return f"{name}: {message}"

@@ -1,0 +1,15 @@
+"""Template filters for the project's own form components (templates/components/)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def summary_text(error, label) -> str:
+    """An error as the error summary lists it: "<label>: <message>", unless the message already starts with the
+    field's name ("Date of birth must include a month")."""
+    message, name = str(error), str(label or "")
+    if not name or message.startswith(name):
+        return message
+    return f"{name}: {message}"
