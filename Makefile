@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint fmt bench loadtest drill check-deploy migrations-check venv clean
+.PHONY: run test lint typecheck fmt bench loadtest drill check-deploy migrations-check venv clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ ! -x $(PY) ]; then \
@@ -30,10 +30,13 @@ test: venv
 	@scripts/ensure-chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: venv
+# ruff (lint and formatting) and mypy (strict on the clock engine, the rules modules and the services: pyproject.toml)
+lint: venv typecheck
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+typecheck: venv
+	$(PY) -m mypy
 
 fmt: venv
 	$(PY) -m ruff format .
@@ -60,4 +63,4 @@ drill: venv
 	$(PY) -m bench.drill $(DRILL_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache

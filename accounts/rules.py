@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 TOTP_DIGITS = 6
 RECOVERY_CODE_COUNT = 10
@@ -52,7 +53,7 @@ def group_for_reading(secret: str, size: int = 4) -> str:
     return " ".join(secret[i : i + size] for i in range(0, len(secret), size))
 
 
-def claim_values(claims: Mapping, claim: str) -> set[str]:
+def claim_values(claims: Mapping[str, Any], claim: str) -> set[str]:
     """The values of a groups or roles claim, which providers send as a list or as one space- or
     comma-separated string."""
     value = claims.get(claim)
@@ -65,13 +66,13 @@ def claim_values(claims: Mapping, claim: str) -> set[str]:
     return {str(value)}
 
 
-def roles_from_claims(claims: Mapping, *, claim: str, role_groups: Mapping[str, Iterable[str]]) -> set[str]:
+def roles_from_claims(claims: Mapping[str, Any], *, claim: str, role_groups: Mapping[str, Iterable[str]]) -> set[str]:
     """The portal roles the claim's values give, under the configured mapping {role: [claim values]}."""
     held = claim_values(claims, claim)
     return {role for role, values in role_groups.items() if held & set(values)}
 
 
-def id_token_problems(payload: Mapping, *, issuer: str, client_id: str, now: float) -> list[str]:
+def id_token_problems(payload: Mapping[str, Any], *, issuer: str, client_id: str, now: float) -> list[str]:
     """What is wrong with an ID token's claims under OpenID Connect Core 3.1.3.7 (its signature and nonce are
     checked before this). An empty list means it is good."""
     problems = []
@@ -91,7 +92,7 @@ def id_token_problems(payload: Mapping, *, issuer: str, client_id: str, now: flo
     return problems
 
 
-def username_candidates(claims: Mapping, *, subject_digest: str) -> list[str]:
+def username_candidates(claims: Mapping[str, Any], *, subject_digest: str) -> list[str]:
     """Usernames to try, in order, for a council account signing in for the first time: the provider's
     preferred username (Entra ID's user principal name), the email address, then one made from the subject."""
     names = [claims.get("preferred_username"), claims.get("email")]

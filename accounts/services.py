@@ -5,12 +5,14 @@ codes or passwords). Model changes to second factors and council identities are 
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -38,7 +40,13 @@ CODE_NOT_RIGHT = "The security code is not right. Check the code in your authent
 
 
 def session_record(
-    *, session_key: str, user, method: str, user_agent: str, ip_address: str | None, created_at=None
+    *,
+    session_key: str,
+    user: User,
+    method: str,
+    user_agent: str,
+    ip_address: str | None,
+    created_at: datetime | None = None,
 ) -> UserSession:
     """Remember that `session_key` is `user` signed in (at sign-in only)."""
     user_session, _ = UserSession.objects.update_or_create(
@@ -54,7 +62,7 @@ def session_record(
     return user_session
 
 
-def session_snapshot(*, session_key: str | None) -> dict | None:
+def session_snapshot(*, session_key: str | None) -> Mapping[str, object] | None:
     """What is recorded about a session, to carry over when its key changes (Django gives a session a new key
     when its user changes their password)."""
     return (
@@ -64,14 +72,14 @@ def session_snapshot(*, session_key: str | None) -> dict | None:
     )
 
 
-def session_restore(snapshot: dict | None, *, session_key: str, user) -> None:
+def session_restore(snapshot: Mapping[str, object] | None, *, session_key: str, user: User) -> None:
     if snapshot is None:
         return
     UserSession.objects.update_or_create(session_id=session_key, defaults={"user": user, **snapshot})
 
 
 @transaction.atomic
-def session_end(*, user, user_session: UserSession) -> None:
+def session_end(*, user: User, user_session: UserSession) -> None:
     """End one of the user's sessions: its browser is signed out at its next request."""
     if user_session.user_id != user.pk:
         raise ValidationError("That session is not yours.")
@@ -80,7 +88,7 @@ def session_end(*, user, user_session: UserSession) -> None:
 
 
 @transaction.atomic
-def sessions_end_others(*, user, keep_session_key: str | None) -> int:
+def sessions_end_others(*, user: User, keep_session_key: str | None) -> int:
     """End every session of the user's except `keep_session_key` (after a password change or reset).
 
     Sessions recorded here are deleted; any older one the user might still have is refused anyway at its next
@@ -124,7 +132,7 @@ def rate_limit_hit(*, key: str, limit: int, window: timedelta, now: datetime | N
 
 
 @transaction.atomic
-def totp_enrolment_device(*, user) -> TOTPDevice:
+def totp_enrolment_device(*, user: User) -> TOTPDevice:
     """The authenticator app being set up: an unconfirmed device with a new secret, kept while the user
     scans the QR code (a reload shows the same one), confirmed by the first right code."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
@@ -133,7 +141,7 @@ def totp_enrolment_device(*, user) -> TOTPDevice:
     return device
 
 
-def _new_recovery_codes(user) -> list[str]:
+def _new_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(rules.RECOVERY_CODE_COUNT)]
@@ -142,7 +150,7 @@ def _new_recovery_codes(user) -> list[str]:
 
 
 @transaction.atomic
-def totp_confirm(*, user, device: TOTPDevice, code: str) -> list[str]:
+def totp_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
     """Confirm the authenticator app with its first code; replaces any earlier app. Returns new recovery codes.
 
     Raises ValidationError (nothing changed) when the code is wrong."""
@@ -158,7 +166,7 @@ def totp_confirm(*, user, device: TOTPDevice, code: str) -> list[str]:
 
 
 @transaction.atomic
-def recovery_codes_replace(*, user) -> list[str]:
+def recovery_codes_replace(*, user: User) -> list[str]:
     """New recovery codes for a user with an authenticator app; the old ones stop working."""
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         raise ValidationError("Set up an authenticator app first.")
@@ -168,7 +176,7 @@ def recovery_codes_replace(*, user) -> list[str]:
 
 
 @transaction.atomic
-def two_factor_remove(*, user, actor) -> None:
+def two_factor_remove(*, user: User, actor: User) -> None:
     """Remove the user's authenticator app and recovery codes."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
@@ -188,7 +196,7 @@ class Verification:
 
 
 @transaction.atomic
-def second_factor_verify(*, user, code: str) -> Verification:
+def second_factor_verify(*, user: User, code: str) -> Verification:
     """Check a security code: six digits against the authenticator app, anything else against the recovery codes
     (a recovery code works once). django-otp slows down repeated wrong codes on each device (1, 2, 4... seconds);
     the caller counts each wrong code towards the sign-in lockout as well."""
@@ -217,14 +225,14 @@ def password_reset_messages(*, email: str) -> list[EmailMessage]:
     stand-in user), so the time taken does not tell anyone whether the address has an account here.
 
     Council accounts (no local password) are never sent one: their password is the council's."""
-    User = get_user_model()
-    email_field = User.get_email_field_name()
+    user_model = get_user_model()
+    email_field = user_model.get_email_field_name()
     users = [
         user
-        for user in User._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
+        for user in user_model._default_manager.filter(**{f"{email_field}__iexact": email, "is_active": True})
         if user.has_usable_password()
     ]
-    stand_in = User(pk=0, password="!", last_login=None, **{email_field: email})
+    stand_in = user_model(pk=0, password="!", last_login=None, **{email_field: email})
     messages = [_reset_message(user, email) for user in users or [stand_in]]
     if not users:
         logger.info("password reset asked for an address with no local account")
@@ -234,7 +242,7 @@ def password_reset_messages(*, email: str) -> list[EmailMessage]:
     return messages
 
 
-def _reset_message(user, email: str) -> EmailMessage:
+def _reset_message(user: User, email: str) -> EmailMessage:
     token = default_token_generator.make_token(user)
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
@@ -251,12 +259,12 @@ def _reset_message(user, email: str) -> EmailMessage:
 
 
 @transaction.atomic
-def sso_user_sync(*, issuer: str, claims: dict, roles: set[str]):
+def sso_user_sync(*, issuer: str, claims: Mapping[str, Any], roles: set[str]) -> User | None:
     """The portal user for a council identity after a sign-in, with the roles its claims give now.
 
     A known identity gets its name, email address and roles refreshed (roles may become none). An unknown one
     gets a new user only when it has a role; otherwise nothing is created and None is returned."""
-    User = get_user_model()
+    user_model = get_user_model()
     identity = (
         ExternalIdentity.objects.select_for_update()
         .select_related("user")
@@ -268,12 +276,12 @@ def sso_user_sync(*, issuer: str, claims: dict, roles: set[str]):
     if identity is None:
         digest = hashlib.sha256(f"{issuer} {claims['sub']}".encode()).hexdigest()
         taken = set(
-            User._default_manager.filter(
+            user_model._default_manager.filter(
                 username__in=rules.username_candidates(claims, subject_digest=digest)
             ).values_list("username", flat=True)
         )
         username = next(n for n in rules.username_candidates(claims, subject_digest=digest) if n not in taken)
-        user = User(username=username)
+        user = user_model(username=username)
         user.set_unusable_password()
         _apply_claims(user, claims)
         user.save()
@@ -289,7 +297,7 @@ def sso_user_sync(*, issuer: str, claims: dict, roles: set[str]):
     return user
 
 
-def _apply_claims(user, claims: dict) -> None:
+def _apply_claims(user: User, claims: Mapping[str, Any]) -> None:
     user.first_name = str(claims.get("given_name") or "")[:150]
     user.last_name = str(claims.get("family_name") or "")[:150]
     if not (user.first_name or user.last_name) and claims.get("name"):
@@ -298,7 +306,7 @@ def _apply_claims(user, claims: dict) -> None:
     user.email = str(claims.get("email") or "")[:254]
 
 
-def _set_roles(user, roles: set[str]) -> None:
+def _set_roles(user: User, roles: set[str]) -> None:
     """Make the user's portal roles exactly `roles`; groups that are not portal roles are left alone."""
     wanted = set(Group.objects.filter(name__in=roles))
     current = set(user.groups.filter(name__in=ROLE_PERMISSIONS))

@@ -11,8 +11,10 @@ timeline (decisions 9 and 17). Services record facts and then call case_clocks_r
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -55,7 +57,7 @@ def case_next_deadline_refresh(case: Case) -> None:
         setattr(case, name, getattr(fresh, name))
 
 
-def cases_next_deadline_refresh(case_ids) -> list[Case]:
+def cases_next_deadline_refresh(case_ids: Iterable[int]) -> list[Case]:
     """Bulk version for many cases: the cases' open clocks are read once for both their next deadline and their
     next step; a fixed number of queries per batch. Returns the cases as stored now."""
     case_ids = list(case_ids)
@@ -67,7 +69,7 @@ def cases_next_deadline_refresh(case_ids) -> list[Case]:
         work = [c for c in rows if c.binds != Deadline.Binds.FAMILY]  # in due order (then id)
         if work:
             earliest[case_id] = (work[0].due_on, work[0].title)
-    updates = []
+    updates: list[Case] = []
     cases = next_step_services.cases_next_step_refresh(case_ids, clocks=clocks)
     for case in cases:
         on, title = earliest.get(case.pk, (None, ""))
@@ -79,7 +81,7 @@ def cases_next_deadline_refresh(case_ids) -> list[Case]:
 
 
 @transaction.atomic
-def deadline_waive(*, deadline: Deadline, actor, reason: str) -> Deadline:
+def deadline_waive(*, deadline: Deadline, actor: User, reason: str) -> Deadline:
     """A manager waives a clock (for example the parties agreed other dates in writing), with a reason."""
     if not actor.has_perm("cases.waive_deadline"):
         raise PermissionDenied
@@ -113,7 +115,7 @@ def _timing(met_on: date, due_on: date) -> str:
     return "on time" if late <= 0 else f"{late} day{'s' if late != 1 else ''} late"
 
 
-def _target(spec: ClockSpec, row: Deadline | None, case, today: date) -> tuple[str, date | None, str]:
+def _target(spec: ClockSpec, row: Deadline | None, case: Case, today: date) -> tuple[str, date | None, str]:
     """(state, met_on, why) the facts give a clock. A clock is only ever missed once its due date has passed."""
     if spec.gone_reason:
         return S.SUPERSEDED, None, spec.gone_reason
@@ -134,7 +136,7 @@ def _target(spec: ClockSpec, row: Deadline | None, case, today: date) -> tuple[s
 class _Changes:
     """What one recompute writes: new rows, changed rows and their timeline events."""
 
-    def __init__(self, actor, reason: str, *, record_events: bool = True):
+    def __init__(self, actor: User | None, reason: str, *, record_events: bool = True) -> None:
         self.actor, self.reason, self.record_events = actor, reason, record_events
         self.created: list[Deadline] = []
         self.updated: list[Deadline] = []
@@ -143,7 +145,7 @@ class _Changes:
         self.unchanged = 0
         self.touched_cases: set[int] = set()
 
-    def event(self, case_id: int, kind: str, description: str, data: dict) -> None:
+    def event(self, case_id: int, kind: str, description: str, data: dict[str, object]) -> None:
         self.touched_cases.add(case_id)
         if not self.record_events:
             return
@@ -155,11 +157,13 @@ class _Changes:
     def state_event(self, row: Deadline, why: str) -> None:
         title, key = row.title, row.key
         if row.state == S.MET:
+            met_on = row.met_on
+            assert met_on is not None, "a met clock has the day it was met (cases_deadline_met_has_date)"
             self.event(
                 row.case_id,
                 CaseEvent.Kind.DEADLINE_MET,
-                f"{title}: met on {fmt(row.met_on)} ({_timing(row.met_on, row.due_on)})",
-                {"key": key, "met_on": row.met_on.isoformat()},
+                f"{title}: met on {fmt(met_on)} ({_timing(met_on, row.due_on)})",
+                {"key": key, "met_on": met_on.isoformat()},
             )
         elif row.state == S.MISSED:
             self.event(row.case_id, CaseEvent.Kind.DEADLINE_MOVED, f"{title}: missed ({why})", {"key": key})
@@ -169,7 +173,7 @@ class _Changes:
             why = f" ({why or self.reason})" if (why or self.reason) else ""
             self.event(row.case_id, CaseEvent.Kind.DEADLINE_MOVED, f"{title}: open again{why}", {"key": key})
 
-    def apply(self, spec: ClockSpec, row: Deadline | None, case, today: date) -> None:
+    def apply(self, spec: ClockSpec, row: Deadline | None, case: Case, today: date) -> None:
         state, met_on, why = _target(spec, row, case, today)
         title = spec.display_title[:200]
         if row is None:
@@ -237,7 +241,15 @@ class _Changes:
         CaseEvent.objects.bulk_create(self.events, batch_size=1000)
 
 
-def _recompute(cases, *, actor, calendar, today: date, reason: str, record_events: bool = True) -> _Changes:
+def _recompute(
+    cases: Sequence[Case],
+    *,
+    actor: User | None,
+    calendar: Collection[date],
+    today: date,
+    reason: str,
+    record_events: bool = True,
+) -> _Changes:
     ctx = ClockContext(cases, calendar=calendar, today=today)
     expected = expected_clocks(ctx)
     refresh_derived_facts(ctx)
@@ -256,7 +268,9 @@ def _recompute(cases, *, actor, calendar, today: date, reason: str, record_event
 
 
 @transaction.atomic
-def case_clocks_recompute(*, case: Case, actor, calendar=None, reason: str = "") -> list[Deadline]:
+def case_clocks_recompute(
+    *, case: Case, actor: User | None, calendar: Collection[date] | None = None, reason: str = ""
+) -> list[Deadline]:
     """Ask every clock provider what `case` should have and store the differences (every new clock, moved date
     and change of state goes on the timeline, with `reason`). Returns the case's clocks.
 
@@ -273,7 +287,16 @@ def _empty_counts() -> dict[str, int]:
     return {"cases": 0, "created": 0, "moved": 0, "changed": 0, "unchanged": 0}
 
 
-def _recompute_batch(case_ids, *, actor, calendar, today: date, reason: str, record_events: bool, counts) -> None:
+def _recompute_batch(
+    case_ids: list[int],
+    *,
+    actor: User | None,
+    calendar: Collection[date],
+    today: date,
+    reason: str,
+    record_events: bool,
+    counts: dict[str, int],
+) -> None:
     with transaction.atomic():
         batch = list(Case.objects.select_for_update().filter(pk__in=case_ids).order_by("pk").only(*CASE_CLOCK_FIELDS))
         changes = _recompute(
@@ -288,7 +311,12 @@ def _recompute_batch(case_ids, *, actor, calendar, today: date, reason: str, rec
 
 
 def recompute_cases(
-    case_ids, *, actor=None, reason: str = "recomputed", record_events: bool = True, batch_size: int = 2000
+    case_ids: Iterable[int],
+    *,
+    actor: User | None = None,
+    reason: str = "recomputed",
+    record_events: bool = True,
+    batch_size: int = 2000,
 ) -> dict[str, int]:
     """Recompute every clock of the given cases in batches: the same providers as for a single case, asked once
     per batch. `record_events=False` is for the bulk seed (demo.bulk), whose cases are built rather than changed."""
@@ -308,7 +336,9 @@ def recompute_cases(
     return counts
 
 
-def deadlines_recompute_all(*, batch_size: int = 2000, actor=None, reason: str = "recomputed") -> dict[str, int]:
+def deadlines_recompute_all(
+    *, batch_size: int = 2000, actor: User | None = None, reason: str = "recomputed"
+) -> dict[str, int]:
     """Recompute every clock of every case in primary-key batches (after a new non-working day, a rule change, and
     in the benchmark). Only differences are written, and every moved date still gets its timeline event."""
     calendar, today = working_calendar(), timezone.localdate()

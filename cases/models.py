@@ -6,6 +6,7 @@ database constraints only.
 """
 
 import re
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,8 +25,8 @@ DATE_RANGE = [validate_portal_date]
 # --- Reference data -------------------------------------------------------------------------------------
 
 
-class ActiveQuerySet(models.QuerySet):
-    def active(self):
+class ActiveQuerySet[M: models.Model](models.QuerySet[M]):
+    def active(self) -> Self:
         return self.filter(active=True)
 
 
@@ -283,8 +284,8 @@ class NextStepBy(models.TextChoices):
     ICB = "icb", "The ICB"
 
 
-class CaseQuerySet(models.QuerySet):
-    def open(self):
+class CaseQuerySet(models.QuerySet["Case"]):
+    def open(self) -> Self:
         return self.exclude(status=Status.CLOSED)
 
 
@@ -634,7 +635,7 @@ class Deadline(models.Model):
     def __str__(self):
         return f"{self.case_id} {self.key} due {self.due_on}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not (self._state.adding and self.case_id is not None):
             return super().save(*args, **kwargs)
         # A new clock belongs to whoever holds the case now. Read under the case's row lock (which

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Protocol
 
 from .models import Decision, PartyType, Route, Status
 
@@ -106,7 +107,24 @@ def needs_certificate(
     )
 
 
-def case_needs_certificate(case) -> bool:
+class CaseFacts(Protocol):
+    """What the case-level rules read: a Case, or anything else with its fields."""
+
+    @property
+    def route(self) -> str: ...
+    @property
+    def decision(self) -> str: ...
+    @property
+    def decision_sent_on(self) -> date | None: ...
+    @property
+    def sections_disputed(self) -> Iterable[str]: ...
+    @property
+    def health_involved(self) -> bool: ...
+    @property
+    def social_care_involved(self) -> bool: ...
+
+
+def case_needs_certificate(case: CaseFacts) -> bool:
     """needs_certificate() for anything with a case's fields."""
     return needs_certificate(
         route=case.route,
@@ -118,7 +136,7 @@ def case_needs_certificate(case) -> bool:
     )
 
 
-def case_is_placement_only(case) -> bool:
+def case_is_placement_only(case: CaseFacts) -> bool:
     return is_placement_only(
         decision=case.decision,
         sections_disputed=case.sections_disputed,

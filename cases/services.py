@@ -3,11 +3,13 @@ timeline event. Views and commands call these; nothing else changes a case."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 
 from . import clock_services, next_step_services, permissions, rules
@@ -99,12 +101,12 @@ def _check_intake(case: Case, today: date) -> None:
         raise ValidationError(problems)
 
 
-def _can_hold_cases(user) -> bool:
+def _can_hold_cases(user: User | None) -> bool:
     return user is not None and user.is_active and user.has_perm("cases.change_case_status")
 
 
 @transaction.atomic
-def case_create(*, actor, data: dict) -> Case:
+def case_create(*, actor: User, data: dict[str, Any]) -> Case:
     """Take in a new disagreement. `data` holds EDITABLE_FIELDS values (already parsed by a form), and may name the
     officer who is to hold it (None: the intake queue); without one, the officer taking it in holds it, or nobody if
     they cannot hold cases (docs/rules.md §8 D19)."""
@@ -141,7 +143,7 @@ def case_create(*, actor, data: dict) -> Case:
 
 
 @transaction.atomic
-def case_update(*, case: Case, actor, data: dict, version: int | None = None) -> Case:
+def case_update(*, case: Case, actor: User, data: dict[str, Any], version: int | None = None) -> Case:
     """Change intake details, saving only what changed; date corrections are shown old -> new.
 
     `version` is the version the edit form was opened at: if someone has saved since, nothing is saved and
@@ -169,11 +171,10 @@ def case_update(*, case: Case, actor, data: dict, version: int | None = None) ->
     case.full_clean()
     case.version += 1
     case.save(update_fields=[*changed, "version", "updated_at"])
-    labels = [str(Case._meta.get_field(f).verbose_name) for f in changed]
+    labels = [_label(f) for f in changed]
     description = "Changed " + ", ".join(labels)
     for field, (old, new) in moves.items():
-        label = Case._meta.get_field(field).verbose_name
-        description += f"; {label}: {_fmt(old)} to {_fmt(new)}"
+        description += f"; {_label(field)}: {_fmt(old)} to {_fmt(new)}"
     case_event_record(
         case=case,
         actor=actor,
@@ -193,12 +194,12 @@ class StaleEdit(ValidationError):
     """The edit form was opened at an older version of the case: someone saved in between. Carries the case as
     saved now and what was changed since (field names, and who changed them last and when)."""
 
-    def __init__(self, *, case: Case, fields: list[str], actor, at):
+    def __init__(self, *, case: Case, fields: list[str], actor: User | None, at: datetime | None) -> None:
         super().__init__("Someone else saved changes to this case after this form was opened.", code="stale")
         self.case, self.fields, self.actor, self.at = case, fields, actor, at
 
 
-def _changes_since(case: Case, version: int) -> tuple[list[str], object, object]:
+def _changes_since(case: Case, version: int) -> tuple[list[str], User | None, datetime | None]:
     """Fields changed by the edits saved after `version`, with the actor and time of the latest of them."""
     fields: list[str] = []
     latest = None
@@ -209,12 +210,18 @@ def _changes_since(case: Case, version: int) -> tuple[list[str], object, object]
     return fields, latest.actor if latest else None, latest.created_at if latest else None
 
 
+def _label(field_name: str) -> str:
+    """A case field's name as people read it (its verbose name)."""
+    field = Case._meta.get_field(field_name)
+    return str(field.verbose_name) if isinstance(field, Field) else field_name
+
+
 def _fmt(iso: str | None) -> str:
     return date.fromisoformat(iso).strftime("%a %-d %b %Y") if iso else "none"
 
 
 @transaction.atomic
-def case_assign_officer(*, case: Case, actor, officer, reason: str = "") -> Case:
+def case_assign_officer(*, case: Case, actor: User, officer: User | None, reason: str = "") -> Case:
     if not permissions.can_assign_officer(actor, case):
         raise PermissionDenied
     if officer is not None and not _can_hold_cases(officer):
@@ -238,7 +245,7 @@ def case_assign_officer(*, case: Case, actor, officer, reason: str = "") -> Case
 
 
 @transaction.atomic
-def case_change_status(*, case: Case, actor, to_status: str, reason: str = "", authorised: bool = False) -> Case:
+def case_change_status(*, case: Case, actor: User, to_status: str, reason: str = "", authorised: bool = False) -> Case:
     """Move a case along an allowed transition of its lifecycle (docs/rules.md §5).
 
     `authorised=True` is for other services that move the case as a consequence of an action they have
@@ -290,7 +297,7 @@ def case_change_status(*, case: Case, actor, to_status: str, reason: str = "", a
 
 
 @transaction.atomic
-def case_note_add(*, case: Case, actor, text: str, visibility: str = CaseNote.Visibility.INTERNAL) -> CaseNote:
+def case_note_add(*, case: Case, actor: User, text: str, visibility: str = CaseNote.Visibility.INTERNAL) -> CaseNote:
     if not permissions.can_add_note(actor, case):
         raise PermissionDenied
     if not text.strip():

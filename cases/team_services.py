@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import Case, Cover
+from .models import CaseQuerySet, Cover
 from .services import case_assign_officer
 
 TEAM_PERMISSION = "cases.view_team_work"
@@ -19,16 +20,16 @@ HOLDS_CASES = "cases.change_case_status"
 MAX_COVER_DAYS = 366
 
 
-def can_manage_team(user) -> bool:
+def can_manage_team(user: User) -> bool:
     return user.has_perm(TEAM_PERMISSION) and user.has_perm("cases.assign_officer")
 
 
-def _person(user) -> str:
+def _person(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
 @transaction.atomic
-def cases_reassign(*, actor, cases: QuerySet[Case], officer, reason: str) -> int:
+def cases_reassign(*, actor: User, cases: CaseQuerySet, officer: User, reason: str) -> int:
     """Give every open case in `cases` to `officer`, with `reason` on each case's timeline; their clocks go with
     them. Cases already theirs are left alone. Returns how many cases moved. All or nothing."""
     if not can_manage_team(actor):
@@ -45,7 +46,7 @@ def cases_reassign(*, actor, cases: QuerySet[Case], officer, reason: str) -> int
     return moved
 
 
-def _check_cover(*, officer, colleague, starts_on: date, ends_on: date, today: date) -> None:
+def _check_cover(*, officer: User, colleague: User, starts_on: date, ends_on: date, today: date) -> None:
     errors: dict[str, str] = {}
     if colleague.pk == officer.pk:
         errors["colleague"] = "Choose a colleague other than the officer who is away."
@@ -76,7 +77,9 @@ def _check_cover(*, officer, colleague, starts_on: date, ends_on: date, today: d
 
 
 @transaction.atomic
-def cover_add(*, actor, officer, colleague, starts_on: date, ends_on: date, reason: str, today: date) -> Cover:
+def cover_add(
+    *, actor: User, officer: User, colleague: User, starts_on: date, ends_on: date, reason: str, today: date
+) -> Cover:
     """`colleague` covers `officer` from `starts_on` to `ends_on`. An officer has one cover at a time; nobody
     covers while away, or for someone who is covering."""
     if not can_manage_team(actor):
@@ -96,7 +99,7 @@ def cover_add(*, actor, officer, colleague, starts_on: date, ends_on: date, reas
 
 
 @transaction.atomic
-def cover_end(*, actor, cover: Cover, today: date) -> Cover:
+def cover_end(*, actor: User, cover: Cover, today: date) -> Cover:
     """End a cover now (the officer is back early, or it was set up by mistake)."""
     if not can_manage_team(actor):
         raise PermissionDenied

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from cases.models import Case, CaseEvent
@@ -16,12 +18,14 @@ from .models import Document
 logger = logging.getLogger("sendportal.documents")
 
 
-def _event(case: Case, actor, description: str, data: dict) -> None:
+def _event(case: Case, actor: User, description: str, data: dict[str, object]) -> None:
     CaseEvent.objects.create(case=case, actor=actor, kind=CaseEvent.Kind.DOCUMENT, description=description, data=data)
 
 
 @transaction.atomic
-def document_upload(*, case: Case, actor, upload, kind: str, title: str, shared_with_mediator: bool) -> Document:
+def document_upload(
+    *, case: Case, actor: User, upload: UploadedFile[bytes], kind: str, title: str, shared_with_mediator: bool
+) -> Document:
     """Keep an uploaded file on the case once its content shows it is a document the portal accepts. If saving the
     row fails, the stored file is removed again: nothing is half-saved."""
     if not permissions.can_upload(actor, case):
@@ -52,14 +56,15 @@ def document_upload(*, case: Case, actor, upload, kind: str, title: str, shared_
             case, actor, f"Document added: {document.get_kind_display()} ({title}){shared}", {"document": document.pk}
         )
     except Exception:
-        document.file.storage.delete(document.file.name)
+        if document.file.name:
+            document.file.storage.delete(document.file.name)
         raise
     logger.info("document uploaded: case=%s document=%s type=%s", case.pk, document.pk, checked.file_type)
     return document
 
 
 @transaction.atomic
-def document_share(*, document: Document, actor, shared: bool) -> Document:
+def document_share(*, document: Document, actor: User, shared: bool) -> Document:
     """Share a document with the case's mediator, or stop sharing it."""
     if not permissions.can_share(actor, document.case):
         raise PermissionDenied
@@ -74,7 +79,7 @@ def document_share(*, document: Document, actor, shared: bool) -> Document:
 
 
 @transaction.atomic
-def document_remove(*, document: Document, actor, reason: str) -> None:
+def document_remove(*, document: Document, actor: User, reason: str) -> None:
     """Remove a document (added to the wrong case, say), with the reason on the timeline. The file goes once the
     removal is saved."""
     if not permissions.can_remove(actor, document.case):
@@ -90,5 +95,6 @@ def document_remove(*, document: Document, actor, reason: str) -> None:
         {"document": document.pk, "reason": reason},
     )
     document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
     logger.info("document removed: case=%s", case.pk)

@@ -7,6 +7,7 @@ What a letter says about appealing follows the case by the same rule as the cert
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -151,7 +152,7 @@ def certificate_appeal_note_text(appeal_route: str, appeal_due: date | None) -> 
     )
 
 
-def _lines(items) -> str:
+def _lines(items: Iterable[str]) -> str:
     return "\n".join(items)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from .models import Letter
 
 
 @transaction.atomic
-def letter_record_sent(*, case: Case, actor, kind: str, recipient: str, method: str, sent_on: date) -> Letter:
+def letter_record_sent(*, case: Case, actor: User, kind: str, recipient: str, method: str, sent_on: date) -> Letter:
     """Record that the letter of ``kind`` was sent: the text kept is the one the portal drafts now (never text
     posted by the browser), with the date, recipient and method; the timeline says so."""
     if not permissions.can_draft_letters(actor):

@@ -36,7 +36,7 @@ class RetentionPolicy:
     keep_until_age: int
     delete_after_years: int
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("anonymise_after_years", "keep_until_age", "delete_after_years"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 0:

@@ -11,21 +11,23 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from auditlog.cid import get_cid
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, CaseNote
-from cases.services import case_event_record
+from cases.timeline import case_event_record
 from dashboards.exports import log_export
 from documents.models import Document
 from referrals.models import Certificate
@@ -43,7 +45,7 @@ IN_CHUNK = 500
 """Ids per IN (...) list when scrubbing the audit log, well inside every database's limit on parameters."""
 
 
-def _who(user) -> str:
+def _who(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else "the command line"
 
 
@@ -57,7 +59,7 @@ def _lock_case(case: Case) -> None:
 
 
 @transaction.atomic
-def legal_hold_place(*, case: Case, actor, reason: str) -> CaseRetention:
+def legal_hold_place(*, case: Case, actor: User, reason: str) -> CaseRetention:
     """Put a case on legal hold: the retention schedule then neither anonymises nor deletes it."""
     if not permissions.can_manage_legal_hold(actor):
         raise PermissionDenied
@@ -83,7 +85,7 @@ def legal_hold_place(*, case: Case, actor, reason: str) -> CaseRetention:
 
 
 @transaction.atomic
-def legal_hold_lift(*, case: Case, actor, reason: str) -> CaseRetention:
+def legal_hold_lift(*, case: Case, actor: User, reason: str) -> CaseRetention:
     """Lift a legal hold: the retention schedule applies to the case again from its next run."""
     if not permissions.can_manage_legal_hold(actor):
         raise PermissionDenied
@@ -114,22 +116,22 @@ def _locked(qs: QuerySet[Case], case_ids: Iterable[int]) -> list[int]:
     return list(qs.filter(pk__in=list(case_ids)).select_for_update().order_by("pk").values_list("pk", flat=True))
 
 
-def _owned_rows(case_ids: list[int]) -> dict[type, dict[int, int]]:
+def _owned_rows(case_ids: list[int]) -> dict[type[Model], dict[int, int]]:
     """For every model whose rows belong to a case: {row id: case id} for these cases."""
-    owned = {}
+    owned: dict[type[Model], dict[int, int]] = {}
     for model, path in CASE_ROWS.items():
         case_field = f"{path}_id" if path else "pk"
-        rows = model.objects.filter(**case_filter(path, case_ids)).values_list("pk", case_field)
+        rows = model._default_manager.filter(**case_filter(path, case_ids)).values_list("pk", case_field)
         owned[model] = dict(rows)
     return owned
 
 
-def _chunks(values: list, size: int = IN_CHUNK):
+def _chunks(values: list[int], size: int = IN_CHUNK) -> Iterator[list[int]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
 
-def _audit_entries(owned: dict[type, dict[int, int]]):
+def _audit_entries(owned: dict[type[Model], dict[int, int]]) -> Iterator[tuple[Any, dict[int, int], type[Model]]]:
     """(entries queryset, {row id: case id}) per model, IN lists kept short."""
     for model, rows in owned.items():
         if not rows:
@@ -139,10 +141,10 @@ def _audit_entries(owned: dict[type, dict[int, int]]):
             yield LogEntry.objects.filter(content_type=content_type, object_id__in=ids), rows, model
 
 
-def _scrub_audit_log(owned: dict[type, dict[int, int]]) -> Counter:
+def _scrub_audit_log(owned: dict[type[Model], dict[int, int]]) -> Counter[int]:
     """Remove the values the audit log copied from these rows (old names, addresses, note text): each entry keeps
     who, when, what action and which fields changed, with the values replaced. Returns entries per case."""
-    per_case: Counter = Counter()
+    per_case: Counter[int] = Counter()
     for entries, rows, model in _audit_entries(owned):
         label = str(model._meta.verbose_name).capitalize()
         changed = []
@@ -160,8 +162,8 @@ def _scrub_audit_log(owned: dict[type, dict[int, int]]) -> Counter:
     return per_case
 
 
-def _delete_audit_log(owned: dict[type, dict[int, int]]) -> Counter:
-    per_case: Counter = Counter()
+def _delete_audit_log(owned: dict[type[Model], dict[int, int]]) -> Counter[int]:
+    per_case: Counter[int] = Counter()
     for entries, rows, _model in _audit_entries(owned):
         for object_id in entries.values_list("object_id", flat=True):
             per_case[rows[object_id]] += 1
@@ -229,14 +231,16 @@ def retention_anonymise(
         now = timezone.now()
         for model, (path, fields) in CLEARED.items():
             extra = {"updated_at": now} if model is Case else {}
-            model.objects.filter(**case_filter(path, ids)).update(**fields, **extra)
+            model._default_manager.filter(**case_filter(path, ids)).update(**fields, **extra)
         events = Counter(_rewrite_timeline(ids))
         retained = {row.case_id: row for row in CaseRetention.objects.filter(case_id__in=ids)}
+        delete_due: dict[int, date] = {}
         for pk in ids:
             closed_on, born = facts[pk]
+            assert closed_on is not None, "only closed cases are due for anonymisation"
+            delete_due[pk] = rules.delete_due_on(closed_on=closed_on, date_of_birth=born, policy=policy)
             row = retained.get(pk) or CaseRetention(case_id=pk)
-            row.stage, row.anonymised_at = CaseRetention.Stage.ANONYMISED, now
-            row.delete_due_on = rules.delete_due_on(closed_on=closed_on, date_of_birth=born, policy=policy)
+            row.stage, row.anonymised_at, row.delete_due_on = CaseRetention.Stage.ANONYMISED, now, delete_due[pk]
             retained[pk] = row
         CaseRetention.objects.bulk_create([row for row in retained.values() if row.pk is None])
         CaseRetention.objects.bulk_update(
@@ -269,7 +273,7 @@ def retention_anonymise(
                         "certificate_files_deleted": len(files.get(pk, [])),
                         "timeline_entries_rewritten": events[pk],
                         "audit_entries_scrubbed": audit[pk],
-                        "delete_due_on": retained[pk].delete_due_on.isoformat(),
+                        "delete_due_on": delete_due[pk].isoformat(),
                     },
                 )
                 for pk in ids
@@ -375,7 +379,7 @@ def retention_apply(
     return result
 
 
-def cases_viewed(*, cases: Iterable[Case], actor, purpose: str, remote_addr: str | None = None) -> None:
+def cases_viewed(*, cases: Iterable[Case], actor: User, purpose: str, remote_addr: str | None = None) -> None:
     """One audit ACCESS entry on each case a data protection page showed personal details of (as the case page
     does for a view), saying why."""
     content_type = ContentType.objects.get_for_model(Case)
@@ -421,7 +425,7 @@ class Purpose:
 def subject_access_record(
     *,
     cases: list[Case],
-    actor,
+    actor: User | None,
     purpose: str,
     request_reference: str = "",
     remote_addr: str | None = None,

@@ -3,6 +3,7 @@ independent mediators (docs/rules.md §9)."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -382,7 +383,7 @@ class MediationSession(models.Model):
     def __str__(self):
         return f"Session {self.pk} on referral {self.referral_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.starts_on = england_date(self.starts_at)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "starts_at" in update_fields:

@@ -369,7 +369,7 @@ def rank_mediator(mediator: MediatorFacts, needs: ReferralNeeds) -> RankedMediat
     )
 
 
-def _rank_key(ranked: RankedMediator) -> tuple:
+def _rank_key(ranked: RankedMediator) -> tuple[int, Decimal | int, Fraction | int, date, str, int]:
     if ranked.excluded:
         return (1, 0, 0, date.min, ranked.name.casefold(), ranked.mediator_id)
     return (0, -ranked.score, ranked.caseload_ratio, ranked.available_on, ranked.name.casefold(), ranked.mediator_id)

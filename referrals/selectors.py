@@ -121,7 +121,7 @@ def mediators_of(provider) -> QuerySet[Mediator]:
 # --- Reads the pathway pages and services share ------------------------------------------------------------
 
 
-def provider_suggestion(providers=None):
+def provider_suggestion(providers: list[MediationProvider] | None = None) -> rules.ProviderSuggestion | None:
     """The provider furthest below its contracted share since shares last changed (with the reasoning).
     `providers` is a list already read through providers_with_counts(), to avoid reading it twice."""
     providers = providers_with_counts() if providers is None else providers

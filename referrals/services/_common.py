@@ -3,8 +3,10 @@ locking, asking for the clocks to be recomputed, and the refusal of a stale corr
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -12,7 +14,8 @@ from cases import clock_services, next_step_services
 from cases import rules as case_rules
 from cases import services as case_services
 from cases.clock_services import fmt
-from cases.models import Case
+from cases.models import Case, CaseEvent
+from cases.timeline import case_event_record
 
 from .. import date_rules, rules
 from ..models import MediationSession, Referral
@@ -28,11 +31,18 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _event(case, actor, kind, description, data=None):
-    return case_services.case_event_record(case=case, actor=actor, kind=kind, description=description, data=data)
+def _event(
+    case: Case, actor: User | None, kind: str, description: str, data: dict[str, object] | None = None
+) -> CaseEvent:
+    return case_event_record(case=case, actor=actor, kind=kind, description=description, data=data)
 
 
-def _check_dates(values: dict, rules_: tuple, *, fields=None) -> None:
+def _check_dates(
+    values: Mapping[str, date | None],
+    rules_: Iterable[date_rules.After | date_rules.NotAfter],
+    *,
+    fields: Iterable[str] | None = None,
+) -> None:
     """Refuse dates out of range, in the future or out of order with their neighbours (date_rules)."""
     problems = date_rules.date_problems(values, rules_, today=_today(), fields=fields)
     if problems:
@@ -44,7 +54,7 @@ def _require(condition: bool) -> None:
         raise PermissionDenied
 
 
-def _recompute(case: Case, actor, reason: str = "") -> None:
+def _recompute(case: Case, actor: User, reason: str = "") -> None:
     """Ask every clock provider what the case should have now (cases.clock_services)."""
     clock_services.case_clocks_recompute(case=case, actor=actor, reason=reason)
 
@@ -55,7 +65,7 @@ def _refresh_next_step(case: Case) -> None:
     next_step_services.case_next_step_refresh(case)
 
 
-def _move_case(case: Case, actor, target: str, reason: str = "") -> None:
+def _move_case(case: Case, actor: User, target: str, reason: str = "") -> None:
     """Move the case along its lifecycle when the pathway reaches a matching stage (only if allowed)."""
     problems = case_rules.transition_problems(
         status=case.status,
@@ -108,10 +118,10 @@ def _lock(referral: Referral) -> Referral:
     )
 
 
-def _changes_text(labels: dict[str, str], old: dict, new: dict) -> list[str]:
+def _changes_text(labels: Mapping[str, str], old: Mapping[str, object], new: Mapping[str, object]) -> list[str]:
     """ "label: old to new" for each field whose value changed."""
 
-    def shown(value):
+    def shown(value: object) -> str:
         if isinstance(value, date):
             return fmt(value)
         if isinstance(value, bool):
@@ -121,7 +131,7 @@ def _changes_text(labels: dict[str, str], old: dict, new: dict) -> list[str]:
     return [f"{labels[f]}: {shown(old[f])} to {shown(new[f])}" for f in labels if old[f] != new[f]]
 
 
-def fact_token(value) -> str:
+def fact_token(value: object) -> str:
     """A recorded fact as a comparable string (dates and times in ISO form, none as empty)."""
     if value is None:
         return ""
@@ -136,7 +146,9 @@ class StaleCorrection(ValidationError):
     """Someone else changed the facts a correction page showed after it was opened: nothing is saved."""
 
 
-def _check_unchanged(current: dict, expected: dict | None, labels: dict[str, str]) -> None:
+def _check_unchanged(
+    current: Mapping[str, object], expected: Mapping[str, str] | None, labels: Mapping[str, str]
+) -> None:
     """Refuse a correction made from a page opened before someone else changed the same record."""
     if expected is None:
         return
@@ -150,7 +162,7 @@ def _check_unchanged(current: dict, expected: dict | None, labels: dict[str, str
         )
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if isinstance(value, datetime):
         return f"{timezone.localtime(value):%a %-d %b %Y at %H:%M}"
     if isinstance(value, date):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -23,7 +25,7 @@ from ._common import _changes_text, _check_dates, _check_unchanged, _event, _rea
 def adviser_choices_for(case: Case) -> list[str]:
     """What the family can choose at the adviser: "placement only: information given" only when section I is the
     only part disputed (decision 14)."""
-    choices = [AdviserContact.Choice.MEDIATION, AdviserContact.Choice.NO_MEDIATION]
+    choices: list[str] = [AdviserContact.Choice.MEDIATION, AdviserContact.Choice.NO_MEDIATION]
     if case_rules.case_is_placement_only(case):
         choices.append(AdviserContact.Choice.PLACEMENT_INFO)
     return choices
@@ -45,7 +47,7 @@ def _check_adviser_choice(case: Case, choice: str) -> None:
 def adviser_contact_record(
     *,
     case: Case,
-    actor,
+    actor: User,
     contacted_on: date,
     choice: str,
     provider: MediationProvider | None = None,
@@ -71,7 +73,9 @@ def adviser_contact_record(
         adviser_name=adviser_name,
         recorded_by=actor,
     )
-    late = bool(case.decision_sent_on) and contacted_on > deadlines.adviser_contact_deadline(case.decision_sent_on)
+    late = case.decision_sent_on is not None and contacted_on > deadlines.adviser_contact_deadline(
+        case.decision_sent_on
+    )
     description = f"Family contacted the mediation adviser on {fmt(contacted_on)}: {contact.get_choice_display()}"
     if late:
         description += " (late: after the 2-month limit)"
@@ -83,8 +87,14 @@ def adviser_contact_record(
 
 @transaction.atomic
 def adviser_contact_correct(
-    *, contact: AdviserContact, actor, contacted_on: date, choice: str, reason: str, expected: dict | None = None
-):
+    *,
+    contact: AdviserContact,
+    actor: User,
+    contacted_on: date,
+    choice: str,
+    reason: str,
+    expected: Mapping[str, str] | None = None,
+) -> AdviserContact:
     """Correct the date of the family's contact with the adviser or what they chose, with a reason."""
     _require(permissions.can_manage_referrals(actor))
     reason = _reason_required(reason)

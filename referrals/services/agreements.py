@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -22,7 +23,7 @@ from ._common import _check_dates, _event, _lock, _recompute, _require
 def agreement_action_add(
     *,
     referral: Referral,
-    actor,
+    actor: User,
     description: str,
     owner: str,
     basis: str,
@@ -42,6 +43,7 @@ def agreement_action_add(
     if owner not in AgreementAction.Owner.values:
         raise ValidationError({"owner": "Choose who must carry it out."})
     B = AgreementAction.Basis
+    rows: list[tuple[str, str, date | None]]
     if basis == B.APPEALABLE:
         try:
             steps = list(deadlines.tribunal_order_deadlines(order_kind, agreed))
@@ -86,7 +88,7 @@ def agreement_action_add(
 
 
 @transaction.atomic
-def agreement_action_complete(*, action: AgreementAction, actor, done_on: date) -> AgreementAction:
+def agreement_action_complete(*, action: AgreementAction, actor: User, done_on: date) -> AgreementAction:
     referral = action.referral
     _require(permissions.can_manage_referrals(actor))
     action = AgreementAction.objects.select_for_update().get(pk=action.pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ from ._common import ASSIGNABLE_STATUSES, RS, _event, _lock, _refresh_next_step,
 
 
 @transaction.atomic
-def referral_assign_mediator(*, referral: Referral, actor, mediator: Mediator, reason: str = "") -> Referral:
+def referral_assign_mediator(*, referral: Referral, actor: User, mediator: Mediator, reason: str = "") -> Referral:
     """Assign (or reassign) one of the provider's mediators. Excluded mediators are refused with the reason;
     not choosing the top suggestion needs a reason. The assignment history is kept."""
     _require(permissions.can_manage_referrals(actor))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -41,7 +42,7 @@ def _certificate_trigger(case: Case, referral: Referral | None, kind: str) -> da
 def certificate_issue(
     *,
     case: Case,
-    actor,
+    actor: User,
     kind: str,
     issued_on: date,
     issuer_name: str,
@@ -87,8 +88,8 @@ def certificate_issue(
                 )
             }
         )
-    if latest is None:
-        corrects_issue_date = False
+    if latest is None:  # the first certificate corrects nothing
+        correction_reason, corrects_issue_date = "", False
     version = latest.version + 1 if latest else 1
     number = f"CERT-{case.reference}-{version}"
     provider = referral.provider if referral else getattr(getattr(case, "adviser_contact", None), "provider", None)
@@ -108,11 +109,11 @@ def certificate_issue(
         replaces=latest,
     )
     appeal_from = clocks.appeal_certificate([*previous, cert]).issued_on
+    decision_sent_on = case.decision_sent_on
     appeal = (
-        deadlines.appeal_deadline_detail(case.decision_sent_on, appeal_from, holidays=clock_services.working_calendar())
-        if case_rules.has_appeal_window(
-            route=case.route, decision=case.decision, decision_sent_on=case.decision_sent_on
-        )
+        deadlines.appeal_deadline_detail(decision_sent_on, appeal_from, holidays=clock_services.working_calendar())
+        if decision_sent_on is not None
+        and case_rules.has_appeal_window(route=case.route, decision=case.decision, decision_sent_on=decision_sent_on)
         else None
     )
     content = certificates.certificate_content_for(
@@ -139,7 +140,7 @@ def certificate_issue(
     cert.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
     cert.save()
     text = f"Certificate {number} issued on {fmt(issued_on)} ({cert.get_kind_display()}) by {cert.issuer_name}"
-    if correction_reason.strip():
+    if latest is not None and correction_reason.strip():
         text += f"; corrects {latest.number}: {correction_reason.strip()}"
         if corrects_issue_date:
             text += " (the issue date was wrong: the appeal deadline follows the corrected date)"
@@ -153,7 +154,7 @@ def certificate_issue(
 
 
 @transaction.atomic
-def certificate_review_confirm(*, certificate: Certificate, actor) -> Certificate:
+def certificate_review_confirm(*, certificate: Certificate, actor: User) -> Certificate:
     """A manager confirms a corrected certificate after legal review: the case's legal-review flag clears."""
     if not actor.has_perm("cases.waive_deadline"):
         raise PermissionDenied

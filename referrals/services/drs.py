@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -21,7 +22,7 @@ from ._common import _check_dates, _event, _move_case, _refresh_next_step, _requ
 
 @transaction.atomic
 def drs_refer(
-    *, case: Case, actor, kind: str, provider: MediationProvider, referred_on: date
+    *, case: Case, actor: User, kind: str, provider: MediationProvider, referred_on: date
 ) -> DisagreementResolution:
     _require(permissions.can_manage_referrals(actor))
     if kind not in DisagreementResolution.Kind.values:
@@ -47,7 +48,7 @@ def drs_refer(
 def drs_record(
     *,
     drs: DisagreementResolution,
-    actor,
+    actor: User,
     meeting_on: date | None = None,
     outcome: str = "",
     outcome_on: date | None = None,

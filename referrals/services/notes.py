@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -15,7 +16,7 @@ from ._common import _event, _require
 
 
 @transaction.atomic
-def referral_note_add(*, referral: Referral, actor, text: str) -> CaseNote:
+def referral_note_add(*, referral: Referral, actor: User, text: str) -> CaseNote:
     """A note shared between the LA and the assigned mediator. Shared notes only: internal notes stay with the LA
     (the mediator never sees them and has no case-note permission)."""
     _require(permissions.can_act_on_referral(actor, referral))

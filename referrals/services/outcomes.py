@@ -3,8 +3,10 @@ the dates."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,7 +42,9 @@ def _last_held_on(referral: Referral) -> date | None:
     return timezone.localdate(held.starts_at) if held else None
 
 
-def _check_conclusion(referral: Referral, *, concluded_on: date, outcome: str, agreement_on: date | None):
+def _check_conclusion(
+    referral: Referral, *, concluded_on: date, outcome: str, agreement_on: date | None
+) -> date | None:
     last_held = _last_held_on(referral)
     if last_held is None:
         raise ValidationError("Record a held session before concluding the mediation.")
@@ -61,7 +65,7 @@ def _check_conclusion(referral: Referral, *, concluded_on: date, outcome: str, a
 def referral_conclude(
     *,
     referral: Referral,
-    actor,
+    actor: User,
     concluded_on: date,
     outcome: str,
     issue_outcomes: dict[str, str],
@@ -103,11 +107,11 @@ def referral_conclude(
 def referral_conclusion_correct(
     *,
     referral: Referral,
-    actor,
+    actor: User,
     concluded_on: date,
     agreement_on: date | None,
     reason: str,
-    expected: dict | None = None,
+    expected: Mapping[str, str] | None = None,
 ) -> Referral:
     """Correct the date mediation concluded or the written agreement's date, with a reason: the certificate
     clock (C8) and every agreed action's deadline (C10-C13) follow."""
@@ -145,7 +149,7 @@ def referral_conclusion_correct(
 
 
 @transaction.atomic
-def referral_withdraw(*, referral: Referral, actor, withdrawn_on: date, reason: str) -> Referral:
+def referral_withdraw(*, referral: Referral, actor: User, withdrawn_on: date, reason: str) -> Referral:
     """The family changed their mind: treated as a decline, so the certificate is due as C2."""
     referral = _lock(referral)
     _require(permissions.can_act_on_referral(actor, referral))
@@ -173,7 +177,7 @@ def referral_withdraw(*, referral: Referral, actor, withdrawn_on: date, reason: 
 
 
 @transaction.atomic
-def referral_la_conceded(*, referral: Referral, actor, agreement_on: date) -> Referral:
+def referral_la_conceded(*, referral: Referral, actor: User, agreement_on: date) -> Referral:
     """The LA conceded before the meeting; recorded in writing so reg 42 applies."""
     _require(permissions.can_manage_referrals(actor))
     referral = _lock(referral)

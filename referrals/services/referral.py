@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -45,7 +47,7 @@ REFERRAL_DATE_FIELDS = {
 }
 
 
-def _referral_date_values(referral: Referral, case: Case, **overrides) -> dict:
+def _referral_date_values(referral: Referral, case: Case, **overrides: date | None) -> dict[str, date | None]:
     values = {field: getattr(referral, field) for field in REFERRAL_DATE_FIELDS}
     values.update(overrides)
     values["decision_sent_on"] = case.decision_sent_on
@@ -58,7 +60,7 @@ def _referral_date_values(referral: Referral, case: Case, **overrides) -> dict:
 def referral_create(
     *,
     case: Case,
-    actor,
+    actor: User,
     provider: MediationProvider,
     family_told_la_on: date,
     provider_told_la_on: date | None = None,
@@ -91,7 +93,7 @@ def referral_create(
         health_issues = True
     if health_issues:
         health_told_on = health_told_on or family_told_la_on
-        icb = _referral_icb(case, icb)
+    icb = _referral_icb(case, icb) if health_issues else None
     _check_dates(
         {
             "referred_on": referred_on,
@@ -123,7 +125,7 @@ def referral_create(
         health_told_on=health_told_on if health_issues else None,
         created_by=actor,
     )
-    if health_issues and (case.icb_id != icb.pk or not case.health_involved):
+    if icb is not None and (case.icb_id != icb.pk or not case.health_involved):
         case.icb, case.health_involved = icb, True
         case.save(update_fields=["icb", "health_involved", "updated_at"])
         _event(
@@ -148,10 +150,11 @@ ICB_NEEDED = "Choose the ICB: the issues include health care, so the LA must tel
 
 def _referral_icb(case: Case, icb: HealthBody | None) -> HealthBody:
     """The ICB a referral with health care issues must tell: the case's, or the one chosen when it has none."""
-    if case.icb_id:
-        if icb is not None and icb.pk != case.icb_id:
-            raise ValidationError({"icb": f"This case's ICB is {case.icb.name}: change it on the case's details."})
-        return case.icb
+    current = case.icb
+    if current is not None:
+        if icb is not None and icb.pk != current.pk:
+            raise ValidationError({"icb": f"This case's ICB is {current.name}: change it on the case's details."})
+        return current
     if icb is None:
         raise ValidationError({"icb": ICB_NEEDED})
     if not icb.active:
@@ -161,7 +164,12 @@ def _referral_icb(case: Case, icb: HealthBody | None) -> HealthBody:
 
 @transaction.atomic
 def referral_correct_dates(
-    *, referral: Referral, actor, changes: dict[str, date | None], reason: str, expected: dict | None = None
+    *,
+    referral: Referral,
+    actor: User,
+    changes: dict[str, date | None],
+    reason: str,
+    expected: Mapping[str, str] | None = None,
 ) -> Referral:
     """Correct the dates recorded on a referral, with a reason (decision 17): every clock that depends on them
     (C3, C4, C5, C6 and what follows) is recomputed and each moved date shown on the timeline."""
@@ -208,7 +216,13 @@ def referral_correct_dates(
 
 @transaction.atomic
 def referral_respond(
-    *, referral: Referral, actor, accepted: bool, responded_on: date, decline_reason: str = "", decline_detail: str = ""
+    *,
+    referral: Referral,
+    actor: User,
+    accepted: bool,
+    responded_on: date,
+    decline_reason: str = "",
+    decline_detail: str = "",
 ) -> Referral:
     """The provider accepts or declines. A decline returns the case to the referral queue; clocks run on."""
     _require(permissions.can_manage_referrals(actor))
@@ -242,7 +256,9 @@ def referral_respond(
 
 
 @transaction.atomic
-def referral_notify_icb(*, referral: Referral, actor, notified_on: date, received_on: date | None = None) -> Referral:
+def referral_notify_icb(
+    *, referral: Referral, actor: User, notified_on: date, received_on: date | None = None
+) -> Referral:
     """The LA told the ICB the mediation issues (C3 met). Health-only mediation: the ICB's 30 days (C5) run from
     the day the ICB received the notice (the day it was sent when not known)."""
     _require(permissions.can_manage_referrals(actor))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +36,9 @@ from ._common import (
 )
 
 
-def _check_session(referral: Referral, *, starts_at: datetime, notice_sent_on: date, short_notice_consent: bool):
+def _check_session(
+    referral: Referral, *, starts_at: datetime, notice_sent_on: date, short_notice_consent: bool
+) -> tuple[date, bool]:
     """Date order and the 5 working days' notice (C7) unless the family agreed to less. Returns the session day
     and whether notice was short."""
     session_day = timezone.localdate(starts_at)
@@ -65,7 +69,7 @@ def _check_session(referral: Referral, *, starts_at: datetime, notice_sent_on: d
 def session_schedule(
     *,
     referral: Referral,
-    actor,
+    actor: User,
     starts_at: datetime,
     mode: str,
     venue: str,
@@ -104,12 +108,12 @@ def session_schedule(
 def session_correct(
     *,
     session: MediationSession,
-    actor,
+    actor: User,
     starts_at: datetime,
     notice_sent_on: date,
     short_notice_consent: bool,
     reason: str,
-    expected: dict | None = None,
+    expected: Mapping[str, str] | None = None,
 ) -> MediationSession:
     """Correct a session's date and time or the date notice was sent, with a reason: the notice clock (C7) and,
     for a held session, the mediation clock (C4/C5) follow."""
@@ -174,11 +178,11 @@ def session_correct(
 def session_record(
     *,
     session: MediationSession,
-    actor,
+    actor: User,
     status: str,
     cancelled_by: str = "",
     cancel_reason: str = "",
-    attendance: dict | None = None,
+    attendance: Mapping[str, bool] | None = None,
 ) -> MediationSession:
     """Record what happened: held (with who attended and whether the child's views were obtained), cancelled
     or did not attend (with who cancelled)."""
@@ -232,7 +236,7 @@ ATTENDANCE_FIELDS = [
 
 
 @transaction.atomic
-def referral_not_held_in_time(*, referral: Referral, actor, notified_on: date) -> Referral:
+def referral_not_held_in_time(*, referral: Referral, actor: User, notified_on: date) -> Referral:
     """The arranging body told the adviser mediation cannot be held within 30 days: certificate due (C6). The
     30-day clock is missed once its date has passed (the facts say it will not be met). A referral still waiting
     for the provider can take this route too."""

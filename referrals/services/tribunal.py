@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -43,7 +45,7 @@ APPEAL_OUTCOME_DATE_FIELDS = {
 }
 
 
-def _check_appeal_dates(case: Case, values: dict) -> None:
+def _check_appeal_dates(case: Case, values: Mapping[str, date | None]) -> None:
     _check_dates(
         {**values, "decision_sent_on": case.decision_sent_on}, date_rules.APPEAL, fields=list(APPEAL_DATE_FIELDS)
     )
@@ -53,7 +55,7 @@ def _check_appeal_dates(case: Case, values: dict) -> None:
 def tribunal_appeal_record(
     *,
     case: Case,
-    actor,
+    actor: User,
     registered_on: date,
     la_told_on: date,
     response_due_on: date | None = None,
@@ -86,7 +88,13 @@ def tribunal_appeal_record(
 
 
 def _check_outcome(
-    appeal: TribunalAppeal, *, outcome, order_kind, order_sent_on, unopposed_kind, unopposed_notified_on
+    appeal: TribunalAppeal,
+    *,
+    outcome: str,
+    order_kind: str,
+    order_sent_on: date | None,
+    unopposed_kind: str,
+    unopposed_notified_on: date | None,
 ) -> None:
     if outcome not in TribunalAppeal.Outcome.values:
         raise ValidationError({"outcome": "Choose the outcome."})
@@ -97,9 +105,9 @@ def _check_outcome(
     if outcome == TribunalAppeal.Outcome.CONCEDED and not (unopposed_kind and unopposed_notified_on):
         raise ValidationError({"unopposed_kind": "Record what was conceded and when the Tribunal was told."})
     try:
-        if order_kind:
+        if order_kind and order_sent_on:  # both or neither (checked above)
             deadlines.tribunal_order_deadlines(order_kind, order_sent_on)
-        if unopposed_kind:
+        if unopposed_kind and unopposed_notified_on:
             deadlines.unopposed_appeal_deadlines(unopposed_kind, unopposed_notified_on)
     except ValueError as exc:
         raise ValidationError({"order_kind": str(exc)}) from None
@@ -109,7 +117,7 @@ def _check_outcome(
 def tribunal_outcome_record(
     *,
     appeal: TribunalAppeal,
-    actor,
+    actor: User,
     outcome: str,
     outcome_on: date,
     order_kind: str = "",
@@ -156,10 +164,11 @@ def tribunal_outcome_record(
     )
     before = set(case.deadlines.values_list("key", flat=True))
     _recompute(case, actor, "tribunal outcome")
-    target = {
+    targets: dict[str, str] = {
         TribunalAppeal.Outcome.CONCEDED: CaseStatus.CONCEDED_UNOPPOSED,
         TribunalAppeal.Outcome.WITHDRAWN: CaseStatus.APPEAL_WITHDRAWN,
-    }.get(outcome, CaseStatus.ORDER_MADE)
+    }
+    target = targets.get(outcome, CaseStatus.ORDER_MADE)
     _move_case(case, actor, target, "tribunal outcome")
     if set(case.deadlines.values_list("key", flat=True)) - before:
         _move_case(case, actor, CaseStatus.COMPLIANCE, "compliance deadlines set")
@@ -168,7 +177,12 @@ def tribunal_outcome_record(
 
 @transaction.atomic
 def tribunal_appeal_correct(
-    *, appeal: TribunalAppeal, actor, changes: dict, reason: str, expected: dict | None = None
+    *,
+    appeal: TribunalAppeal,
+    actor: User,
+    changes: Mapping[str, date | None],
+    reason: str,
+    expected: Mapping[str, str] | None = None,
 ) -> TribunalAppeal:
     """Correct the dates recorded for an appeal and its outcome, with a reason: the appeal window (C9), the
     directed response (C17) and every compliance clock (C14-C16) follow."""
@@ -213,12 +227,12 @@ def tribunal_appeal_correct(
 
 
 @transaction.atomic
-def compliance_step_complete(*, case: Case, actor, key: str, done_on: date) -> Deadline:
+def compliance_step_complete(*, case: Case, actor: User, key: str, done_on: date) -> Deadline:
     """A Tribunal-order, unopposed-appeal, recommendation or directed-response step was carried out."""
     _require(permissions.can_manage_tribunal(actor))
     appeal_id = clocks.appeal_id_of(key)
     deadline = case.deadlines.filter(key=key).first() if appeal_id else None
-    if deadline is None:
+    if not appeal_id or deadline is None:
         raise ValidationError("That is not a tribunal compliance step.")
     appeal = TribunalAppeal.objects.select_for_update().filter(pk=appeal_id, case=case).first()
     if appeal is None:

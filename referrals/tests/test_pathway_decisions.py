@@ -402,6 +402,25 @@ def test_a_certificate_corrected_because_its_issue_date_was_wrong_moves_the_appe
     )
 
 
+@time_machine.travel(NOW, tick=False)
+def test_a_first_certificate_given_a_correction_reason_is_not_a_correction(officer):
+    case = CaseFactory(decision=Decision.RTA, decision_sent_on=date(2026, 3, 2), first_contact_on=date(2026, 3, 3))
+    services.adviser_contact_record(case=case, actor=officer, contacted_on=date(2026, 3, 10), choice="no_mediation")
+    first = services.certificate_issue(
+        case=case,
+        actor=officer,
+        kind="declined",
+        issued_on=date(2026, 3, 12),
+        issuer_name="Ann Adviser",
+        issuer_role="mediation adviser",
+        correction_reason="Nothing to correct yet",
+        corrects_issue_date=True,
+    )
+    assert (first.version, first.correction_reason, first.corrects_issue_date) == (1, "", False)
+    assert clocks(case)["C9"].needs_legal_review is False
+    assert not any("corrects" in t for t in descriptions(case))
+
+
 def test_only_a_manager_confirms_a_corrected_certificate(officer):
     from django.core.exceptions import PermissionDenied
 
