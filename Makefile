@@ -30,10 +30,12 @@ test: venv
 	@scripts/ensure-chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# ruff (lint and formatting) and mypy (strict on the clock engine, the rules modules and the services: pyproject.toml)
+# ruff (lint and formatting), mypy (strict on the clock engine, the rules modules and the services) and djLint on the
+# templates; pyproject.toml configures each.
 lint: venv typecheck
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/djlint templates --lint
 
 typecheck: venv
 	$(PY) -m mypy

@@ -36,7 +36,7 @@ def test_a_misspelt_surname_finds_the_child_and_says_these_are_near_spellings(cl
     page = search_page(client_for(officer), "Rahmen")
     assert "Aisha Rahman" in rows(page)
     assert "Tom Brown" not in rows(page)
-    assert "No case matched &ldquo;Rahmen&rdquo; exactly. Showing cases with names spelt nearly the same." in page
+    assert "No case matched “Rahmen” exactly. Showing cases with names spelt nearly the same." in page
 
 
 def test_a_misspelt_first_name_is_found_too(db):
