@@ -630,6 +630,21 @@ class Deadline(models.Model):
             models.Index(fields=["clock", "due_on", "state", "met_on"], name="cases_deadline_compliance_idx"),
             # One officer's open clocks by due date (My work, the Deadlines page).
             models.Index(fields=["officer", "state", "due_on"], name="cases_deadline_officer_idx"),
+            # The open clocks that are work for the LA (not the family's windows), by due date with their case: the
+            # management dashboard's overdue and due-this-week counts read a few thousand entries, not every open
+            # clock's row. (State and binds are in it too, so SQLite sees it holds all the query reads.)
+            models.Index(
+                fields=["state", "due_on", "binds", "case"],
+                condition=Q(state="open") & ~Q(binds="family"),
+                name="cases_deadline_la_open_idx",
+            ),
+            # A case's certificate clocks (C2, C6, C8) with what compliance needs: the providers' certificate
+            # figures look up each referral's case here rather than among all of the case's clocks.
+            models.Index(
+                fields=["case", "state", "due_on", "met_on", "clock"],
+                condition=Q(clock__in=["C2", "C6", "C8"]),
+                name="cases_deadline_certificate_idx",
+            ),
         ]
 
     def __str__(self):

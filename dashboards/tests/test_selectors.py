@@ -288,7 +288,9 @@ def test_workload_counts_open_cases_and_their_clocks_per_officer(officer, other_
     b.deadline(case, "C7", date(2026, 5, 27), OPEN)  # in 7 days: this week
     b.deadline(case, "C10", date(2026, 5, 28), OPEN)  # later
     b.deadline(case, "C2", date(2026, 5, 1), MET, date(2026, 5, 1))  # met: not open
-    b.case(officer=officer, status=CaseStatus.CLOSED)
+    b.deadline(case, "C9", date(2026, 5, 2), OPEN, binds=Deadline.Binds.FAMILY)  # the family's window: not the LA's
+    closed = b.case(officer=officer, status=CaseStatus.CLOSED)
+    b.deadline(closed, "C10", date(2026, 5, 2), OPEN)  # on a closed case: not counted
     b.case(officer=None)
     b.deadline(b.case(officer=None), "C1", date(2026, 5, 1), OPEN)
     leaver = django_user_model.objects.create_user("lee_leaver", first_name="Lee", last_name="Leaver", is_active=False)
