@@ -786,14 +786,10 @@ def provider_performance(*, period: Period, today: date) -> list[dict]:
     Means, not medians: a median needs database-specific functions (PostgreSQL percentile_cont) and SQLite has
     none. Two grouped queries: the referrals, and the certificate clocks (provider_certificate_counts).
     """
-    # Each referral's first held session: the first entry for it in the (referral, status, starts_on) index.
-    first_held = (
-        MediationSession.objects.filter(referral=OuterRef("pk"), status=HELD).order_by("starts_on").values("starts_on")
-    )[:1]
+    # Each referral's first held session is on its own row (Referral.first_held_on, kept by MediationSession.save()).
     clock_start = Least("family_told_la_on", Coalesce("provider_told_la_on", "family_told_la_on"))
     rows = (
         Referral.objects.filter(referred_on__gte=period.start, referred_on__lte=period.end)
-        .alias(first_held_on=Subquery(first_held, output_field=DateField()))
         .values("provider", "provider__name")
         .annotate(
             referrals=Count("pk"),

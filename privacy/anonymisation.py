@@ -201,6 +201,7 @@ KEPT = {
         "concluded_on",
         "outcome",
         "agreement_on",
+        "first_held_on",
         "created_by",
         "created_at",
         "updated_at",

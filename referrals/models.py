@@ -232,6 +232,16 @@ class Referral(models.Model):
     concluded_on = models.DateField(null=True, blank=True, validators=DATE_RANGE)
     outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
     agreement_on = models.DateField("date of the written agreement", null=True, blank=True, validators=DATE_RANGE)
+    # A copy of the date (in England) of the referral's first held session, so the providers' days to mediation
+    # are summed from the referral rows rather than by looking up each referral's sessions. Kept by
+    # MediationSession.save(), whichever service records, corrects or holds a session.
+    first_held_on = models.DateField(
+        "first session held",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The date of the first held session (copied from the sessions).",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -389,6 +399,18 @@ class MediationSession(models.Model):
         if update_fields is not None and "starts_at" in update_fields:
             kwargs["update_fields"] = {*update_fields, "starts_on"}
         super().save(*args, **kwargs)
+        referral_first_held_refresh(self.referral_id)
+
+
+def referral_first_held_refresh(referral_id: int) -> None:
+    """Set the referral's copy of its first held session's date (Referral.first_held_on) from its sessions, in one
+    UPDATE (in the caller's transaction: every session service runs in one)."""
+    first = (
+        MediationSession.objects.filter(referral=models.OuterRef("pk"), status=MediationSession.SessionStatus.HELD)
+        .order_by("starts_on")
+        .values("starts_on")[:1]
+    )
+    Referral.objects.filter(pk=referral_id).update(first_held_on=models.Subquery(first))
 
 
 def england_date(moment) -> date:

@@ -37,6 +37,7 @@ from referrals.models import (
     Certificate,
     DisagreementResolution,
     MediationProvider,
+    MediationSession,
     Mediator,
     Referral,
     TribunalAppeal,
@@ -255,6 +256,7 @@ class PathwayMaker(MediationSteps, OutcomeSteps):
         from those facts (clock_services.recompute_cases, as every service does, without timeline events: the demo's
         history is its status changes), then the waivers a manager made."""
         written = 0
+        self._copy_first_held()
         for model in PATHWAY_MODELS:
             rows = self.rows[model]
             if model is Certificate:
@@ -272,6 +274,18 @@ class PathwayMaker(MediationSteps, OutcomeSteps):
             clock_services.cases_next_deadline_refresh({case_id for case_id, _ in self.waivers})
         self.waivers = []
         return written + Deadline.objects.filter(case_id__in=case_ids).count()
+
+    def _copy_first_held(self) -> None:
+        """Each referral's copy of the date of its first held session (Referral.first_held_on), which
+        MediationSession.save() keeps when the services write a session."""
+        first: dict[int, date] = {}
+        for session in self.rows[MediationSession]:
+            if session["status"] == MediationSession.SessionStatus.HELD:
+                referral_id, day = session["referral_id"], session["starts_on"]
+                if referral_id not in first or day < first[referral_id]:
+                    first[referral_id] = day
+        for referral in self.rows[Referral]:
+            referral["first_held_on"] = first.get(referral["id"])
 
 
 def _load_cases(ids: Sequence[int]) -> list[tuple[CaseRow, list[tuple[str, date]]]]:

@@ -368,7 +368,7 @@ def outcome_of(case: Case) -> dict:
     has the clocks a step along the way set and a later step made moot (the portal keeps those, superseded)."""
     case.refresh_from_db()
     referrals = [
-        (r.status, r.outcome, r.concluded_on, r.agreement_on, r.mediator_id, r.responded_on)
+        (r.status, r.outcome, r.concluded_on, r.agreement_on, r.mediator_id, r.responded_on, r.first_held_on)
         for r in case.referrals.order_by("pk")
     ]
     clocks = sorted(

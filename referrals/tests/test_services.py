@@ -255,6 +255,55 @@ def test_held_session_meets_c4(case, officer, providers, mediators):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_referral_keeps_the_date_of_its_first_held_session(case, officer, providers, mediators):
+    # Referral.first_held_on is a copy the management figures read; each session service must keep it.
+    mediator = mediators[0].user
+    referral = to_assigned(case, officer, providers, mediators[0])
+
+    def arrange(day):
+        return services.session_schedule(
+            referral=referral,
+            actor=mediator,
+            starts_at=datetime(2026, 5, day, 10, 0, tzinfo=LONDON),
+            mode="online",
+            venue="",
+            notice_sent_on=date(2026, 4, 27),
+        )
+
+    def first_held_on():
+        return Referral.objects.values_list("first_held_on", flat=True).get(pk=referral.pk)
+
+    later = arrange(12)
+    assert first_held_on() is None  # arranged, not held
+    services.session_record(session=later, actor=mediator, status="held")
+    assert first_held_on() == date(2026, 5, 12)
+    earlier = arrange(8)
+    services.session_record(session=earlier, actor=mediator, status="cancelled", cancelled_by="family")
+    assert first_held_on() == date(2026, 5, 12)  # a cancelled session is not held
+    earliest = arrange(6)
+    services.session_record(session=earliest, actor=mediator, status="held")
+    assert first_held_on() == date(2026, 5, 6)
+    services.session_correct(
+        session=earliest,
+        actor=mediator,
+        starts_at=datetime(2026, 5, 14, 10, 0, tzinfo=LONDON),
+        notice_sent_on=date(2026, 4, 27),
+        short_notice_consent=False,
+        reason="It was on the 14th",
+    )
+    assert first_held_on() == date(2026, 5, 12)  # corrected to after the other held session
+    services.session_correct(
+        session=later,
+        actor=mediator,
+        starts_at=datetime(2026, 5, 13, 10, 0, tzinfo=LONDON),
+        notice_sent_on=date(2026, 4, 27),
+        short_notice_consent=False,
+        reason="It was on the 13th",
+    )
+    assert first_held_on() == date(2026, 5, 13)
+
+
+@time_machine.travel(NOW, tick=False)
 def test_cancelled_session_needs_who_cancelled_and_returns_to_arranging(case, officer, providers, mediators):
     referral = to_assigned(case, officer, providers, mediators[0])
     session = services.session_schedule(
