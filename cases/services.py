@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Field
+from django.db.models import F, Field, Model
 from django.utils import timezone
 
 from . import clock_services, next_step_services, permissions, rules
@@ -63,6 +63,19 @@ CLOCK_FACTS = {
     "health_involved",
     "social_care_involved",
 }
+
+
+# Other apps keep a copy of a case's decision under dispute on their own rows (referrals and tribunal appeals, so the
+# management figures count them by decision type without looking up each case). They register the model here, and
+# case_update moves the copies with the decision under the case's row lock; cases never imports those apps.
+_DECISION_COPIES: list[type[Model]] = []
+
+
+def register_decision_copy(model: type[Model]) -> type[Model]:
+    """Register a model with a `case` foreign key and a `case_decision` copy of that case's decision."""
+    if model not in _DECISION_COPIES:
+        _DECISION_COPIES.append(model)
+    return model
 
 
 def next_case_reference(year: int) -> str:
@@ -171,6 +184,9 @@ def case_update(*, case: Case, actor: User, data: dict[str, Any], version: int |
     case.full_clean()
     case.version += 1
     case.save(update_fields=[*changed, "version", "updated_at"])
+    if "decision" in changed:
+        for model in _DECISION_COPIES:
+            model._default_manager.filter(case=case).update(case_decision=case.decision)
     labels = [_label(f) for f in changed]
     description = "Changed " + ", ".join(labels)
     for field, (old, new) in moves.items():

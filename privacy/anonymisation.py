@@ -201,6 +201,7 @@ KEPT = {
         "concluded_on",
         "outcome",
         "agreement_on",
+        "case_decision",
         "first_held_on",
         "created_by",
         "created_at",
@@ -210,6 +211,7 @@ KEPT = {
     MediationSession: {
         "id",
         "referral",
+        "case",
         "calendar_sequence",
         "starts_at",
         "starts_on",
@@ -263,6 +265,7 @@ KEPT = {
         "recommendation_on",
         "recommendation_to",
         "steps_done",
+        "case_decision",
         "created_by",
         "created_at",
     },

@@ -9,6 +9,7 @@ class ReferralsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from cases import deadlines, panels
+        from cases import services as case_services
 
         from . import (
             clocks,  # noqa: F401 (registers the pathway's clock providers)
@@ -27,6 +28,9 @@ class ReferralsConfig(AppConfig):
             TribunalAppeal,
         )
 
+        # Referrals and appeals keep a copy of their case's decision (the management figures count by it).
+        case_services.register_decision_copy(Referral)
+        case_services.register_decision_copy(TribunalAppeal)
         panels.register(panels.CasePanel(name="mediation", template=TEMPLATE, build=mediation_panel, order=50))
         # The Tribunal's compliance steps are recorded as done from the case's clock list.
         panels.register_clock_action(

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from cases.dates import validate_portal_date
-from cases.models import School
+from cases.models import Case, School
 
 # Dates a person types: 1 Jan 1900 to 31 Dec 2100 (docs/rules.md §8 D16).
 DATE_RANGE = [validate_portal_date]
@@ -232,6 +232,16 @@ class Referral(models.Model):
     concluded_on = models.DateField(null=True, blank=True, validators=DATE_RANGE)
     outcome = models.CharField(max_length=20, choices=Outcome, blank=True)
     agreement_on = models.DateField("date of the written agreement", null=True, blank=True, validators=DATE_RANGE)
+    # A copy of the case's decision under dispute, so the management figures count referrals by decision type from
+    # the referral's own index rather than looking up each referral's case. Set from the case when the referral is
+    # made (save()) and moved with the decision by cases.services.case_update (register_decision_copy).
+    case_decision = models.CharField(
+        "case's decision under dispute",
+        max_length=12,
+        blank=True,
+        editable=False,
+        help_text="The decision under dispute on the case (copied from the case).",
+    )
     # A copy of the date (in England) of the referral's first held session, so the providers' days to mediation
     # are summed from the referral rows rather than by looking up each referral's sessions. Kept by
     # MediationSession.save(), whichever service records, corrects or holds a session.
@@ -264,8 +274,11 @@ class Referral(models.Model):
             models.Index(fields=["provider", "referred_on"], name="referrals_ref_provider_idx"),
             # A case's referrals by outcome and conclusion date (was a decision changed at mediation?).
             models.Index(fields=["case", "outcome", "concluded_on"], name="referrals_ref_case_outcome_idx"),
-            # Referrals concluded in a period, counted by outcome and case from the index alone.
-            models.Index(fields=["concluded_on", "outcome", "case"], name="referrals_ref_concluded_idx"),
+            # Referrals concluded in a period, counted by outcome and the case's decision (the copy) from the index
+            # alone; with the case, for one officer's figures.
+            models.Index(
+                fields=["concluded_on", "outcome", "case_decision", "case"], name="referrals_ref_concluded_idx"
+            ),
             # The referral list's default order (newest first) walks this index.
             models.Index(fields=["-referred_on", "-id"], name="referrals_ref_newest_idx"),
         ]
@@ -294,6 +307,14 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"Referral {self.pk} of {self.case_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.case_id is not None:
+            with transaction.atomic():
+                self.case_decision = case_decision_now(self.case_id)
+                super().save(*args, **kwargs)
+                return
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -352,6 +373,17 @@ class MediationSession(models.Model):
         MEDIATOR = "mediator", "The mediator"
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="sessions")
+    # A copy of the referral's case (a referral never moves to another case), set by save() when the session is
+    # recorded: the SEN2 figures look up each held session's case appeals by it, rather than going through the
+    # referral and the case.
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.CASCADE,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        help_text="The referral's case (copied from the referral).",
+    )
     starts_at = models.DateTimeField("date and time", validators=DATE_RANGE)
     starts_on = models.DateField(
         "date",
@@ -383,9 +415,11 @@ class MediationSession(models.Model):
     class Meta:
         ordering = ["starts_at", "id"]
         indexes = [
-            # Sessions by status and time; with the referral and the date in England, the SEN2 figures read the
-            # held sessions of a window from the index alone.
-            models.Index(fields=["status", "starts_at", "referral", "starts_on"], name="referrals_session_due_idx"),
+            # Sessions by status and time; with the referral, the date in England and the case, the SEN2 figures
+            # read the held sessions of a window from the index alone.
+            models.Index(
+                fields=["status", "starts_at", "referral", "starts_on", "case"], name="referrals_session_due_idx"
+            ),
             # The first held session of each referral (days to mediation, SEN2 figures).
             models.Index(fields=["referral", "status", "starts_on", "starts_at"], name="referrals_session_first_idx"),
         ]
@@ -394,6 +428,8 @@ class MediationSession(models.Model):
         return f"Session {self.pk} on referral {self.referral_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.case_id is None and self.referral_id is not None:
+            self.case_id = self.referral.case_id
         self.starts_on = england_date(self.starts_at)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "starts_at" in update_fields:
@@ -411,6 +447,12 @@ def referral_first_held_refresh(referral_id: int) -> None:
         .values("starts_on")[:1]
     )
     Referral.objects.filter(pk=referral_id).update(first_held_on=models.Subquery(first))
+
+
+def case_decision_now(case_id: int) -> str:
+    """The case's decision under dispute as it is now, read under the case's row lock (which case_update holds while
+    it moves the copies), so a referral or appeal recorded at the same moment cannot keep the decision it replaced."""
+    return Case.objects.select_for_update().filter(pk=case_id).values_list("decision", flat=True).get()
 
 
 def england_date(moment) -> date:
@@ -573,21 +615,45 @@ class TribunalAppeal(models.Model):
         editable=False,
         help_text="The day each compliance step (clock key) was carried out.",
     )
+    # A copy of the case's decision under dispute (as on Referral.case_decision): the appeals are counted by
+    # decision type from their own indexes. Set when the appeal is recorded, moved by cases.services.case_update.
+    case_decision = models.CharField(
+        "case's decision under dispute",
+        max_length=12,
+        blank=True,
+        editable=False,
+        help_text="The decision under dispute on the case (copied from the case).",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-registered_on", "-id"]
         indexes = [
-            # Appeals registered, or decided, in a period: counted by outcome and case from the indexes alone.
-            models.Index(fields=["registered_on", "outcome", "outcome_on", "case"], name="referrals_appeal_reg_idx"),
+            # Appeals registered, or decided, in a period: counted by outcome and the case's decision (the copy)
+            # from the indexes alone; with the case, for one officer's figures.
             models.Index(
-                fields=["outcome_on", "outcome", "registered_on", "case"], name="referrals_appeal_outcome_idx"
+                fields=["registered_on", "outcome", "outcome_on", "case_decision", "case"],
+                name="referrals_appeal_reg_idx",
             ),
+            models.Index(
+                fields=["outcome_on", "outcome", "registered_on", "case_decision", "case"],
+                name="referrals_appeal_outcome_idx",
+            ),
+            # A case's latest appeal (SEN2: was a mediation followed by an appeal?) from the index alone.
+            models.Index(fields=["case", "registered_on"], name="referrals_appeal_case_idx"),
         ]
 
     def __str__(self):
         return f"Appeal {self.pk} on {self.case_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.case_id is not None:
+            with transaction.atomic():
+                self.case_decision = case_decision_now(self.case_id)
+                super().save(*args, **kwargs)
+                return
+        super().save(*args, **kwargs)
 
 
 class DisagreementResolution(models.Model):

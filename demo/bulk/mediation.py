@@ -287,6 +287,7 @@ class MediationSteps:
             "icb_notified_on": None, "status": RS.REFERRED, "responded_on": None, "decline_reason": "",
             "decline_detail": "", "mediator_id": None, "not_held_notified_on": None, "concluded_on": None,
             "outcome": "", "agreement_on": None, "created_by_id": w.actor, "created_at": self._at(referred),
+            "case_decision": w.c.decision,  # the copy Referral.save() takes from the case
         }  # fmt: skip
         self.rows[Referral].append(row)
         return row
@@ -376,7 +377,7 @@ class MediationSteps:
         held = status == SS.HELD
         parent = c.party_type == PartyType.PARENT
         session = {
-            "id": self.ids[MediationSession].next(), "referral_id": ref["id"], "starts_at": starts,
+            "id": self.ids[MediationSession].next(), "referral_id": ref["id"], "case_id": c.id, "starts_at": starts,
             "starts_on": england_date(starts),
             "mode": MediationSession.Mode.ONLINE if online else MediationSession.Mode.IN_PERSON,
             "venue": rng.choice(VENUES_ONLINE if online else VENUES_IN_PERSON), "notice_sent_on": notice,

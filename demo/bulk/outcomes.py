@@ -134,6 +134,7 @@ class OutcomeSteps:
             "response_due_on": response_due, "hearing_on": None, "outcome": "", "outcome_on": None, "order_kind": "",
             "order_sent_on": None, "unopposed_kind": "", "unopposed_notified_on": None, "recommendation_on": None,
             "created_by_id": w.actor, "created_at": self._at(told),
+            "case_decision": c.decision,  # the copy TribunalAppeal.save() takes from the case
         }  # fmt: skip
         self.rows[TribunalAppeal].append(appeal)
         w.appeal_on = registered

@@ -369,6 +369,7 @@ def outcome_of(case: Case) -> dict:
     case.refresh_from_db()
     referrals = [
         (r.status, r.outcome, r.concluded_on, r.agreement_on, r.mediator_id, r.responded_on, r.first_held_on)
+        + (r.case_decision,)
         for r in case.referrals.order_by("pk")
     ]
     clocks = sorted(
@@ -382,7 +383,10 @@ def outcome_of(case: Case) -> dict:
         "next_deadline_on": case.next_deadline_on,
         "referrals": referrals,
         "clocks": clocks,
-        "sessions": sorted((s.starts_at, s.status) for s in MediationSession.objects.filter(referral__case=case)),
+        "appeals": sorted((a.registered_on, a.case_decision) for a in TribunalAppeal.objects.filter(case=case)),
+        "sessions": sorted(
+            (s.starts_at, s.status, s.case_id == case.pk) for s in MediationSession.objects.filter(referral__case=case)
+        ),
         "actions": sorted(
             (a.description, a.due_on, a.done_on) for a in AgreementAction.objects.filter(referral__case=case)
         ),  # fmt: skip

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cases.models import CaseEvent, Deadline, Decision, Route, Status
+from cases.models import Case, CaseEvent, Deadline, Decision, Route, Status
 from cases.tests.factories import CaseFactory, SchoolFactory
 from referrals import selectors, services
 from referrals.models import (
@@ -275,6 +275,7 @@ def test_the_referral_keeps_the_date_of_its_first_held_session(case, officer, pr
 
     later = arrange(12)
     assert first_held_on() is None  # arranged, not held
+    assert MediationSession.objects.get(pk=later.pk).case_id == case.pk  # the session's copy of its case
     services.session_record(session=later, actor=mediator, status="held")
     assert first_held_on() == date(2026, 5, 12)
     earlier = arrange(8)
@@ -569,6 +570,59 @@ def test_tribunal_appeal_and_order_compliance(officer):
     services.compliance_step_complete(case=case, actor=officer, key=key, done_on=date(2026, 10, 14))
     assert clock(case, key).state == Deadline.State.MET
     assert TribunalAppeal.objects.get().outcome == "upheld"
+
+
+@time_machine.travel("2026-11-20 12:00:00+00:00", tick=False)
+def test_referrals_and_appeals_copy_their_cases_decision_and_follow_it_when_it_is_corrected(case, officer, providers):
+    # Referral.case_decision and TribunalAppeal.case_decision are copies the management figures count by: taken from
+    # the case when recorded, and moved by case_update when the decision is corrected.
+    from cases import services as case_services
+
+    other = CaseFactory(decision=Decision.RTA, decision_sent_on=date(2026, 3, 27), first_contact_on=date(2026, 4, 1))
+    other_referral = refer(other, officer, providers[0])
+    referral = refer(case, officer, providers[0])
+    appeal = services.tribunal_appeal_record(
+        case=case, actor=officer, registered_on=date(2026, 8, 20), la_told_on=date(2026, 8, 21)
+    )
+
+    def copies():
+        return (
+            Referral.objects.values_list("case_decision", flat=True).get(pk=referral.pk),
+            TribunalAppeal.objects.values_list("case_decision", flat=True).get(pk=appeal.pk),
+        )
+
+    assert copies() == (Decision.CONTENT_F, Decision.CONTENT_F)
+    case_services.case_update(
+        case=case, actor=officer, data={"decision": Decision.CONTENT_B, "sections_disputed": ["B"]}
+    )
+    assert copies() == (Decision.CONTENT_B, Decision.CONTENT_B)
+    case_services.case_update(case=case, actor=officer, data={"party_name": "Ms Okafor"})  # not the decision
+    assert copies() == (Decision.CONTENT_B, Decision.CONTENT_B)
+    other_referral.refresh_from_db()
+    assert other_referral.case_decision == Decision.RTA  # another case's copies stay
+
+
+@time_machine.travel("2026-11-20 12:00:00+00:00", tick=False)
+def test_a_new_referral_or_appeal_takes_the_cases_decision_as_it_is_now_not_a_stale_copy(case, officer, providers):
+    from cases import services as case_services
+
+    loaded_earlier = Case.objects.get(pk=case.pk)
+    case_services.case_update(
+        case=case, actor=officer, data={"decision": Decision.CONTENT_B, "sections_disputed": ["B"]}
+    )
+    assert loaded_earlier.decision == Decision.CONTENT_F
+    referral = Referral.objects.create(
+        case=loaded_earlier,
+        provider=providers[0],
+        referred_on=date(2026, 4, 14),
+        family_told_la_on=date(2026, 4, 14),
+        created_by=officer,
+    )
+    appeal = TribunalAppeal.objects.create(
+        case=loaded_earlier, registered_on=date(2026, 8, 20), la_told_on=date(2026, 8, 21), created_by=officer
+    )
+    assert Referral.objects.get(pk=referral.pk).case_decision == Decision.CONTENT_B
+    assert TribunalAppeal.objects.get(pk=appeal.pk).case_decision == Decision.CONTENT_B
 
 
 @time_machine.travel("2026-11-20 12:00:00+00:00", tick=False)
