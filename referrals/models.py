@@ -271,7 +271,23 @@ class Referral(models.Model):
             # and listed newest first without sorting them all (the referrals page).
             models.Index(fields=["mediator", "status", "outcome"], name="referrals_ref_mediator_st_idx"),
             models.Index(fields=["mediator", "-referred_on", "-id"], name="referrals_ref_mediator_new_idx"),
-            models.Index(fields=["provider", "referred_on"], name="referrals_ref_provider_idx"),
+            # A provider's referrals in a period with everything the providers' figures read (responses, the
+            # mediation clock's start, the first held session, the outcome, and the case for its certificate
+            # clocks): counted from the index alone, without reading a referral row.
+            models.Index(
+                fields=[
+                    "provider",
+                    "referred_on",
+                    "status",
+                    "outcome",
+                    "responded_on",
+                    "family_told_la_on",
+                    "provider_told_la_on",
+                    "first_held_on",
+                    "case",
+                ],
+                name="referrals_ref_provider_idx",
+            ),
             # A case's referrals by outcome and conclusion date (was a decision changed at mediation?).
             models.Index(fields=["case", "outcome", "concluded_on"], name="referrals_ref_case_outcome_idx"),
             # Referrals concluded in a period, counted by outcome and the case's decision (the copy) from the index

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="deadline",
             index=models.Index(
-                condition=models.Q(("clock__in", ["C2", "C6", "C8"])),
+                condition=models.Q(("clock", "C2"), ("clock", "C6"), ("clock", "C8"), _connector="OR"),
                 fields=["case", "state", "due_on", "met_on", "clock"],
                 name="cases_deadline_certificate_idx",
             ),
