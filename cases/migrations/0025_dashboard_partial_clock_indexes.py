@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0022_case_next_step"),
+        ("cases", "0024_case_support_offered"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

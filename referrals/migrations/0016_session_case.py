@@ -16,8 +16,8 @@ def fill_session_case(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0023_dashboard_partial_clock_indexes"),
-        ("referrals", "0014_case_decision_copies"),
+        ("cases", "0025_dashboard_partial_clock_indexes"),
+        ("referrals", "0015_case_decision_copies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

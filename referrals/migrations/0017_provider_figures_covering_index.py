@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0015_session_case"),
+        ("referrals", "0016_session_case"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,7 +17,7 @@ def fill_first_held_on(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0012_drs_social_care_during_process"),
+        ("referrals", "0013_session_calendar_sequence"),
     ]
 
     operations = [

@@ -15,8 +15,8 @@ def fill_case_decision(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0023_dashboard_partial_clock_indexes"),
-        ("referrals", "0013_referral_first_held_on"),
+        ("cases", "0025_dashboard_partial_clock_indexes"),
+        ("referrals", "0014_referral_first_held_on"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
