@@ -392,6 +392,7 @@ WRITES_NOTHING = {
     "can_manage_team",
     "cover_add",
     "cover_end",
+    "register_decision_copy",  # registers at start-up which rows copy a case's decision; writes nothing itself
 }
 MODULES = {
     "services": services,
