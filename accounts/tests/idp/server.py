@@ -96,7 +96,9 @@ class IdentityProvider:
                 try:
                     if requests.get(f"{self.issuer}/.well-known/openid-configuration", timeout=2).ok:
                         return
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):
+                    # Gunicorn listens before its worker has loaded the app; on a busy machine (the suite runs on
+                    # several processes) the first answer can take longer than one try waits: ask again.
                     pass
             time.sleep(0.2)
         self.stop()
