@@ -1,9 +1,10 @@
-# sendportal: `make run` serves the portal with demo data; `make test` runs the whole suite.
+# sendportal: `make run` serves the portal with demo data; `make test` runs the whole suite; `make lint` checks it.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint typecheck fmt bench loadtest drill check-deploy migrations-check venv clean
 
@@ -26,9 +27,11 @@ run: venv
 	@echo "sendportal is at http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The tests without the browser journeys on TEST_WORKERS processes (default 2), then the journeys one at a time
+# (scripts/run-tests). PYTEST_ARGS go to both runs.
 test: venv
 	@scripts/ensure-chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	PY=$(PY) TEST_WORKERS=$(TEST_WORKERS) scripts/run-tests $(PYTEST_ARGS)
 
 # ruff (lint and formatting), mypy (strict on the clock engine, the rules modules and the services) and djLint on the
 # templates; pyproject.toml configures each.

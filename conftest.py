@@ -39,6 +39,30 @@ def test_today_from_environment() -> date | None:
         raise pytest.UsageError(f"{TEST_TODAY_VARIABLE} must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--browser-tests",
+        choices=("all", "without", "only"),
+        default="all",
+        help="all (the default): every selected test; without: leave out the browser journeys (marker `browser`); "
+        "only: just the journeys. scripts/run-tests (make test) runs `without` in parallel, then `only`.",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    choice = config.getoption("browser_tests")
+    if choice == "all":
+        return
+    want_journeys = choice == "only"
+    kept, dropped = [], []
+    for item in items:
+        is_journey = item.get_closest_marker("browser") is not None
+        (kept if is_journey == want_journeys else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def pytest_configure(config):
     global _today_traveller
     day = test_today_from_environment()
