@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "django_htmx",
     "bootstrap",
     "sendportal",
     "accounts",
@@ -54,6 +53,8 @@ MIDDLEWARE = [
     "sendportal.middleware.ClientErrorLogMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After SessionMiddleware, so the session it touches is saved on the way out.
+    "sendportal.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "sendportal.middleware.RefuseNulInQueryStringMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -62,7 +63,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "sendportal.middleware.NoStoreForSignedInMiddleware",
     # AxesMiddleware must be last.
@@ -135,9 +135,10 @@ DATABASES = {
 # While the database cannot answer, pages are 503 with this Retry-After (seconds), and so is /healthz.
 SERVICE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("SERVICE_UNAVAILABLE_RETRY_AFTER", "30"))
 
-# Shared by every app server: a table in the one database (created by a migration).
+# Shared by every app server: a table in the one database (created by a migration). Only the management dashboard's
+# figures are kept there (one write per period and officer every 5 minutes), so Django's own database cache does.
 CACHES = {
-    "default": {"BACKEND": "sendportal.cache.UpsertDatabaseCache", "LOCATION": "sendportal_cache"},
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sendportal_cache"},
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -232,10 +233,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Django's widget templates, with the select box written out in Python (the filter forms' long lists).
 FORM_RENDERER = "sendportal.form_renderer.FormRenderer"
 
-# Sessions: 30-minute idle timeout, ended when the browser closes (shared council PCs).
-SESSION_ENGINE = "sendportal.sessions"  # database sessions, saved with one UPDATE
+# Sessions: 30-minute idle timeout, ended when the browser closes (shared council PCs). Database sessions; the
+# expiry is pushed on at most once a minute (sendportal.middleware.SessionIdleRefreshMiddleware), not on every
+# request, so a page costs no session write.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
