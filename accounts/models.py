@@ -17,8 +17,8 @@ class UserSession(models.Model):
     """One signed-in session: made when a user signs in, gone when the session ends (signing out, expiry through
     `clearsessions`, or the user ending it from another device: the row goes with its session).
 
-    When it was last used is not stored here: every request already renews the session's expiry with one UPDATE
-    (sendportal.sessions), so last activity is that expiry less SESSION_COOKIE_AGE, read for free."""
+    When it was last used is not stored here: the session's expiry is renewed at most once a minute by the requests
+    that use it (sendportal.middleware), so last activity, to the minute, is that expiry less SESSION_COOKIE_AGE."""
 
     Method = SignInMethod
 

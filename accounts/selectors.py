@@ -16,8 +16,8 @@ from .models import UserSession
 def session_list_for(user) -> QuerySet[UserSession]:
     """The user's sessions that have not expired, newest first, each with `last_seen_at` (one query).
 
-    Every request renews a session's expiry to SESSION_COOKIE_AGE from then (sendportal.sessions), so the last
-    request was that long before the expiry."""
+    Requests renew a session's expiry to SESSION_COOKIE_AGE from then, at most once a minute
+    (sendportal.middleware), so the last request was that long before the expiry, to the minute."""
     return (
         UserSession.objects.filter(user=user, session__expire_date__gt=timezone.now())
         .annotate(

@@ -263,8 +263,8 @@ def _is_session_write(query: Query | None) -> bool:
 
 def overhead_statements(queries: list[Query]) -> int:
     """Statements every signed-in request pays before and after the view: the session read, the user, the
-    permission look-up (one query: sendportal.auth_backends), and the session save (SESSION_SAVE_EVERY_REQUEST;
-    one UPDATE with sendportal.sessions, BEGIN/UPDATE/COMMIT with Django's own store)."""
+    permission look-up (one query: sendportal.auth_backends), and, once a minute, the session save that pushes its
+    expiry on (sendportal.middleware; BEGIN/UPDATE/COMMIT with Django's store)."""
     n = 0
     for i, q in enumerate(queries):
         sql = q.sql.strip()

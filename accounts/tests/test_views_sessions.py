@@ -129,4 +129,5 @@ def test_every_signed_in_request_costs_no_extra_query(officer):
         assert desk.get(reverse("cases:list")).status_code == 200
     sqls = [q["sql"] for q in queries.captured_queries]
     assert not [sql for sql in sqls if "accounts_" in sql or "otp_" in sql]
-    assert sum('"django_session"' in sql for sql in sqls) == 2  # read, and the one UPDATE (sendportal.sessions)
+    # The read only: the expiry is pushed on at most once a minute (sendportal.middleware), not on every request.
+    assert sum('"django_session"' in sql for sql in sqls) == 1
