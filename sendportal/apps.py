@@ -13,3 +13,10 @@ class SendportalConfig(AppConfig):
     default = True
     name = "sendportal"
     verbose_name = "SEND portal"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import note_session_refreshed
+
+        user_logged_in.connect(note_session_refreshed, dispatch_uid="sendportal.note_session_refreshed")

@@ -36,8 +36,15 @@ class SessionIdleRefreshMiddleware:
             if now - session.get(self.KEY, 0) >= self.EVERY_SECONDS:
                 session[self.KEY] = now
         elif session is not None and session.modified and not session.is_empty():
-            session[self.KEY] = int(time.time())
+            session[self.KEY] = int(time.time())  # saved anyway: note when
         return response
+
+
+def note_session_refreshed(sender, request, user, **kwargs):
+    """Signing in saves the session: note when, so the next minute's requests need not (user_logged_in)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SessionIdleRefreshMiddleware.KEY] = int(time.time())
 
 
 class RefuseNulInQueryStringMiddleware:

@@ -8,6 +8,7 @@ from cases.views_profile import profile
 from . import views
 
 # A database that cannot answer gives the 503 page with Retry-After; anything else the plain 500 page.
+handler400 = "sendportal.views.bad_request"
 handler500 = "sendportal.views.server_error"
 
 urlpatterns = [

@@ -68,6 +68,20 @@ def service_unavailable() -> HttpResponse:
     return response
 
 
+def bad_request(request, exception, *args, **kwargs):
+    """handler400. A session save refused because the database cannot answer reaches here as Django's "session
+    interrupted" (a 400, raised while handling the database error): that is the 503 page, as any other outage is.
+    Anything else is Django's own 400 page."""
+    cause = exception
+    while cause is not None:
+        if isinstance(cause, DATABASE_UNAVAILABLE):
+            return service_unavailable()
+        cause = cause.__cause__ or cause.__context__
+    from django.views.defaults import bad_request as django_bad_request
+
+    return django_bad_request(request, exception, *args, **kwargs)
+
+
 def server_error(request, *args, **kwargs):
     """handler500. Django calls it inside the `except` that caught the exception, from a view or any middleware
     (the session save included). A database that cannot answer is a 503 the load balancer and the browser can

@@ -7,13 +7,16 @@ import os
 import subprocess
 import sys
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import CaseEvent, CaseNote
 from cases.tests.factories import CaseFactory
@@ -104,9 +107,13 @@ def test_healthz_needs_no_sign_in_and_touches_no_session(browser_client, django_
 
 
 def test_a_failure_in_the_session_save_after_the_view_is_a_503_too(browser_client, officer):
-    """The session is saved by middleware after the view has answered: the handler catches that as well."""
+    """The session is saved by middleware after the view has answered (its expiry pushed on, a minute after the last
+    time): the handler catches that as well."""
     browser_client.force_login(officer)
-    with connection.execute_wrapper(fail_on('UPDATE "django_session"')):
+    with (
+        time_machine.travel(timezone.now() + timedelta(minutes=2)),
+        connection.execute_wrapper(fail_on('UPDATE "django_session"')),
+    ):
         assert_clean_503(browser_client.get("/cases/"))
 
 
