@@ -7,6 +7,9 @@ Django's templates give (sendportal/tests/test_form_renderer.py compares the two
 the renderer's search path has not been given a replacement: anything else goes to the templates as before.
 """
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 
@@ -53,7 +56,55 @@ def render_select(widget: dict) -> str | None:
     return "".join(out)
 
 
+# Django's message for an empty required field, which names nothing. Every field left empty says instead what to do
+# and which field: "Enter the first name", "Choose who brings the disagreement" (the GOV.UK pattern), in the field's
+# message and in the error summary alike.
+GENERIC_REQUIRED = str(forms.Field.default_error_messages["required"])
+QUESTION_WORDS = ("who ", "what ", "which ", "how ", "when ", "why ", "whose ", "where ", "whether ")
+CHOICE_WIDGETS = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+def required_message(field: forms.Field, label) -> str:
+    """ "Enter the first name", "Choose who brings the disagreement"; a question is asked again: "Why is this clock
+    being waived? Enter an answer." """
+    verb = "Choose" if isinstance(field.widget, CHOICE_WIDGETS) else "Enter"
+    text = str(label or "").strip().rstrip(":*").strip()
+    if not text:
+        return GENERIC_REQUIRED
+    if isinstance(field.widget, forms.CheckboxInput):
+        return f"Tick \u201c{text}\u201d."
+    if text.endswith("?"):
+        return f"{text} {verb} an answer."
+    first = text.split()[0]
+    named = text if first.isupper() and len(first) > 1 else text[0].lower() + text[1:]  # keep "ICB", "NHS number"
+    article = "" if named.lower().startswith(QUESTION_WORDS) else "the "
+    return f"{verb} {article}{named}."
+
+
+def _message(item) -> str:
+    return next(iter(item)) if isinstance(item, ValidationError) else str(item)
+
+
+class PortalBoundField(BoundField):
+    """A form field as every form renders it: Django's, with "This field is required." naming the field."""
+
+    @property
+    def errors(self):
+        errors = super().errors
+        if not any(_message(item) == GENERIC_REQUIRED for item in errors.data):
+            return errors
+        named = errors.copy()
+        named.field_id = getattr(errors, "field_id", None)  # copy() keeps the renderer, not the field's id
+        named.data = [
+            required_message(self.field, self.label) if _message(item) == GENERIC_REQUIRED else item
+            for item in errors.data
+        ]
+        return named
+
+
 class FormRenderer(DjangoTemplates):
+    bound_field_class = PortalBoundField
+
     def render(self, template_name, context, request=None):
         if template_name == SELECT and self._stock(SELECT) and self._stock(OPTION):
             html = render_select(context["widget"])

@@ -31,9 +31,7 @@ def test_officer_corrects_a_referrals_dates_and_the_clock_moves(
     fill_date(page, "Date the provider told the LA", None)
     page.get_by_role("button", name="Save the correction").click()
     expect(page).to_have_title(re.compile(r"^Error: Correct the dates"))
-    expect(page.locator("[data-error-summary]")).to_contain_text(
-        "Why are you correcting this?: This field is required."
-    )
+    expect(page.locator("[data-error-summary]")).to_contain_text("Why are you correcting this? Enter an answer.")
     screenshot(page, "correction-refused")
     assert_accessible(page)
 

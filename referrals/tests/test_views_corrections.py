@@ -58,7 +58,7 @@ def test_a_refused_correction_shows_the_errors_and_changes_nothing(client_for, o
     content = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: Correct the dates" in content and "There is a problem" in content
-    assert "Why are you correcting this?: This field is required." in content
+    assert "Why are you correcting this? Enter an answer." in content
     response = client_for(officer).post(
         url,
         {

@@ -7,9 +7,9 @@ register = template.Library()
 
 @register.filter
 def summary_text(error, label) -> str:
-    """An error as the error summary lists it: "<label>: <message>", unless the message already starts with the
-    field's name ("Date of birth must include a month")."""
+    """An error as the error summary lists it: "<label>: <message>", unless the message already names the field
+    ("Date of birth must include a month", "Enter the first name")."""
     message, name = str(error), str(label or "")
-    if not name or message.startswith(name):
+    if not name or name.rstrip("?:*").strip().lower() in message.lower():
         return message
     return f"{name}: {message}"
