@@ -13,3 +13,9 @@ def summary_text(error, label) -> str:
     if not name or name.rstrip("?:*").strip().lower() in message.lower():
         return message
     return f"{name}: {message}"
+
+
+@register.filter
+def asks_required(form) -> bool:
+    """Whether the form shows a question that must be answered (its label carries the asterisk the form explains)."""
+    return any(field.field.required and not field.is_hidden for field in form)

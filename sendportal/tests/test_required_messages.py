@@ -58,3 +58,13 @@ def test_the_intake_forms_summary_and_fields_name_each_empty_field(client_for, o
     assert "This field is required" not in content
     assert "First name: Enter" not in summary  # the message names the field: no label in front of it
     assert 'id="id_child_first_name_error"' in content
+
+
+@pytest.mark.django_db
+def test_a_form_explains_its_asterisks_once(client_for, officer):
+    client = client_for(officer)
+    intake = client.get(reverse("cases:create")).content.decode()
+    assert intake.count("Questions marked * must be answered.") == 1
+    assert intake.index("Questions marked * must be answered.") < intake.index('id="id_child_first_name"')
+    listing = client.get(reverse("cases:list")).content.decode()  # its filters are all optional
+    assert "Questions marked *" not in listing
