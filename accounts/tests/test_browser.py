@@ -208,7 +208,7 @@ def test_password_reset_by_email(officer, new_page, assert_accessible, screensho
     expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Send the link").click()
-    expect(page.get_by_role("link", name="Enter your email address", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Email address: Enter your email address")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Email address").fill(officer.email)
     page.get_by_role("button", name="Send the link").click()

@@ -257,7 +257,7 @@ def test_officer_refers_to_the_suggested_provider_and_assigns_the_top_mediator(
         browser_errors,
         panel.get_by_role("button", name="Refer to the provider"),
         re.compile(r"^Error: Case"),
-        "Date the family told the LA they want mediation",
+        "Enter the date the family told the LA they want mediation.",
     )
     assert not Referral.objects.filter(case=case).exists()
     screenshot(page, "case-refer-refused")
@@ -557,7 +557,7 @@ def test_officer_sees_the_appeal_deadline_moved_and_adds_an_agreed_action(
         browser_errors,
         actions.get_by_role("button", name="Add the action"),
         re.compile(r"^Error: Referral"),
-        "What was agreed",
+        "Enter what was agreed.",
     )
     assert not referral.actions.exists()
     screenshot(page, "referral-action-refused")

@@ -10,7 +10,9 @@ def summary_text(error, label) -> str:
     """An error as the error summary lists it: "<label>: <message>", unless the message already names the field
     ("Date of birth must include a month", "Enter the first name")."""
     message, name = str(error), str(label or "")
-    if not name or name.rstrip("?:*").strip().lower() in message.lower():
+    named = name.rstrip("?:*").strip().lower()
+    asked = {f"{verb} {article}{named}." for verb in ("enter", "choose") for article in ("the ", "")}
+    if not name or message.startswith(name) or message.lower() in asked | {f"tick \u201c{named}\u201d."}:
         return message
     return f"{name}: {message}"
 
