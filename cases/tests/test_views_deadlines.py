@@ -313,6 +313,16 @@ def test_one_officers_clocks_are_counted_and_listed_from_their_own_index(officer
     from cases import selectors
 
     open_clock(officer, "SEND-2026-00001", date(2026, 5, 1))
+    # The LA's other open clocks, held by another officer: with a realistic spread, an index over all the LA's
+    # open clocks (the dashboard's) is no way to find one officer's, and the planner must see that.
+    others = CaseFactory(reference="SEND-2026-00002")
+    Deadline.objects.bulk_create(
+        Deadline(case=others, officer=others.officer, key=f"C9:{n}", clock="C9", title="Other", due_on=date(2026, 5, 2))
+        for n in range(300)
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE cases_deadline")
     today = date(2026, 5, 20)
     rows = selectors.open_deadline_group(selectors.open_deadlines_for(officer), "overdue", today=today)
     with CaptureQueriesContext(connection) as counted:
