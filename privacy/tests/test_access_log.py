@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from auditlog.models import LogEntry
+from django.db import connection
 from django.urls import reverse
 
 from cases.models import Case
@@ -220,5 +221,11 @@ def test_a_persons_log_is_read_from_the_person_and_time_index(officer):
 
     _views(CaseFactory(), officer, 3)
     sql, params = access_log.PersonLog(officer).ordered()[:50].query.sql_with_params()
+    if connection.vendor == "postgresql":
+        # Three rows cost the same sorted or not, so PostgreSQL may take auditlog's own actor index and sort. The
+        # question is whether the log *can* be read in time order from the (person, time) index: sorting is
+        # made dear for this test's transaction, as sequential scans are by query_plan.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
     plan = query_plan(sql, params)
     assert "privacy_logentry_actor_time_idx" in plan, plan
