@@ -1,13 +1,13 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from . import files
 from .models import Document
 
 
 class DocumentUploadForm(forms.Form):
     file = forms.FileField(
         label="File",
-        help_text="A PDF, a Word document (.docx), or a JPEG or PNG image, up to 20 MB.",
         error_messages={"required": "Choose the file to upload.", "empty": "The file is empty. Choose the file again."},
     )
     kind = forms.ChoiceField(
@@ -34,6 +34,8 @@ class DocumentUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "document_%s")
         super().__init__(*args, **kwargs)
+        # The limit the upload is checked against (settings.DOCUMENT_MAX_BYTES), not a copy of it.
+        self.fields["file"].help_text = f"{files.ACCEPTED.capitalize()}, up to {files.megabytes(files.max_bytes())}."
         self.fields["file"].widget.attrs["accept"] = ".pdf,.docx,.jpg,.jpeg,.png"
         self.helper = FormHelper()
         self.helper.form_tag = False

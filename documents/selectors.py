@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 
 from cases.models import Case
 
 from . import permissions
+from .forms import DocumentUploadForm
 from .models import Document
 
 PANEL_LIMIT = 50
@@ -33,10 +34,6 @@ def documents_for_case(case: Case) -> QuerySet[Document]:
 
 def documents_panel(*, user, case: Case, forms=None) -> DocumentsPanel | None:
     """One query whatever the case holds (the latest 50 with their uploader; the full count rides along)."""
-    from django.db.models import Count, Window
-
-    from .forms import DocumentUploadForm
-
     if not permissions.can_view_documents(user):
         return None
     rows = list(documents_for_case(case).annotate(total=Window(Count("pk")))[:PANEL_LIMIT])

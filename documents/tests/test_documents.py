@@ -107,6 +107,15 @@ def test_a_file_over_the_limit_is_refused_with_both_sizes(settings):
     assert "The file must be 1.0 MB or smaller. This one is 2.0 MB" in problem.value.messages[0]
 
 
+def test_the_upload_form_states_the_limit_it_is_checked_against(settings):
+    from documents.forms import DocumentUploadForm
+
+    settings.DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
+    assert DocumentUploadForm().fields["file"].help_text == (
+        "A PDF, a Word document (.docx), or a JPEG or PNG image, up to 5.0 MB."
+    )
+
+
 # --- Uploading ------------------------------------------------------------------------------------------------
 
 
