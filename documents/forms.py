@@ -35,7 +35,8 @@ class DocumentUploadForm(forms.Form):
         kwargs.setdefault("auto_id", "document_%s")
         super().__init__(*args, **kwargs)
         # The limit the upload is checked against (settings.DOCUMENT_MAX_BYTES), not a copy of it.
-        self.fields["file"].help_text = f"{files.ACCEPTED.capitalize()}, up to {files.megabytes(files.max_bytes())}."
+        accepted = files.ACCEPTED[0].upper() + files.ACCEPTED[1:]
+        self.fields["file"].help_text = f"{accepted}, up to {files.megabytes(files.max_bytes())}."
         self.fields["file"].widget.attrs["accept"] = ".pdf,.docx,.jpg,.jpeg,.png"
         self.helper = FormHelper()
         self.helper.form_tag = False
