@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+
+from sendportal.auth_backends import users_with_perm
 
 from . import deadlines
 from .clock_display import WHO_MUST_ACT
@@ -65,13 +65,7 @@ def reminder_horizon(*, today: date, working_days: int, calendar) -> date:
 def _case_workers() -> QuerySet:
     """Ids of users who may see cases (the permission the profile's reminder setting is shown for), as a
     subquery. Someone assigned cases who has since lost it could neither follow the links nor opt out."""
-    perm = Q(content_type__app_label="cases", codename=REMINDER_PERMISSION.split(".")[1])
-    holders = Permission.objects.filter(perm)
-    return (
-        get_user_model()
-        .objects.filter(Q(groups__permissions__in=holders) | Q(user_permissions__in=holders) | Q(is_superuser=True))
-        .values("pk")
-    )
+    return users_with_perm(REMINDER_PERMISSION, is_active=None).values("pk")
 
 
 def reminder_deadlines_qs(*, horizon: date, covered: tuple[int, ...] = ()) -> QuerySet[Deadline]:

@@ -4,12 +4,12 @@ is a 404, so its existence is not leaked."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db.models import Case as Case_
 from django.db.models import Count, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+
+from sendportal.auth_backends import users_with_perm
 
 from .models import Case, CaseEvent, CaseNote, Deadline
 from .team_selectors import is_covering
@@ -93,15 +93,7 @@ def case_possible_duplicates(
 
 def officers_qs():
     """Active users who can hold cases: those allowed to move a case through its lifecycle."""
-    perm = Q(content_type__app_label="cases", codename="change_case_status")
-    holders = Permission.objects.filter(perm)
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__permissions__in=holders) | Q(user_permissions__in=holders) | Q(is_superuser=True))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return users_with_perm("cases.change_case_status").order_by("first_name", "last_name", "username")
 
 
 def case_deadlines_for(case: Case) -> QuerySet[Deadline]:

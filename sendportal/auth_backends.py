@@ -9,6 +9,16 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+PERMISSION_BACKEND = "sendportal.auth_backends.OneQueryModelBackend"
+"""The backend that answers ``User.objects.with_perm()`` (Django needs one named when several are configured)."""
+
+
+def users_with_perm(perm: str, *, is_active: bool | None = True):
+    """Users holding ``perm`` ("app_label.codename") directly, through a group, or as superusers."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.with_perm(perm, is_active=is_active, backend=PERMISSION_BACKEND)
+
 
 class OneQueryModelBackend(ModelBackend):
     def get_all_permissions(self, user_obj, obj=None):
