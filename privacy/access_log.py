@@ -285,24 +285,62 @@ def _field_label(model, name: str) -> str:
     return str(getattr(field, "verbose_name", name))
 
 
-def _describe(row: dict, model) -> tuple[str, str]:
-    """(action, detail) for one union row."""
-    action, extra = row["w_action"], row["w_extra"] or {}
-    if row["w_source"] == "timeline":
-        return "Exported", row["w_repr"]
-    if action == A.ACCESS and isinstance(extra, dict) and "subject_access_export" in extra:
+_CHANGE_VERBS = {A.CREATE: "Created", A.UPDATE: "Changed", A.DELETE: "Deleted"}
+
+
+def _describe_access(row: dict, extra) -> tuple[str, str]:
+    """(action, detail) for an ACCESS entry: an export (a subject-access one says its purpose) or a view."""
+    if not isinstance(extra, dict):
+        return "Viewed", ""
+    if "subject_access_export" in extra:
         purpose = str(extra.get("purpose", "")).replace("_", " ")
         reference = extra.get("request_reference") or ""
         return "Exported", f"Subject-access export ({purpose})" + (f", request {reference}" if reference else "")
-    if action == A.ACCESS and isinstance(extra, dict) and "export" in extra:
+    if "export" in extra:
         return "Exported", row["w_repr"]
-    if action == A.ACCESS:
-        view = extra.get("view") if isinstance(extra, dict) else None
-        return "Viewed", f"Shown on a data protection page ({view})" if view else ""
-    verb = {A.CREATE: "Created", A.UPDATE: "Changed", A.DELETE: "Deleted"}.get(action, "Changed")
+    view = extra.get("view")
+    return "Viewed", f"Shown on a data protection page ({view})" if view else ""
+
+
+def _describe_change(row: dict, model) -> tuple[str, str]:
+    """(action, detail) for a create, update or delete entry: an update names the fields it changed."""
+    action = row["w_action"]
+    verb = _CHANGE_VERBS.get(action, "Changed")
     changes = row["w_changes"] or {}
-    fields = [_field_label(model, name) for name in changes] if isinstance(changes, dict) else []
-    return verb, ("Fields: " + ", ".join(fields)) if fields and action == A.UPDATE else ""
+    if action != A.UPDATE or not isinstance(changes, dict):
+        return verb, ""
+    fields = [_field_label(model, name) for name in changes]
+    return verb, ("Fields: " + ", ".join(fields)) if fields else ""
+
+
+def _describe(row: dict, model) -> tuple[str, str]:
+    """(action, detail) for one union row."""
+    if row["w_source"] == "timeline":
+        return "Exported", row["w_repr"]
+    if row["w_action"] == A.ACCESS:
+        return _describe_access(row, row["w_extra"] or {})
+    return _describe_change(row, model)
+
+
+def _model_of(row: dict):
+    content_type = ContentType.objects.get_for_id(row["w_type"]) if row["w_type"] else None
+    return content_type.model_class() if content_type else None
+
+
+def _what(row: dict, model, action: str) -> str:
+    """The record an entry is about: the case, a row of it (its kind and id), or an export of a case list."""
+    if row["w_object"] is None and action == "Exported" and row["w_source"] == "audit" and not row["w_case"]:
+        return "Export"
+    if model is Case or row["w_source"] == "timeline":
+        return "Case"
+    if model is not None:
+        return f"{str(model._meta.verbose_name).capitalize()} {row['w_object'] or ''}".strip()
+    return row["w_repr"]
+
+
+def _who(row: dict) -> str:
+    who = f"{row['w_first'] or ''} {row['w_last'] or ''}".strip() or (row["w_username"] or "")
+    return who or "The portal itself"
 
 
 def to_rows(rows: list[dict], *, references: dict[int, str] | None = None) -> list[AccessRow]:
@@ -313,25 +351,15 @@ def to_rows(rows: list[dict], *, references: dict[int, str] | None = None) -> li
         references.update(Case.objects.filter(pk__in=wanted).values_list("pk", "reference"))
     result = []
     for row in rows:
-        content_type = ContentType.objects.get_for_id(row["w_type"]) if row["w_type"] else None
-        model = content_type.model_class() if content_type else None
+        model = _model_of(row)
         action, detail = _describe(row, model)
-        if model is Case or row["w_source"] == "timeline":
-            what = "Case"
-        elif model is not None:
-            what = f"{str(model._meta.verbose_name).capitalize()} {row['w_object'] or ''}".strip()
-        else:
-            what = row["w_repr"]
-        if row["w_object"] is None and action == "Exported" and row["w_source"] == "audit" and not row["w_case"]:
-            what = "Export"
-        who = f"{row['w_first'] or ''} {row['w_last'] or ''}".strip() or (row["w_username"] or "")
         result.append(
             AccessRow(
                 when=row["w_when"],
-                who=who or "The portal itself",
+                who=_who(row),
                 username=row["w_username"] or "",
                 action=action,
-                what=what,
+                what=_what(row, model, action),
                 case_id=row["w_case"],
                 case_reference=references.get(row["w_case"], ""),
                 detail=detail,
