@@ -25,6 +25,7 @@ from cases.deadlines import ClockCode
 from cases.models import Case, Deadline
 from cases.models import Status as CaseStatus
 
+from . import tribunal_clocks  # importing it registers the Tribunal's clocks, C14 to C17
 from .models import (
     AdviserContact,
     AgreementAction,
@@ -54,6 +55,8 @@ CERTIFICATE_CLOCK = {
 # Tribunal steps the LA records as done on the case page.
 COMPLIANCE_CODES = deadlines.DONE_ON_CASE_PAGE
 NOT_HELD_IN_TIME = "not held within 30 days"
+# How a Tribunal timetable step reads (referrals.services.agreements names agreed actions' steps with it).
+_step_label = tribunal_clocks.step_label
 
 
 def fmt(day: date | None) -> str:
@@ -273,30 +276,35 @@ def declined_certificate_clock(ctx: ClockContext) -> Iterator[ClockSpec]:
         yield _certificate_spec(ctx, case.pk, ClockCode.C2, trigger, facts, Certificate.Kind.DECLINED)
 
 
+def _referral_certificate_specs(ctx, code: ClockCode, kind: str, fact: str, trigger_of) -> Iterator[ClockSpec]:
+    """A certificate clock that runs from a date recorded on the case's current referral (`trigger_of` the
+    referral, or None while there is none)."""
+    for case in ctx.cases:
+        referral = current_referral(ctx, case.pk)
+        trigger = trigger_of(referral) if referral is not None else None
+        if trigger is None:
+            continue
+        yield _certificate_spec(ctx, case.pk, code, trigger, {fact: trigger.isoformat()}, kind)
+
+
 @clock_provider(ClockCode.C6)
 def not_held_certificate_clock(ctx: ClockContext) -> Iterator[ClockSpec]:
     """C6: 3 working days after the adviser was told mediation cannot be held within 30 days."""
-    for case in ctx.cases:
-        referral = current_referral(ctx, case.pk)
-        if referral is None or referral.not_held_notified_on is None:
-            continue
-        told = referral.not_held_notified_on
-        yield _certificate_spec(
-            ctx, case.pk, ClockCode.C6, told, {"adviser_told_on": told.isoformat()}, Certificate.Kind.NOT_HELD
-        )
+    return _referral_certificate_specs(
+        ctx, ClockCode.C6, Certificate.Kind.NOT_HELD, "adviser_told_on", lambda r: r.not_held_notified_on
+    )
 
 
 @clock_provider(ClockCode.C8)
 def concluded_certificate_clock(ctx: ClockContext) -> Iterator[ClockSpec]:
     """C8: 3 working days after the mediation concluded (full, partial or no agreement; decision 8)."""
-    for case in ctx.cases:
-        referral = current_referral(ctx, case.pk)
-        if referral is None or referral.status != RS.CONCLUDED or referral.concluded_on is None:
-            continue
-        on = referral.concluded_on
-        yield _certificate_spec(
-            ctx, case.pk, ClockCode.C8, on, {"concluded_on": on.isoformat()}, Certificate.Kind.CONCLUDED
-        )
+    return _referral_certificate_specs(
+        ctx,
+        ClockCode.C8,
+        Certificate.Kind.CONCLUDED,
+        "concluded_on",
+        lambda r: r.concluded_on if r.status == RS.CONCLUDED else None,
+    )
 
 
 # --- Arranging the mediation: C3, C4, C5, C7 --------------------------------------------------------------------
@@ -495,117 +503,6 @@ def _refresh_action_due_dates(ctx: ClockContext) -> None:
             action.due_on = due
             changed.append(action)
     AgreementAction.objects.bulk_update(changed, ["due_on"])
-
-
-# --- The Tribunal: C14 to C17 -----------------------------------------------------------------------------------
-
-
-def _step_label(step: str) -> str:
-    return deadlines.DEADLINE_LABELS.get(step, step.replace("_", " ").capitalize())
-
-
-def _timetable_specs(case_id, code, appeal, timetable: dict[str, date], prefix: str, facts: dict):
-    for step, due in timetable.items():
-        key = f"{code}:{appeal.pk}:{step}"
-        yield ClockSpec(
-            case_id,
-            code,
-            key,
-            due,
-            B.LA,
-            {**facts, "appeal": appeal.pk},
-            title=f"{prefix}: {_step_label(step)}",
-            met_on=_done_on(appeal, key),
-        )
-
-
-def _done_on(appeal: TribunalAppeal, key: str) -> date | None:
-    done = (appeal.steps_done or {}).get(key)
-    return date.fromisoformat(done) if done else None
-
-
-def _appeals(ctx: ClockContext) -> Iterator[tuple[Case, TribunalAppeal]]:
-    appeals = ctx.facts("appeals")
-    for case in ctx.cases:
-        for appeal in appeals.get(case.pk, ()):
-            yield case, appeal
-
-
-@clock_provider(ClockCode.C14)
-def tribunal_order_clock(ctx):
-    """C14: the Tribunal order's timetable, from the day the order was sent out (reg 44)."""
-    for case, appeal in _appeals(ctx):
-        if appeal.order_kind and appeal.order_sent_on:
-            yield from _timetable_specs(
-                case.pk,
-                ClockCode.C14,
-                appeal,
-                deadlines.tribunal_order_deadlines(appeal.order_kind, appeal.order_sent_on),
-                "Tribunal order",
-                {"order_sent_on": appeal.order_sent_on.isoformat(), "kind": appeal.order_kind},
-            )
-
-
-@clock_provider(ClockCode.C15)
-def unopposed_appeal_clock(ctx):
-    """C15: an appeal the LA did not oppose, from the day it told the Tribunal (reg 45)."""
-    for case, appeal in _appeals(ctx):
-        if appeal.outcome == TribunalAppeal.Outcome.CONCEDED and appeal.unopposed_kind and appeal.unopposed_notified_on:
-            on = appeal.unopposed_notified_on
-            yield from _timetable_specs(
-                case.pk,
-                ClockCode.C15,
-                appeal,
-                deadlines.unopposed_appeal_deadlines(appeal.unopposed_kind, on),
-                "Unopposed appeal",
-                {"notified_on": on.isoformat(), "kind": appeal.unopposed_kind},
-            )
-
-
-@clock_provider(ClockCode.C16)
-def recommendation_clock(ctx):
-    """C16: the ICB and/or LA social care answer the Tribunal's recommendations within 5 weeks."""
-    for case, appeal in _appeals(ctx):
-        if not appeal.recommendation_on:
-            continue
-        due = deadlines.recommendation_response_deadline(appeal.recommendation_on)
-        targets = TribunalAppeal.RecommendationTo
-        bodies = (
-            [(B.ICB, "icb"), (B.LA, "la")]
-            if appeal.recommendation_to == targets.BOTH
-            else [(B.ICB if appeal.recommendation_to == targets.ICB else B.LA, "")]
-        )
-        for binds, suffix in bodies:
-            key = f"{ClockCode.C16}:{appeal.pk}" + (f":{suffix}" if suffix else "")
-            who = "the ICB" if binds == B.ICB else "LA social care"
-            yield ClockSpec(
-                case.pk,
-                ClockCode.C16,
-                key,
-                due,
-                binds,
-                {"recommendation_on": appeal.recommendation_on.isoformat(), "appeal": appeal.pk},
-                title=f"Respond to Tribunal recommendations ({who})",
-                met_on=_done_on(appeal, key),
-            )
-
-
-@clock_provider(ClockCode.C17)
-def tribunal_response_clock(ctx):
-    """C17: the LA's response to the appeal by the date the Tribunal directed (no recalculation)."""
-    for case, appeal in _appeals(ctx):
-        if appeal.response_due_on:
-            key = f"{ClockCode.C17}:{appeal.pk}"
-            yield ClockSpec(
-                case.pk,
-                ClockCode.C17,
-                key,
-                appeal.response_due_on,
-                B.LA,
-                {"directed": True, "appeal": appeal.pk},
-                title="LA response to the appeal (as directed)",
-                met_on=_done_on(appeal, key),
-            )
 
 
 # --- Flags worked out from the facts ------------------------------------------------------------------------------
