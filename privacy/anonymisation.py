@@ -4,7 +4,7 @@ The one place this is decided: services.cases_anonymise applies it, docs/retenti
 that every concrete field of these models is either cleared or kept here (so a new field forces a decision) and
 that the docs name every field.
 
-Kept: everything the dashboards and the SEN2 figures read (dashboards/selectors.py: statuses, routes, decision
+Kept: everything the dashboards and the SEN2 figures read (dashboards/selectors/: statuses, routes, decision
 types, dates of the process, clocks, referrals, sessions' dates and status, outcomes, appeals, the officer and the
 mediator), so every figure is the same before and after. Cleared: names, contact details, the date of birth,
 identifying numbers, free text and the certificate PDFs. Case notes are free text only and are deleted.

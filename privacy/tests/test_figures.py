@@ -41,7 +41,7 @@ def every_figure() -> dict:
         sen2 = selectors.sen2_figures(year=year)
         figures[("sen2", year)] = sen2
         figures[("sen2 csv", year)] = exports.sen2_rows(sen2)
-    now = selectors._london_midnight(today) + timedelta(hours=9)
+    now = selectors.london_midnight(today) + timedelta(hours=9)
     for mediator in Mediator.objects.select_related("user"):
         figures[("mediator", mediator.pk)] = selectors.mediator_dashboard(
             mediator.user, now=now, today=today, calendar=calendar
