@@ -14,10 +14,11 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from sendportal.models import User
 
 from . import deadlines, next_step_services
 from .clock_registry import CASE_CLOCK_FIELDS, ClockContext, ClockSpec, expected_clocks, refresh_derived_facts

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Field, Model
 from django.utils import timezone
+
+from sendportal.models import User
 
 from . import clock_services, next_step_services, permissions, rules
 from .deadlines import ClockCode

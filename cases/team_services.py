@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from sendportal.models import User
 
 from .models import CaseQuerySet, Cover
 from .services import case_assign_officer

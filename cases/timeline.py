@@ -3,7 +3,7 @@ writes one)."""
 
 from collections.abc import Mapping
 
-from django.contrib.auth.models import User
+from sendportal.models import User
 
 from .models import Case, CaseEvent
 

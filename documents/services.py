@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from cases.models import Case, CaseEvent
+from sendportal.models import User
 
 from . import files, permissions
 from .models import Document

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from cases.clock_services import fmt
 from cases.models import Case, CaseEvent
 from cases.timeline import case_event_record
+from sendportal.models import User
 
 from . import permissions, selectors
 from .models import Letter

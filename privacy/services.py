@@ -19,7 +19,6 @@ from typing import Any
 from auditlog.cid import get_cid
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
-from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,6 +30,7 @@ from cases.timeline import case_event_record
 from dashboards.exports import log_export
 from documents.models import Document
 from referrals.models import Certificate
+from sendportal.models import User
 
 from . import permissions, rules, selectors
 from .anonymisation import CASE_ROWS, CLEARED, case_filter, safe_event

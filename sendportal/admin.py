@@ -64,3 +64,16 @@ class SuperuserAdminSite(AdminSite):
 
         # Inside the admin's own wrapper: who may see the page is checked first.
         return super().admin_view(guarded, cacheable)
+
+
+def _register_user_admin():
+    """The portal's user in the admin with Django's own user admin (its forms work on any AbstractUser)."""
+    from django.contrib import admin
+    from django.contrib.auth.admin import UserAdmin
+
+    from .models import User
+
+    admin.site.register(User, UserAdmin)
+
+
+_register_user_admin()

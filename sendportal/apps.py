@@ -12,6 +12,8 @@ class SuperuserAdminConfig(admin_apps.AdminConfig):
 class SendportalConfig(AppConfig):
     default = True
     name = "sendportal"
+    # The user's tables are auth's, made with integer keys (the link tables' too): new databases match them.
+    default_auto_field = "django.db.models.AutoField"
     verbose_name = "SEND portal"
 
     def ready(self):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from cases import services as case_services
 from cases.clock_services import fmt
 from cases.models import Case, CaseEvent
 from cases.timeline import case_event_record
+from sendportal.models import User
 
 from .. import date_rules, rules
 from ..models import MediationSession, Referral

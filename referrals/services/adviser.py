@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -13,6 +12,7 @@ from cases import deadlines
 from cases import rules as case_rules
 from cases.clock_services import fmt
 from cases.models import Case, CaseEvent
+from sendportal.models import User
 
 from .. import date_rules, permissions
 from ..models import (

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases import deadlines
 from cases.models import CaseEvent
+from sendportal.models import User
 
 from .. import clocks, date_rules, permissions
 from ..models import (

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from cases.models import CaseEvent
+from sendportal.models import User
 
 from .. import notifications, permissions, rules
 from ..models import (

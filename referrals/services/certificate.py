@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,6 +15,7 @@ from cases import clock_services, deadlines
 from cases import rules as case_rules
 from cases.clock_services import fmt
 from cases.models import Case, CaseEvent
+from sendportal.models import User
 
 from .. import certificates, clocks, date_rules, permissions
 from ..models import (

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.clock_services import fmt
 from cases.models import Case, CaseEvent
 from cases.models import Status as CaseStatus
+from sendportal.models import User
 
 from .. import date_rules, permissions
 from ..models import (

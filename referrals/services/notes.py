@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import CaseEvent, CaseNote
+from sendportal.models import User
 
 from .. import permissions
 from ..models import (

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils import timezone
 from cases.clock_services import fmt
 from cases.models import CaseEvent
 from cases.models import Status as CaseStatus
+from sendportal.models import User
 
 from .. import date_rules, notifications, permissions
 from ..models import (

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.clock_services import fmt
 from cases.models import Case, CaseEvent, HealthBody
 from cases.models import Status as CaseStatus
+from sendportal.models import User
 
 from .. import date_rules, permissions, rules, selectors
 from ..models import (

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils import timezone
 from cases import clock_services, deadlines
 from cases.clock_services import fmt
 from cases.models import CaseEvent
+from sendportal.models import User
 
 from .. import date_rules, notifications, permissions
 from ..models import (
