@@ -105,3 +105,43 @@ def test_the_exact_search_uses_indexes_for_postcode_and_parents_name(db):
     if connection.vendor == "postgresql":
         near = Case.objects.filter(child_last_name__trigram_similar="Rahmen").values("pk").order_by()
         assert "cases_case_last_name_trgm" in query_plan(*near.query.sql_with_params())
+
+
+def test_a_parents_last_word_finds_the_case_only_as_a_whole_word(client_for, officer):
+    CaseFactory(child_first_name="Amal", child_last_name="Child", party_name="Mrs Jane Okafor")
+    CaseFactory(child_first_name="Bea", child_last_name="Child", party_name="Jane Okaforth")
+    CaseFactory(child_first_name="Cal", child_last_name="Child", party_name="Tom Smith-Okafor")
+    c = client_for(officer)
+    found = rows(search_page(c, "okafor"))
+    assert "Amal Child" in found
+    assert "Bea Child" not in found and "Cal Child" not in found
+    assert "Cal Child" in rows(search_page(c, "Smith-Okafor"))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own expression; PostgreSQL uses LIKE")
+@pytest.mark.parametrize(
+    "name",
+    ["Jane Okafor", "Okafor", "Mrs  Jane   Okafor", "Sarah O'Neill", "Tom Smith-Jones", "A B C D", "Jo Ann Lee-Lee"],
+)
+def test_sqlites_last_word_is_the_text_after_the_last_space_in_capitals(db, name):
+    from django.db.models import Value
+
+    from cases.search import SQLiteLastWord
+
+    case = CaseFactory(party_name=name)
+    word = Case.objects.filter(pk=case.pk).annotate(w=SQLiteLastWord(Value(name))).values_list("w", flat=True)
+    assert word.get() == name.rsplit(" ", 1)[-1].upper()
+
+
+def test_the_search_by_a_parents_last_word_reads_an_index(db):
+    from cases.search import _last_word_q
+
+    index = "cases_case_party_name_upper_trgm" if connection.vendor == "postgresql" else "cases_case_party_last_word"
+    sql, params = Case.objects.filter(_last_word_q("Rahman")).values("pk").order_by().query.sql_with_params()
+    assert index in query_plan(sql, params)
+    # With the rest of the search too: on SQLite each of its terms is read from its own index.
+    sql, params = Case.objects.filter(exact_q("Rahman")).values("pk").order_by().query.sql_with_params()
+    plan = query_plan(sql, params)
+    assert index in plan
+    if connection.vendor == "sqlite":
+        assert "MULTI-INDEX OR" in plan and "SCAN cases_case" not in plan, plan
