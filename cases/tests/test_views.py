@@ -462,9 +462,12 @@ def test_search_scans_references_only_for_terms_a_reference_can_hold(client_for,
 
     assert "reference" not in str(Case.objects.filter(exact_q("Smith")).query).split("WHERE")[1]
     assert "reference" in str(Case.objects.filter(exact_q("00123")).query).split("WHERE")[1]
-    CaseFactory(reference="SEND-2025-00123", child_first_name="Found", child_last_name="Smith")
-    CaseFactory(reference="SEND-2025-00999", child_first_name="Smithson", child_last_name="Jones")
-    CaseFactory(reference="SEND-2026-00001", child_first_name="Hidden", child_last_name="Brown")
+    # The parents' names are fixed: a random one could end in "Smith" and be found by the parent's name.
+    CaseFactory(reference="SEND-2025-00123", child_first_name="Found", child_last_name="Smith", party_name="Ann Smith")
+    CaseFactory(
+        reference="SEND-2025-00999", child_first_name="Smithson", child_last_name="Jones", party_name="Bo Jones"
+    )
+    CaseFactory(reference="SEND-2026-00001", child_first_name="Hidden", child_last_name="Brown", party_name="Cy Brown")
     c = client_for(officer)
     for term, found, hidden in (
         ("smith", ["Found Smith", "Smithson Jones"], ["Hidden"]),
