@@ -17,6 +17,14 @@ pytestmark = pytest.mark.django_db
 NOW = "2026-05-20 12:00:00+01:00"
 
 
+@pytest.fixture(autouse=True)
+def _names_no_message_can_hold_by_chance(case):
+    """The family's names are fixed and unlike any word the messages use: a random surname such as Hall was found
+    in the venue "Town Hall" and failed the no-names checks now and then."""
+    case.child_first_name, case.child_last_name, case.party_name = "Zephyrine", "Quillfeather", "Odessa Quillfeather"
+    case.save(update_fields=["child_first_name", "child_last_name", "party_name"])
+
+
 def _calendar(message):
     (attachment,) = message.attachments
     assert attachment.filename == "invite.ics"
