@@ -3,7 +3,8 @@ checks. No ORM, no clock: callers pass `today` and plain values."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -183,6 +184,71 @@ def can_transition(status: str, target: str) -> bool:
     return target in allowed_transitions(status)
 
 
+@dataclass(frozen=True)
+class _Move:
+    """A requested status change with the case facts its guards read."""
+
+    route: str
+    decision: str
+    decision_sent_on: date | None
+    sections: set[str]
+    reason: str
+    today: date | None
+    appeal_window_closes_on: date | None
+
+
+def _triage_problems(move: _Move) -> Iterator[str]:
+    if not move.decision and move.route != Route.DRS:
+        yield "Record the decision under dispute before triage."
+    if move.decision_sent_on is None and move.route != Route.DRS:
+        yield "Record the date the decision letter was sent before triage."
+    if not move.sections and move.decision in PLAN_CONTENT_DECISIONS:
+        yield "Record which EHC plan sections are disputed before triage."
+
+
+def _placement_only_problems(move: _Move) -> Iterator[str]:
+    placement_alone = disputed_sections(move.decision, move.sections) == {PLACEMENT_SECTION}
+    if not placement_alone or move.decision not in PLAN_CONTENT_DECISIONS:
+        yield "Placement only applies when section I of a plan is the only disputed matter."
+
+
+def _drs_route_problems(move: _Move) -> Iterator[str]:
+    if move.route != Route.DRS:
+        yield "Change the route to disagreement resolution first."
+
+
+def _mediation_route_problems(move: _Move) -> Iterator[str]:
+    if move.route == Route.DRS:
+        yield "Change the route to statutory mediation first."
+
+
+def _withdrawal_problems(move: _Move) -> Iterator[str]:
+    if not move.reason.strip():
+        yield "Give the reason the family withdrew."
+
+
+def _window_expired_problems(move: _Move) -> Iterator[str]:
+    closes_on = move.appeal_window_closes_on
+    if closes_on is None:
+        yield "This case has no appeal window to close."
+    elif move.today is None or move.today <= closes_on:
+        yield (
+            f"The family's appeal window is open until 5pm on {closes_on:%a %-d %b %Y}: it can be "
+            "recorded as expired from the next day."
+        )
+
+
+# Guards from section 4.1, by the status a case moves to; a move to any other allowed status needs nothing more.
+TRANSITION_GUARDS: dict[str, Callable[[_Move], Iterator[str]]] = {
+    S.TRIAGED: _triage_problems,
+    S.PLACEMENT_ONLY: _placement_only_problems,
+    S.DRS_ROUTE: _drs_route_problems,
+    S.MEDIATION_ROUTE: _mediation_route_problems,
+    S.WITHDRAWN: _withdrawal_problems,
+    S.WINDOW_EXPIRED: _window_expired_problems,
+}
+
+
 def transition_problems(
     *,
     status: str,
@@ -199,35 +265,19 @@ def transition_problems(
     window can only be closed once its last day (C9) has passed (`today` and the window's last day given)."""
     if not can_transition(status, target):
         return [f"A case that is {S(status).label.lower()} cannot move to {S(target).label.lower()}."]
-    problems: list[str] = []
-    sections = set(sections_disputed)
-    if target == S.TRIAGED:
-        if not decision and route != Route.DRS:
-            problems.append("Record the decision under dispute before triage.")
-        if decision_sent_on is None and route != Route.DRS:
-            problems.append("Record the date the decision letter was sent before triage.")
-        if not sections and decision in {Decision.CONTENT_B, Decision.CONTENT_F, Decision.PLACEMENT_I}:
-            problems.append("Record which EHC plan sections are disputed before triage.")
-    elif target == S.PLACEMENT_ONLY:
-        if disputed_sections(decision, sections) != {PLACEMENT_SECTION} or decision not in PLAN_CONTENT_DECISIONS:
-            problems.append("Placement only applies when section I of a plan is the only disputed matter.")
-    elif target == S.DRS_ROUTE:
-        if route != Route.DRS:
-            problems.append("Change the route to disagreement resolution first.")
-    elif target == S.MEDIATION_ROUTE:
-        if route == Route.DRS:
-            problems.append("Change the route to statutory mediation first.")
-    elif target == S.WITHDRAWN and not reason.strip():
-        problems.append("Give the reason the family withdrew.")
-    elif target == S.WINDOW_EXPIRED:
-        if appeal_window_closes_on is None:
-            problems.append("This case has no appeal window to close.")
-        elif today is None or today <= appeal_window_closes_on:
-            problems.append(
-                f"The family's appeal window is open until 5pm on {appeal_window_closes_on:%a %-d %b %Y}: it can be "
-                "recorded as expired from the next day."
-            )
-    return problems
+    guard = TRANSITION_GUARDS.get(target)
+    if guard is None:
+        return []
+    move = _Move(
+        route=route,
+        decision=decision,
+        decision_sent_on=decision_sent_on,
+        sections=set(sections_disputed),
+        reason=reason,
+        today=today,
+        appeal_window_closes_on=appeal_window_closes_on,
+    )
+    return list(guard(move))
 
 
 def age_on(born: date, on: date) -> int:
@@ -262,6 +312,87 @@ def _age_problems(party_type: str | None, born: date, taken_in_on: date) -> dict
     return {}
 
 
+@dataclass(frozen=True)
+class _Intake:
+    """The facts of an intake record the sequence checks read."""
+
+    today: date
+    date_of_birth: date | None
+    decision_sent_on: date | None
+    first_contact_on: date | None
+    party_type: str | None
+    route: str | None
+    decision: str | None
+    sections_disputed: set[str]
+    taken_in_on: date
+
+
+Problems = Iterator[tuple[str, str]]  # (field name, message)
+
+
+def _birth_not_future(facts: _Intake) -> Problems:
+    if facts.date_of_birth and facts.date_of_birth > facts.today:
+        yield "child_date_of_birth", "Date of birth must be today or in the past."
+
+
+# Intake dates that follow another: (field, the field it follows, message when in the future, message when before).
+_DATE_SEQUENCE = (
+    (
+        "decision_sent_on",
+        "date_of_birth",
+        "The decision letter date must be today or in the past.",
+        "The decision letter date cannot be before the child's date of birth.",
+    ),
+    (
+        "first_contact_on",
+        "decision_sent_on",
+        "The date of first contact must be today or in the past.",
+        "First contact cannot be before the decision letter was sent.",
+    ),
+)
+
+
+def _dates_in_sequence(facts: _Intake) -> Problems:
+    """Each date is neither in the future nor before the date it follows (when that one is known)."""
+    for field, follows, future, before in _DATE_SEQUENCE:
+        day, earlier = getattr(facts, field), getattr(facts, follows)
+        if not day:
+            continue
+        if day > facts.today:
+            yield field, future
+        elif earlier and day < earlier:
+            yield field, before
+
+
+def _who_may_bring_it(facts: _Intake) -> Problems:
+    if facts.date_of_birth and facts.date_of_birth <= facts.today:
+        yield from _age_problems(facts.party_type, facts.date_of_birth, facts.taken_in_on).items()
+
+
+def _mediation_needs_the_decision(facts: _Intake) -> Problems:
+    if facts.route not in {Route.MEDIATION, Route.PLACEMENT_ONLY}:
+        return
+    if not facts.decision:
+        yield "decision", "Choose the decision under dispute."
+    if not facts.decision_sent_on:
+        yield "decision_sent_on", "Enter the date the decision letter was sent."
+
+
+def _placement_only_disputes_section_i(facts: _Intake) -> Problems:
+    if facts.route == Route.PLACEMENT_ONLY and facts.sections_disputed - {"I"}:
+        yield "sections_disputed", "A placement-only disagreement disputes section I alone."
+
+
+# In the order their messages are reported; a field keeps the first message found for it.
+INTAKE_CHECKS: tuple[Callable[[_Intake], Problems], ...] = (
+    _birth_not_future,
+    _dates_in_sequence,
+    _who_may_bring_it,
+    _mediation_needs_the_decision,
+    _placement_only_disputes_section_i,
+)
+
+
 def intake_problems(
     *,
     today: date,
@@ -275,27 +406,19 @@ def intake_problems(
     taken_in_on: date | None = None,
 ) -> dict[str, str]:
     """Impossible sequences on an intake record, as {field name: message}. Empty when the facts hang together."""
+    facts = _Intake(
+        today=today,
+        date_of_birth=date_of_birth,
+        decision_sent_on=decision_sent_on,
+        first_contact_on=first_contact_on,
+        party_type=party_type,
+        route=route,
+        decision=decision,
+        sections_disputed=set(sections_disputed or ()),
+        taken_in_on=taken_in_on or today,
+    )
     problems: dict[str, str] = {}
-    if date_of_birth and date_of_birth > today:
-        problems["child_date_of_birth"] = "Date of birth must be today or in the past."
-    if decision_sent_on:
-        if decision_sent_on > today:
-            problems["decision_sent_on"] = "The decision letter date must be today or in the past."
-        elif date_of_birth and decision_sent_on < date_of_birth:
-            problems["decision_sent_on"] = "The decision letter date cannot be before the child's date of birth."
-    if first_contact_on:
-        if first_contact_on > today:
-            problems["first_contact_on"] = "The date of first contact must be today or in the past."
-        elif decision_sent_on and first_contact_on < decision_sent_on:
-            problems["first_contact_on"] = "First contact cannot be before the decision letter was sent."
-    taken_in_on = taken_in_on or today
-    if date_of_birth and date_of_birth <= today:
-        problems.update(_age_problems(party_type, date_of_birth, taken_in_on))
-    if route in {Route.MEDIATION, Route.PLACEMENT_ONLY}:
-        if not decision:
-            problems.setdefault("decision", "Choose the decision under dispute.")
-        if not decision_sent_on:
-            problems.setdefault("decision_sent_on", "Enter the date the decision letter was sent.")
-    if route == Route.PLACEMENT_ONLY and set(sections_disputed) - {"I"}:
-        problems["sections_disputed"] = "A placement-only disagreement disputes section I alone."
+    for check in INTAKE_CHECKS:
+        for field, message in check(facts):
+            problems.setdefault(field, message)
     return problems
