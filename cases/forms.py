@@ -13,7 +13,7 @@ from . import rules, validators
 from .dates import portal_formfield
 from .models import Case, CaseNote, HealthBody, PlanSection, School, Status
 from .selectors import officers_qs
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, PARTY_FIELDS
 
 OUT_OF_DATE_FORM = "This form is out of date: open the case's edit page again and make your changes there."
 
@@ -125,16 +125,7 @@ class CaseForm(forms.ModelForm):
             ),
             Fieldset(
                 "Who brings the disagreement",
-                "party_type",
-                "party_name",
-                "party_relationship",
-                "phone",
-                "email",
-                "address",
-                "postcode",
-                "preferred_language",
-                "interpreter_needed",
-                "access_needs",
+                *PARTY_FIELDS,
                 "sendiass_involved",
                 "supporter_name",
             ),
@@ -204,29 +195,21 @@ class CaseForm(forms.ModelForm):
         case = stale.case
         saved = cls(instance=case)
         posted = cls(data, instance=case)
-        differs = set(posted.changed_data)
-        merged = data.copy()
         who = (stale.actor.get_full_name() or stale.actor.get_username()) if stale.actor else "Someone"
-        conflicts = {}
-        for name in stale.fields:
-            if name not in saved.fields:
-                continue
-            widget = saved.fields[name].widget
-            if name in differs:
-                if isinstance(widget, DateInputWidget):
-                    typed = widget.values_for(posted[name].data)
-                    had = " ".join(v.strip() for v in typed if v.strip()) or "(blank)"
-                else:
-                    had = ", ".join(v for v in data.getlist(name) if v) or "(blank)"
-                conflicts[name] = (
-                    f"{who} changed this to “{shown_value(case, name)}” while you were editing; your form had “{had}”. "
-                    "The saved value is shown: enter yours again if it should replace it."
-                )
-            if isinstance(widget, DateInputWidget):  # the boxes win over a value under the field's own name
-                merged.pop(name, None)
-                merged.update(widget.posted_data(name, saved[name].initial))
-            else:
-                merged.setlist(name, posted_values(saved[name]))
+        theirs = [name for name in stale.fields if name in saved.fields]
+        differs = set(posted.changed_data)
+        conflicts = {
+            name: (
+                f"{who} changed this to “{shown_value(case, name)}” while you were editing; your form had "
+                f"“{_entered(saved, posted, data, name)}”. The saved value is shown: enter yours again if it should "
+                "replace it."
+            )
+            for name in theirs
+            if name in differs
+        }
+        merged = data.copy()
+        for name in theirs:
+            _show_saved(merged, saved, name)
         merged["version"] = str(case.version)
         form = cls(merged, instance=case)
         form.is_valid()
@@ -236,12 +219,30 @@ class CaseForm(forms.ModelForm):
             f"{who} saved changes to this case after you opened this form{when}. Nothing of yours "
             "has been saved yet. Their changes, now shown in the form with yours:",
         )
-        for name in stale.fields:
-            if name in saved.fields:
-                form.add_error(None, f"{saved.fields[name].label}: {shown_value(case, name)}")
+        for name in theirs:
+            form.add_error(None, f"{saved.fields[name].label}: {shown_value(case, name)}")
         for name, message in conflicts.items():
             form.add_error(name, message)
         return form
+
+
+def _entered(saved: CaseForm, posted: CaseForm, data, name: str) -> str:
+    """What the person had in a field of the form they posted, as they typed it."""
+    widget = saved.fields[name].widget
+    if isinstance(widget, DateInputWidget):
+        typed = widget.values_for(posted[name].data)
+        return " ".join(v.strip() for v in typed if v.strip()) or "(blank)"
+    return ", ".join(v for v in data.getlist(name) if v) or "(blank)"
+
+
+def _show_saved(merged, saved: CaseForm, name: str) -> None:
+    """Put a field's saved value into the posted data, as a browser would post it."""
+    widget = saved.fields[name].widget
+    if isinstance(widget, DateInputWidget):  # the boxes win over a value under the field's own name
+        merged.pop(name, None)
+        merged.update(widget.posted_data(name, saved[name].initial))
+    else:
+        merged.setlist(name, posted_values(saved[name]))
 
 
 class DuplicateConfirmForm(forms.Form):

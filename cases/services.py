@@ -20,14 +20,8 @@ from .timeline import case_event_record
 
 REFERENCE_PREFIX = "SEND"
 
-# Fields an officer may set on intake or edit (never status, officer or reference: those have services).
-EDITABLE_FIELDS = [
-    "support_offered",
-    "child_first_name",
-    "child_last_name",
-    "child_date_of_birth",
-    "upn",
-    "nhs_number",
+# Who brings the disagreement and how to reach them (the intake form shows them together).
+PARTY_FIELDS = [
     "party_type",
     "party_name",
     "party_relationship",
@@ -38,6 +32,16 @@ EDITABLE_FIELDS = [
     "preferred_language",
     "interpreter_needed",
     "access_needs",
+]
+# Fields an officer may set on intake or edit (never status, officer or reference: those have services).
+EDITABLE_FIELDS = [
+    "support_offered",
+    "child_first_name",
+    "child_last_name",
+    "child_date_of_birth",
+    "upn",
+    "nhs_number",
+    *PARTY_FIELDS,
     "school",
     "route",
     "decision",
@@ -168,17 +172,7 @@ def case_update(*, case: Case, actor: User, data: dict[str, Any], version: int |
     if version is not None and version != case.version:
         fields, who, at = _changes_since(case, version)
         raise StaleEdit(case=case, fields=fields, actor=who, at=at)
-    changed: list[str] = []
-    moves: dict[str, list[str | None]] = {}
-    for field, value in data.items():
-        if field not in EDITABLE_FIELDS:
-            continue
-        old = getattr(case, field)
-        if old != value:
-            changed.append(field)
-            if field in DATE_FIELDS:
-                moves[field] = [old.isoformat() if old else None, value.isoformat() if value else None]
-            setattr(case, field, value)
+    changed, moves = _apply_edits(case, data)
     if not changed:
         return case
     _check_intake(case, timezone.localdate())
@@ -188,15 +182,11 @@ def case_update(*, case: Case, actor: User, data: dict[str, Any], version: int |
     if "decision" in changed:
         for model in _DECISION_COPIES:
             model._default_manager.filter(case=case).update(case_decision=case.decision)
-    labels = [_label(f) for f in changed]
-    description = "Changed " + ", ".join(labels)
-    for field, (old, new) in moves.items():
-        description += f"; {_label(field)}: {_fmt(old)} to {_fmt(new)}"
     case_event_record(
         case=case,
         actor=actor,
         kind=CaseEvent.Kind.UPDATED,
-        description=description,
+        description=_update_description(changed, moves),
         data={"fields": changed, "dates": moves, "version": case.version},
     )
     if CLOCK_FACTS.intersection(changed):
@@ -205,6 +195,32 @@ def case_update(*, case: Case, actor: User, data: dict[str, Any], version: int |
     else:
         next_step_services.case_next_step_refresh(case)
     return case
+
+
+def _apply_edits(case: Case, data: dict[str, Any]) -> tuple[list[str], dict[str, list[str | None]]]:
+    """Set on `case` each editable field whose value `data` changes. Returns the changed fields and, for the dates
+    among them, [old, new] in ISO form."""
+    changed: list[str] = []
+    moves: dict[str, list[str | None]] = {}
+    for field, value in data.items():
+        if field not in EDITABLE_FIELDS:
+            continue
+        old = getattr(case, field)
+        if old == value:
+            continue
+        changed.append(field)
+        if field in DATE_FIELDS:
+            moves[field] = [old.isoformat() if old else None, value.isoformat() if value else None]
+        setattr(case, field, value)
+    return changed, moves
+
+
+def _update_description(changed: list[str], moves: dict[str, list[str | None]]) -> str:
+    """ "Changed <fields>", then each moved date old to new."""
+    description = "Changed " + ", ".join(_label(f) for f in changed)
+    for field, (old, new) in moves.items():
+        description += f"; {_label(field)}: {_fmt(old)} to {_fmt(new)}"
+    return description
 
 
 class StaleEdit(ValidationError):
