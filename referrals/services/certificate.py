@@ -61,6 +61,58 @@ def certificate_issue(
         referral = _lock(referral)
         if referral.case_id != case.pk:
             raise PermissionDenied
+    _check_certificate(case, referral, kind=kind, issued_on=issued_on, issuer_name=issuer_name, issuer_role=issuer_role)
+    previous = list(case.certificates.order_by("version"))
+    latest = previous[-1] if previous else None
+    if latest is not None and not correction_reason.strip():
+        raise ValidationError(
+            {
+                "correction_reason": (
+                    f"This case already has certificate {latest.number}. "
+                    "Give the reason for issuing a corrected version."
+                )
+            }
+        )
+    if latest is None:  # the first certificate corrects nothing
+        correction_reason, corrects_issue_date = "", False
+    version = latest.version + 1 if latest else 1
+    provider = referral.provider if referral else getattr(getattr(case, "adviser_contact", None), "provider", None)
+    cert = Certificate(
+        case=case,
+        referral=referral,
+        version=version,
+        number=f"CERT-{case.reference}-{version}",
+        kind=kind,
+        issued_on=issued_on,
+        issued_by=actor,
+        issuer_name=issuer_name.strip(),
+        issuer_role=issuer_role.strip(),
+        provider=provider,
+        correction_reason=correction_reason.strip(),
+        corrects_issue_date=corrects_issue_date,
+        replaces=latest,
+    )
+    appeal_from = clocks.appeal_certificate([*previous, cert]).issued_on
+    pdf = certificates.render_certificate_pdf(_certificate_content(case, cert, appeal_from))
+    cert.sha256 = certificates.sha256_of(pdf)
+    cert.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
+    cert.save()
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.CERTIFICATE,
+        _issued_text(cert, appeal_from),
+        {"certificate": cert.pk, "sha256": cert.sha256},
+    )
+    _recompute(case, actor, f"certificate issued {fmt(issued_on)}")
+    case.refresh_from_db()
+    return cert
+
+
+def _check_certificate(
+    case: Case, referral: Referral | None, *, kind: str, issued_on: date, issuer_name: str, issuer_role: str
+) -> None:
+    """The kind fits where the case stands, the date is in order with the duty's start, and the issuer is named."""
     problem = certificate_kind_problem(case, referral, kind)
     if problem:
         raise ValidationError({"kind": problem})
@@ -77,38 +129,10 @@ def certificate_issue(
         raise ValidationError({"issuer_name": "Enter the name of the adviser or mediator issuing it."})
     if issuer_role.strip().lower() not in certificates.ISSUER_ROLES:
         raise ValidationError({"issuer_role": "The issuer is the mediation adviser or the mediator."})
-    previous = list(case.certificates.order_by("version"))
-    latest = previous[-1] if previous else None
-    if latest is not None and not correction_reason.strip():
-        raise ValidationError(
-            {
-                "correction_reason": (
-                    f"This case already has certificate {latest.number}. "
-                    "Give the reason for issuing a corrected version."
-                )
-            }
-        )
-    if latest is None:  # the first certificate corrects nothing
-        correction_reason, corrects_issue_date = "", False
-    version = latest.version + 1 if latest else 1
-    number = f"CERT-{case.reference}-{version}"
-    provider = referral.provider if referral else getattr(getattr(case, "adviser_contact", None), "provider", None)
-    cert = Certificate(
-        case=case,
-        referral=referral,
-        version=version,
-        number=number,
-        kind=kind,
-        issued_on=issued_on,
-        issued_by=actor,
-        issuer_name=issuer_name.strip(),
-        issuer_role=issuer_role.strip(),
-        provider=provider,
-        correction_reason=correction_reason.strip(),
-        corrects_issue_date=corrects_issue_date,
-        replaces=latest,
-    )
-    appeal_from = clocks.appeal_certificate([*previous, cert]).issued_on
+
+
+def _certificate_content(case: Case, cert: Certificate, appeal_from: date | None) -> certificates.CertificateContent:
+    """What the certificate's PDF says, with the appeal deadline (C9) where the family has an appeal window."""
     decision_sent_on = case.decision_sent_on
     appeal = (
         deadlines.appeal_deadline_detail(decision_sent_on, appeal_from, holidays=clock_services.working_calendar())
@@ -116,41 +140,40 @@ def certificate_issue(
         and case_rules.has_appeal_window(route=case.route, decision=case.decision, decision_sent_on=decision_sent_on)
         else None
     )
-    content = certificates.certificate_content_for(
+    return certificates.certificate_content_for(
         case_reference=case.reference,
         party_name=case.party_name,
         child_name=case.child_name,
         child_date_of_birth=case.child_date_of_birth,
         decision_label=case.get_decision_display(),
         decision_sent_on=case.decision_sent_on,
-        kind=kind,
-        number=number,
-        version=version,
-        issued_on=issued_on,
-        issuer_name=issuer_name.strip(),
-        issuer_role=issuer_role.strip(),
-        provider_name=provider.name if provider else "",
+        kind=cert.kind,
+        number=cert.number,
+        version=cert.version,
+        issued_on=cert.issued_on,
+        issuer_name=cert.issuer_name,
+        issuer_role=cert.issuer_role,
+        provider_name=cert.provider.name if cert.provider else "",
         appeal_due=appeal.due if appeal else None,
-        correction_reason=correction_reason.strip(),
-        replaces_number=latest.number if latest else "",
+        correction_reason=cert.correction_reason,
+        replaces_number=cert.replaces.number if cert.replaces else "",
         appeal_route=certificates.case_appeal_route(case),
     )
-    pdf = certificates.render_certificate_pdf(content)
-    cert.sha256 = certificates.sha256_of(pdf)
-    cert.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
-    cert.save()
-    text = f"Certificate {number} issued on {fmt(issued_on)} ({cert.get_kind_display()}) by {cert.issuer_name}"
-    if latest is not None and correction_reason.strip():
-        text += f"; corrects {latest.number}: {correction_reason.strip()}"
-        if corrects_issue_date:
-            text += " (the issue date was wrong: the appeal deadline follows the corrected date)"
-        else:
-            text += f" (the appeal deadline stays on the first certificate's date, {fmt(appeal_from)})"
-        text += "; needs legal review until a manager confirms"
-    _event(case, actor, CaseEvent.Kind.CERTIFICATE, text, {"certificate": cert.pk, "sha256": cert.sha256})
-    _recompute(case, actor, f"certificate issued {fmt(issued_on)}")
-    case.refresh_from_db()
-    return cert
+
+
+def _issued_text(cert: Certificate, appeal_from: date | None) -> str:
+    """The timeline entry; a corrected version says what it corrects and where the appeal deadline runs from."""
+    text = (
+        f"Certificate {cert.number} issued on {fmt(cert.issued_on)} ({cert.get_kind_display()}) by {cert.issuer_name}"
+    )
+    if cert.replaces is None or not cert.correction_reason:
+        return text
+    text += f"; corrects {cert.replaces.number}: {cert.correction_reason}"
+    if cert.corrects_issue_date:
+        text += " (the issue date was wrong: the appeal deadline follows the corrected date)"
+    else:
+        text += f" (the appeal deadline stays on the first certificate's date, {fmt(appeal_from)})"
+    return text + "; needs legal review until a manager confirms"
 
 
 @transaction.atomic
