@@ -131,6 +131,23 @@ def _changes_text(labels: Mapping[str, str], old: Mapping[str, object], new: Map
     return [f"{labels[f]}: {shown(old[f])} to {shown(new[f])}" for f in labels if old[f] != new[f]]
 
 
+def _record_correction(
+    case: Case,
+    actor: User,
+    kind: str,
+    *,
+    what: str,
+    changes: list[str],
+    reason: str,
+    data: dict[str, object],
+    clocks_reason: str = "",
+) -> None:
+    """A correction on the timeline, "<what> corrected (<each change>): <reason>", then the clocks recomputed as
+    "<what> corrected: <reason>" (`clocks_reason` names it otherwise)."""
+    _event(case, actor, kind, f"{what} corrected ({'; '.join(changes)}): {reason}", data)
+    _recompute(case, actor, f"{clocks_reason or what.lower()} corrected: {reason}")
+
+
 def fact_token(value: object) -> str:
     """A recorded fact as a comparable string (dates and times in ISO form, none as empty)."""
     if value is None:

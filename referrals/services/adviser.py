@@ -19,7 +19,16 @@ from ..models import (
     AdviserContact,
     MediationProvider,
 )
-from ._common import _changes_text, _check_dates, _check_unchanged, _event, _reason_required, _recompute, _require
+from ._common import (
+    _changes_text,
+    _check_dates,
+    _check_unchanged,
+    _event,
+    _reason_required,
+    _recompute,
+    _record_correction,
+    _require,
+)
 
 
 def adviser_choices_for(case: Case) -> list[str]:
@@ -119,13 +128,14 @@ def adviser_contact_correct(
     if not changes:
         return contact
     contact.save(update_fields=["contacted_on", "choice"])
-    _event(
+    _record_correction(
         case,
         actor,
         CaseEvent.Kind.REFERRAL,
-        f"Adviser contact corrected ({'; '.join(changes)}): {reason}",
-        {"adviser_contact": contact.pk, "reason": reason},
+        what="Adviser contact",
+        changes=changes,
+        reason=reason,
+        data={"adviser_contact": contact.pk, "reason": reason},
     )
-    _recompute(case, actor, f"adviser contact corrected: {reason}")
     contact.refresh_from_db()
     return contact

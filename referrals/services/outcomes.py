@@ -32,6 +32,7 @@ from ._common import (
     _move_case,
     _reason_required,
     _recompute,
+    _record_correction,
     _require,
     referral_set_status,
 )
@@ -137,14 +138,16 @@ def referral_conclusion_correct(
     referral.concluded_on, referral.agreement_on = concluded_on, agreement_on
     referral.save(update_fields=["concluded_on", "agreement_on", "updated_at"])
     case = referral.case
-    _event(
+    _record_correction(
         case,
         actor,
         CaseEvent.Kind.AGREEMENT,
-        f"Mediation outcome dates corrected ({'; '.join(described)}): {reason}",
-        {"referral": referral.pk, "reason": reason},
+        what="Mediation outcome dates",
+        changes=described,
+        reason=reason,
+        data={"referral": referral.pk, "reason": reason},
+        clocks_reason="outcome dates",
     )
-    _recompute(case, actor, f"outcome dates corrected: {reason}")
     return referral
 
 

@@ -29,6 +29,7 @@ from ._common import (
     _move_case,
     _reason_required,
     _recompute,
+    _record_correction,
     _refresh_next_step,
     _require,
     _today,
@@ -80,19 +81,9 @@ def referral_create(
     (docs/rules.md §8 D19)."""
     _require(permissions.can_manage_referrals(actor))
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.is_closed:
-        raise ValidationError("This case is closed.")
-    if case.referrals.filter(status__in=selectors.ACTIVE_REFERRAL_STATUSES).exists():
-        raise ValidationError("This case already has a referral in progress.")
-    if case.referrals.exclude(status=RS.DECLINED).exists():
-        raise ValidationError(
-            "This case's mediation has already ended; a new referral follows only a provider's decline."
-        )
+    _check_referable(case)
     referred_on = referred_on or _today()
-    if health_only and not health_issues:
-        health_issues = True
-    if health_issues:
-        health_told_on = health_told_on or family_told_la_on
+    health_issues, health_told_on = _health_facts(health_issues, health_only, health_told_on, family_told_la_on)
     icb = _referral_icb(case, icb) if health_issues else None
     _check_dates(
         {
@@ -105,13 +96,7 @@ def referral_create(
         date_rules.REFERRAL,
         fields=["referred_on", "family_told_la_on", "provider_told_la_on", "health_told_on"],
     )
-    if not provider.active:
-        raise ValidationError({"provider": f"{provider.name} is no longer active."})
-    suggestion = provider_suggestion()
-    suggested_id = suggestion.provider_id if suggestion else None
-    problems = rules.provider_choice_problems(suggested_id, provider.pk, provider_choice_reason)
-    if problems:
-        raise ValidationError({"provider_choice_reason": problems})
+    suggested_id = _suggested_provider_id(provider, provider_choice_reason)
     referral = Referral.objects.create(
         case=case,
         provider=provider,
@@ -126,15 +111,7 @@ def referral_create(
         created_by=actor,
     )
     if icb is not None and (case.icb_id != icb.pk or not case.health_involved):
-        case.icb, case.health_involved = icb, True
-        case.save(update_fields=["icb", "health_involved", "updated_at"])
-        _event(
-            case,
-            actor,
-            CaseEvent.Kind.UPDATED,
-            f"Health care issues and the ICB ({icb.name}) recorded on the case from the referral",
-            {"fields": ["icb", "health_involved"]},
-        )
+        _record_icb_on_case(case, actor, icb)
     description = f"Referred to {provider.name} for mediation"
     if suggested_id and suggested_id != provider.pk:
         description += f" instead of the suggested provider: {provider_choice_reason.strip()}"
@@ -143,6 +120,55 @@ def referral_create(
     for target in (CaseStatus.TRIAGED, CaseStatus.MEDIATION_ROUTE):
         _move_case(case, actor, target, "referred for mediation")
     return referral
+
+
+def _health_facts(
+    health_issues: bool, health_only: bool, health_told_on: date | None, family_told_la_on: date
+) -> tuple[bool, date | None]:
+    """Health-only mediation has health care issues; the LA was told of them, unless a date is given, on the day
+    the family told it they want mediation (docs/rules.md §8 D19)."""
+    if health_only and not health_issues:
+        health_issues = True
+    if health_issues:
+        health_told_on = health_told_on or family_told_la_on
+    return health_issues, health_told_on
+
+
+def _check_referable(case: Case) -> None:
+    """An open case with no referral in progress, whose referrals so far (if any) were all declined."""
+    if case.is_closed:
+        raise ValidationError("This case is closed.")
+    if case.referrals.filter(status__in=selectors.ACTIVE_REFERRAL_STATUSES).exists():
+        raise ValidationError("This case already has a referral in progress.")
+    if case.referrals.exclude(status=RS.DECLINED).exists():
+        raise ValidationError(
+            "This case's mediation has already ended; a new referral follows only a provider's decline."
+        )
+
+
+def _suggested_provider_id(provider: MediationProvider, provider_choice_reason: str) -> int | None:
+    """The provider suggested now; choosing another (active) one needs a reason."""
+    if not provider.active:
+        raise ValidationError({"provider": f"{provider.name} is no longer active."})
+    suggestion = provider_suggestion()
+    suggested_id = suggestion.provider_id if suggestion else None
+    problems = rules.provider_choice_problems(suggested_id, provider.pk, provider_choice_reason)
+    if problems:
+        raise ValidationError({"provider_choice_reason": problems})
+    return suggested_id
+
+
+def _record_icb_on_case(case: Case, actor: User, icb: HealthBody) -> None:
+    """A referral with health care issues records them, with its ICB, on a case that did not have them."""
+    case.icb, case.health_involved = icb, True
+    case.save(update_fields=["icb", "health_involved", "updated_at"])
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.UPDATED,
+        f"Health care issues and the ICB ({icb.name}) recorded on the case from the referral",
+        {"fields": ["icb", "health_involved"]},
+    )
 
 
 ICB_NEEDED = "Choose the ICB: the issues include health care, so the LA must tell the ICB within 3 working days."
@@ -182,6 +208,34 @@ def referral_correct_dates(
     if unknown:
         raise ValidationError(f"These dates cannot be corrected here: {', '.join(sorted(unknown))}.")
     values = _referral_date_values(referral, case, **changes)
+    _check_referral_dates_kept(referral, values)
+    _check_dates(values, date_rules.REFERRAL, fields=list(REFERRAL_DATE_FIELDS))
+    old = {field: getattr(referral, field) for field in REFERRAL_DATE_FIELDS}
+    new = {field: values[field] for field in REFERRAL_DATE_FIELDS}
+    described = _changes_text(REFERRAL_DATE_FIELDS, old, new)
+    if not described:
+        return referral
+    for field, value in new.items():
+        setattr(referral, field, value)
+    referral.save(update_fields=[*REFERRAL_DATE_FIELDS, "updated_at"])
+    _record_correction(
+        case,
+        actor,
+        CaseEvent.Kind.REFERRAL,
+        what="Referral dates",
+        changes=described,
+        reason=reason,
+        data={
+            "referral": referral.pk,
+            "reason": reason,
+            "fields": [f for f in REFERRAL_DATE_FIELDS if old[f] != new[f]],
+        },
+    )
+    return referral
+
+
+def _check_referral_dates_kept(referral: Referral, values: Mapping[str, date | None]) -> None:
+    """A correction keeps the dates the referral needs and every date of a step it has recorded."""
     required = {"referred_on": "the referral date", "family_told_la_on": "the date the family told the LA"}
     for field, label in required.items():
         if values[field] is None:
@@ -194,24 +248,6 @@ def referral_correct_dates(
         raise ValidationError({"responded_on": "The provider's response is recorded: enter its date."})
     if referral.not_held_notified_on and values["not_held_notified_on"] is None:
         raise ValidationError({"not_held_notified_on": "Enter the date the adviser was told."})
-    _check_dates(values, date_rules.REFERRAL, fields=list(REFERRAL_DATE_FIELDS))
-    old = {field: getattr(referral, field) for field in REFERRAL_DATE_FIELDS}
-    new = {field: values[field] for field in REFERRAL_DATE_FIELDS}
-    described = _changes_text(REFERRAL_DATE_FIELDS, old, new)
-    if not described:
-        return referral
-    for field, value in new.items():
-        setattr(referral, field, value)
-    referral.save(update_fields=[*REFERRAL_DATE_FIELDS, "updated_at"])
-    _event(
-        case,
-        actor,
-        CaseEvent.Kind.REFERRAL,
-        f"Referral dates corrected ({'; '.join(described)}): {reason}",
-        {"referral": referral.pk, "reason": reason, "fields": [f for f in REFERRAL_DATE_FIELDS if old[f] != new[f]]},
-    )
-    _recompute(case, actor, f"referral dates corrected: {reason}")
-    return referral
 
 
 @transaction.atomic

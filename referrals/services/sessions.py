@@ -29,6 +29,7 @@ from ._common import (
     _lock,
     _reason_required,
     _recompute,
+    _record_correction,
     _require,
     _status_after_sessions,
     _today,
@@ -161,14 +162,15 @@ def session_correct(
     session.short_notice_consent = short and short_notice_consent
     session.save()
     case = referral.case
-    _event(
+    _record_correction(
         case,
         actor,
         CaseEvent.Kind.MEDIATION,
-        f"Session corrected ({'; '.join(described)}): {reason}",
-        {"session": session.pk, "reason": reason},
+        what="Session",
+        changes=described,
+        reason=reason,
+        data={"session": session.pk, "reason": reason},
     )
-    _recompute(case, actor, f"session corrected: {reason}")
     if session.status == SessionStatus.PLANNED and old["starts_at"] != new["starts_at"]:
         notifications.after_session(session, change=notifications.Change.UPDATE)
     return session
@@ -189,16 +191,8 @@ def session_record(
     referral = _lock(session.referral)
     _require(permissions.can_act_on_referral(actor, referral))
     session = MediationSession.objects.select_for_update().get(pk=session.pk)
-    if session.status != SessionStatus.PLANNED:
-        raise ValidationError("This session has already been recorded.")
     session_day = timezone.localdate(session.starts_at)
-    if status == SessionStatus.HELD and session_day > _today():
-        raise ValidationError({"status": "A session cannot be recorded as held before its date."})
-    if status in (SessionStatus.CANCELLED, SessionStatus.DID_NOT_ATTEND):
-        if cancelled_by not in MediationSession.Party.values:
-            raise ValidationError({"cancelled_by": "Say who cancelled or did not attend."})
-    elif status != SessionStatus.HELD:
-        raise ValidationError({"status": "Choose what happened."})
+    _check_session_record(session, session_day, status=status, cancelled_by=cancelled_by)
     session.status = status
     session.cancelled_by = cancelled_by if status != SessionStatus.HELD else ""
     session.cancel_reason = cancel_reason.strip()
@@ -209,20 +203,43 @@ def session_record(
     referral_set_status(referral, _status_after_sessions(referral))
     referral.save(update_fields=["status", "updated_at"])
     case = referral.case
-    if status == SessionStatus.HELD:
-        text = f"Mediation session held on {fmt(session_day)}"
-        if session.child_views_obtained:
-            text += "; the child's views were obtained"
-    else:
-        label = "cancelled" if status == SessionStatus.CANCELLED else "not attended"
-        text = f"Mediation session on {fmt(session_day)} {label} by {session.get_cancelled_by_display().lower()}"
-        if session.cancel_reason:
-            text += f": {session.cancel_reason}"
-    _event(case, actor, CaseEvent.Kind.MEDIATION, text, {"session": session.pk, "status": status})
+    _event(
+        case,
+        actor,
+        CaseEvent.Kind.MEDIATION,
+        _recorded_text(session, session_day),
+        {"session": session.pk, "status": status},
+    )
     _recompute(case, actor, "session recorded")
     if status == SessionStatus.CANCELLED:
         notifications.after_session(session, change=notifications.Change.CANCEL)
     return session
+
+
+def _check_session_record(session: MediationSession, session_day: date, *, status: str, cancelled_by: str) -> None:
+    """A planned session is recorded once: held (not before its day), or cancelled or not attended by someone."""
+    if session.status != SessionStatus.PLANNED:
+        raise ValidationError("This session has already been recorded.")
+    if status == SessionStatus.HELD and session_day > _today():
+        raise ValidationError({"status": "A session cannot be recorded as held before its date."})
+    if status in (SessionStatus.CANCELLED, SessionStatus.DID_NOT_ATTEND):
+        if cancelled_by not in MediationSession.Party.values:
+            raise ValidationError({"cancelled_by": "Say who cancelled or did not attend."})
+    elif status != SessionStatus.HELD:
+        raise ValidationError({"status": "Choose what happened."})
+
+
+def _recorded_text(session: MediationSession, session_day: date) -> str:
+    if session.status == SessionStatus.HELD:
+        text = f"Mediation session held on {fmt(session_day)}"
+        if session.child_views_obtained:
+            text += "; the child's views were obtained"
+        return text
+    label = "cancelled" if session.status == SessionStatus.CANCELLED else "not attended"
+    text = f"Mediation session on {fmt(session_day)} {label} by {session.get_cancelled_by_display().lower()}"
+    if session.cancel_reason:
+        text += f": {session.cancel_reason}"
+    return text
 
 
 ATTENDANCE_FIELDS = [

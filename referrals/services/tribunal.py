@@ -26,6 +26,7 @@ from ._common import (
     _move_case,
     _reason_required,
     _recompute,
+    _record_correction,
     _require,
 )
 
@@ -215,14 +216,15 @@ def tribunal_appeal_correct(
     for field, value in new.items():
         setattr(appeal, field, value)
     appeal.save()
-    _event(
+    _record_correction(
         case,
         actor,
         CaseEvent.Kind.TRIBUNAL,
-        f"Appeal dates corrected ({'; '.join(described)}): {reason}",
-        {"appeal": appeal.pk, "reason": reason},
+        what="Appeal dates",
+        changes=described,
+        reason=reason,
+        data={"appeal": appeal.pk, "reason": reason},
     )
-    _recompute(case, actor, f"appeal dates corrected: {reason}")
     return appeal
 
 
