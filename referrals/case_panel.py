@@ -5,7 +5,7 @@ person may use there. It reads with a fixed number of queries whatever the case 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,13 +66,9 @@ def mediation_panel(*, user, case: Case, forms: Mapping[str, Any]) -> MediationP
     referrals = list(selectors.referrals_for_case(case))
     certificates = list(selectors.certificates_for_case(case)) if case.certificate_issued_on else []
     appealable = case.decision in APPEALABLE_DECISIONS and not is_drs
-    acting = can_manage and is_open
-    # A case goes back to the referral queue only when every referral so far was declined by its provider.
-    show_refer = acting and not is_drs and all(r.status == Referral.Status.DECLINED for r in referrals)
-    show_adviser = acting and not is_drs and contact is None
-    show_drs = acting and is_drs
-    providers, suggestion = _providers(show_refer, show_adviser or show_drs)
-    declined = next((r for r in referrals if r.status == Referral.Status.DECLINED), None) if show_refer else None
+    shown = _Shown.for_case(acting=can_manage and is_open, is_drs=is_drs, contact=contact, referrals=referrals)
+    providers, suggestion = _providers(shown.refer, shown.adviser or shown.drs)
+    declined = next((r for r in referrals if r.status == Referral.Status.DECLINED), None) if shown.refer else None
     return MediationPanel(
         is_drs=is_drs,
         can_manage=can_manage,
@@ -83,30 +79,48 @@ def mediation_panel(*, user, case: Case, forms: Mapping[str, Any]) -> MediationP
         declined=declined,
         certificates=certificates,
         appealable=appealable,
-        appeals=_with_outcome_forms(
-            list(case.appeals.all()) if appealable else [], forms, "outcome", TribunalOutcomeForm, can_tribunal
-        ),
-        drs_list=_with_outcome_forms(
-            list(case.drs_referrals.select_related("provider")) if is_drs else [],
-            forms,
-            "drs",
-            DrsRecordForm,
-            can_manage,
-        ),
+        appeals=_appeal_rows(case, forms, appealable=appealable, can_tribunal=can_tribunal),
+        drs_list=_drs_rows(case, forms, is_drs=is_drs, can_manage=can_manage),
         suggestion=suggestion,
-        show_refer=show_refer,
-        refer_form=_refer_form(forms, declined, suggestion, providers, case) if show_refer else None,
-        adviser_form=(
-            forms.get("adviser_form") or AdviserContactForm(providers=providers, choices=adviser_choices_for(case))
-        )
-        if show_adviser
-        else None,
-        drs_form=(forms.get("drs_form") or DrsReferForm(providers=providers)) if show_drs else None,
-        appeal_form=(forms.get("appeal_form") or TribunalAppealForm()) if can_tribunal and appealable else None,
-        declined_certificate_due=can_manage
-        and user.has_perm("referrals.issue_certificate")
-        and _declined_certificate_due(contact, certificates),
+        show_refer=shown.refer,
+        refer_form=_refer_form(forms, declined, suggestion, providers, case) if shown.refer else None,
+        adviser_form=_form(
+            forms,
+            "adviser_form",
+            shown.adviser,
+            lambda: AdviserContactForm(providers=providers, choices=adviser_choices_for(case)),
+        ),
+        drs_form=_form(forms, "drs_form", shown.drs, lambda: DrsReferForm(providers=providers)),
+        appeal_form=_form(forms, "appeal_form", can_tribunal and appealable, TribunalAppealForm),
+        declined_certificate_due=can_manage and _declined_certificate_due(user, contact, certificates),
     )
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """Which of the pathway's starting forms the panel offers."""
+
+    refer: bool
+    adviser: bool
+    drs: bool
+
+    @classmethod
+    def for_case(cls, *, acting: bool, is_drs: bool, contact, referrals: list[Referral]) -> _Shown:
+        """`acting`: this person manages referrals and the case is open. A case goes back to the referral queue
+        only when every referral so far was declined by its provider."""
+        mediation = acting and not is_drs
+        return cls(
+            refer=mediation and all(r.status == Referral.Status.DECLINED for r in referrals),
+            adviser=mediation and contact is None,
+            drs=acting and is_drs,
+        )
+
+
+def _form(forms: Mapping[str, Any], key: str, shown: bool, new: Callable[[], Any]) -> Any:
+    """The form under `key` that failed, or a new one; None where it is not shown."""
+    if not shown:
+        return None
+    return forms.get(key) or new()
 
 
 def _providers(for_referral: bool, for_other_forms: bool):
@@ -130,6 +144,20 @@ def _refer_form(forms, declined, suggestion, providers, case) -> ReferralCreateF
     return ReferralCreateForm(initial=initial, providers=providers, case=case)
 
 
+def _appeal_rows(
+    case: Case, forms: Mapping[str, Any], *, appealable: bool, can_tribunal: bool
+) -> list[tuple[Any, Any]]:
+    """An appealable case's Tribunal appeals, each with its outcome form."""
+    records = list(case.appeals.all()) if appealable else []
+    return _with_outcome_forms(records, forms, "outcome", TribunalOutcomeForm, can_tribunal)
+
+
+def _drs_rows(case: Case, forms: Mapping[str, Any], *, is_drs: bool, can_manage: bool) -> list[tuple[Any, Any]]:
+    """A disagreement-resolution case's referrals, each with its outcome form."""
+    records = list(case.drs_referrals.select_related("provider")) if is_drs else []
+    return _with_outcome_forms(records, forms, "drs", DrsRecordForm, can_manage)
+
+
 def _with_outcome_forms(records, forms, prefix: str, form_class, allowed: bool) -> list[tuple[Any, Any]]:
     """Each record with the form that records its outcome: the failed one from `forms` (keyed
     `{prefix}_form_{pk}`, e.g. outcome_form_3) or a new one; None once recorded or where not allowed."""
@@ -142,10 +170,12 @@ def _with_outcome_forms(records, forms, prefix: str, form_class, allowed: bool) 
     return rows
 
 
-def _declined_certificate_due(contact, certificates) -> bool:
-    """The family chose no mediation at the adviser and no 'mediation declined' certificate is issued yet."""
+def _declined_certificate_due(user, contact, certificates) -> bool:
+    """The family chose no mediation at the adviser and no 'mediation declined' certificate is issued yet (for a
+    person who may issue one)."""
     return (
-        contact is not None
+        user.has_perm("referrals.issue_certificate")
+        and contact is not None
         and contact.choice == AdviserContact.Choice.NO_MEDIATION
         and not any(c.kind == Certificate.Kind.DECLINED for c in certificates)
     )
