@@ -84,28 +84,47 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def letter_facts(case: Case, user, *, today: date) -> rules.LetterFacts:
-    """Everything the letters can say about ``case`` (six queries, whatever the case holds)."""
+SUPPORT_KIND_LABELS = {
+    SupportService.Kind.SENDIASS: "SENDIASS",
+    SupportService.Kind.INDEPENDENT_SUPPORTER: "Independent Supporter",
+}
+
+
+def _advisers(case: Case) -> list[MediationProvider]:
+    """The mediation adviser the family contacted, or else every active adviser."""
     contact = AdviserContact.objects.filter(case=case).select_related("provider").first()
     if contact is not None and contact.provider is not None:
-        advisers = [contact.provider]
-    else:
-        advisers = list(MediationProvider.objects.filter(active=True, offers_mediation=True).order_by("name"))
-    kind_labels = {
-        SupportService.Kind.SENDIASS: "SENDIASS",
-        SupportService.Kind.INDEPENDENT_SUPPORTER: "Independent Supporter",
-    }
-    services = [_contact(s, kind_labels.get(s.kind, "")) for s in support_services()]
-    certificate = case.certificates.order_by("-version").first()
-    appeal = (
-        Deadline.objects.filter(case=case, key="C9").exclude(state=Deadline.State.SUPERSEDED).only("due_on").first()
-    )
-    actions = list(
+        return [contact.provider]
+    return list(MediationProvider.objects.filter(active=True, offers_mediation=True).order_by("name"))
+
+
+def _agreed_actions(case: Case) -> list[AgreementAction]:
+    return list(
         AgreementAction.objects.filter(referral__case=case)
         .select_related("referral")
         .only("description", "owner", "due_on", "referral__agreement_on")
         .order_by("due_on", "id")
     )
+
+
+def _certificate_facts(certificate: Certificate | None) -> tuple[str, date | None, str]:
+    """The latest certificate's number, issue date and kind (blank without one)."""
+    if certificate is None:
+        return "", None, ""
+    return certificate.number, certificate.issued_on, KINDS[certificate.kind].title
+
+
+def letter_facts(case: Case, user, *, today: date) -> rules.LetterFacts:
+    """Everything the letters can say about ``case`` (six queries, whatever the case holds)."""
+    advisers = _advisers(case)
+    services = [_contact(s, SUPPORT_KIND_LABELS.get(s.kind, "")) for s in support_services()]
+    certificate_number, certificate_issued_on, certificate_kind_label = _certificate_facts(
+        case.certificates.order_by("-version").first()
+    )
+    appeal = (
+        Deadline.objects.filter(case=case, key="C9").exclude(state=Deadline.State.SUPERSEDED).only("due_on").first()
+    )
+    actions = _agreed_actions(case)
     agreement_days = [a.referral.agreement_on for a in actions if a.referral.agreement_on]
     return rules.LetterFacts(
         letter_date=today,
@@ -124,9 +143,9 @@ def letter_facts(case: Case, user, *, today: date) -> rules.LetterFacts:
         adviser_contact_by=deadlines.adviser_contact_deadline(case.decision_sent_on) if case.decision_sent_on else None,
         adviser_contacts=tuple(_contact(p) for p in advisers),
         support_services=tuple(services),
-        certificate_number=certificate.number if certificate else "",
-        certificate_issued_on=certificate.issued_on if certificate else None,
-        certificate_kind_label=KINDS[certificate.kind].title if certificate else "",
+        certificate_number=certificate_number,
+        certificate_issued_on=certificate_issued_on,
+        certificate_kind_label=certificate_kind_label,
         appeal_due=appeal.due_on if appeal else None,
         agreement_on=max(agreement_days) if agreement_days else None,
         agreed_actions=tuple(
