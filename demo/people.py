@@ -181,8 +181,20 @@ class FamilyMaker:
             self.schools.setdefault(phase, []).append(pk)
 
     def _child_and_family(self, case: dict) -> None:
-        rng, pools = self.rng, self.pools
+        """The child (school, date of birth, names, UPN, NHS number) and who brings the disagreement, with the
+        family's language and how to reach them."""
         opened = case["first_contact_on"]
+        born = self._child_born(case, opened)
+        community = COMMUNITIES[pick(self.rng, COMMUNITY_WEIGHTS)]
+        child_first, surname = self._child_names(case, community, born, opened)
+        first, last = self._party(case, community, rules.is_young_person(born, opened), child_first, surname)
+        case["party_name"] = f"{first} {last}"
+        self._language(case, community)
+        self._contact_details(case, first, last)
+
+    def _child_born(self, case: dict, opened: date) -> date:
+        """The child's school (by phase) and a date of birth that fits the phase."""
+        rng = self.rng
         phase = pick(rng, PHASE_WEIGHTS)
         case["school_id"] = rng.choice(self.schools.get(phase) or [None])
         low, high = PHASE_AGES[phase]
@@ -194,9 +206,12 @@ class FamilyMaker:
             born = self.earliest_birth + timedelta(days=rng.randint(0, 180))
         born = min(born, self.latest_birth, case["decision_sent_on"] or opened)
         case["child_date_of_birth"] = born
-        age = rules.age_on(born, opened)
+        return born
 
-        community = COMMUNITIES[pick(rng, COMMUNITY_WEIGHTS)]
+    def _child_names(self, case: dict, community, born: date, opened: date) -> tuple[str, str]:
+        """The child's first name and surname, and now and then a UPN (at school age) and an NHS number."""
+        rng, pools = self.rng, self.pools
+        age = rules.age_on(born, opened)
         surname = rng.choice(community.surnames or pools.surnames)
         child_first = rng.choice(community.children or pools.child_first)
         case["child_first_name"], case["child_last_name"] = child_first, surname
@@ -204,27 +219,33 @@ class FamilyMaker:
             case["upn"] = self._upn(born)
         if case["health_involved"] and rng.random() < 0.6:
             case["nhs_number"] = self._nhs_number()
+        return child_first, surname
 
-        adult = rules.is_young_person(born, opened)
+    def _party(self, case: dict, community, adult: bool, child_first: str, surname: str) -> tuple[str, str]:
+        """Who brings the disagreement: a young person for themselves, someone acting for them, or a parent or
+        carer. Returns their first and last names."""
+        rng, pools = self.rng, self.pools
         roll = rng.random()
         if adult and roll < 0.5:
             case["party_type"] = PartyType.YOUNG_PERSON
-            first, last = child_first, surname
+            return child_first, surname
+        if adult and roll < 0.58:
+            case["party_type"] = PartyType.ALTERNATIVE
+            relationship, gender = rng.choice(ALTERNATIVE_RELATIONSHIPS), "any"
         else:
-            if adult and roll < 0.58:
-                case["party_type"] = PartyType.ALTERNATIVE
-                relationship, gender = rng.choice(ALTERNATIVE_RELATIONSHIPS), "any"
-            else:
-                case["party_type"] = PartyType.PARENT
-                relationship, gender = pick(rng, PARENT_RELATIONSHIPS)
-            if gender == "any":
-                gender = rng.choice("fm")
-            names = (community.mothers or pools.mothers) if gender == "f" else (community.fathers or pools.fathers)
-            first = rng.choice(names)
-            last = surname if rng.random() < 0.75 else rng.choice(community.surnames or pools.surnames)
-            case["party_relationship"] = relationship
-        case["party_name"] = f"{first} {last}"
+            case["party_type"] = PartyType.PARENT
+            relationship, gender = pick(rng, PARENT_RELATIONSHIPS)
+        if gender == "any":
+            gender = rng.choice("fm")
+        names = (community.mothers or pools.mothers) if gender == "f" else (community.fathers or pools.fathers)
+        first = rng.choice(names)
+        last = surname if rng.random() < 0.75 else rng.choice(community.surnames or pools.surnames)
+        case["party_relationship"] = relationship
+        return first, last
 
+    def _language(self, case: dict, community) -> None:
+        """The family's language, an interpreter where needed, and any access needs."""
+        rng = self.rng
         language = pick(rng, community.languages)
         case["preferred_language"] = language
         if language == "British Sign Language":
@@ -234,6 +255,9 @@ class FamilyMaker:
         if "access_needs" not in case and rng.random() < 0.1:
             case["access_needs"] = rng.choice(ACCESS_NEEDS)
 
+    def _contact_details(self, case: dict, first: str, last: str) -> None:
+        """A phone number, an email address (always one of the two) and a postal address, mostly."""
+        rng = self.rng
         if rng.random() < 0.92:
             case["phone"] = self._phone()
         if rng.random() < 0.85 or "phone" not in case:
@@ -241,7 +265,7 @@ class FamilyMaker:
             domain = "example.com" if rng.random() < 0.6 else "example.org"
             case["email"] = f"{local}{rng.randint(1, 99)}@{domain}"
         if rng.random() < 0.96:
-            case["address"], case["postcode"] = rng.choice(pools.addresses)
+            case["address"], case["postcode"] = rng.choice(self.pools.addresses)
 
     def _support(self, case: dict) -> None:
         rng = self.rng
