@@ -119,15 +119,9 @@ class OutcomeSteps:
     def _appeal(self, w: CaseWork) -> None:
         """The appeal the LA was told of when the case moved to "appeal lodged", its outcome from where the case
         went next, and the compliance clocks the outcome sets (C14, C15, C16; C17 as directed)."""
-        c, when, rng = w.c, w.when, self.rng
+        c, when = w.c, w.when
         told = when[S.APPEAL_LODGED]
-        low = max(d for d in (c.decision_sent_on, when.get(S.APPEAL_WINDOW_OPEN), w.certificate_on) if d)
-        low = min(low, told)
-        in_time = deadlines.appeal_deadline(c.decision_sent_on, w.certificate_on, holidays=self.cal)
-        registered = told - timedelta(days=rng.randint(1, 12))
-        if registered > in_time and rng.random() < 0.85:
-            registered = in_time - timedelta(days=rng.randint(0, 10))
-        registered = self._workday(self._clamp(registered, low, told), low, told)
+        registered = self._appeal_registered(w, told)
         response_due = deadlines.add_working_days(registered, 30, holidays=self.cal)
         appeal = {
             "id": self.ids[TribunalAppeal].next(), "case_id": c.id, "registered_on": registered, "la_told_on": told,
@@ -138,6 +132,32 @@ class OutcomeSteps:
         }  # fmt: skip
         self.rows[TribunalAppeal].append(appeal)
         w.appeal_on = registered
+        after = w.path[w.path.index(S.APPEAL_LODGED) + 1] if w.moved_on(S.APPEAL_LODGED) else None
+        decided = w.nxt(S.APPEAL_LODGED) if after else None
+        self._appeal_response(w, appeal, told, response_due, end=decided or self.today)
+        if after == S.CONCEDED_UNOPPOSED:
+            specs = self._unopposed(w, appeal, told, decided)
+        elif after == S.ORDER_MADE:
+            specs = self._order_made(w, appeal, registered, decided)
+        else:
+            specs = []
+            if after in (S.APPEAL_WITHDRAWN, S.WITHDRAWN):
+                appeal.update(outcome=APPEAL.WITHDRAWN, outcome_on=decided)
+        self._compliance_clocks(w, appeal, specs, decided)
+
+    def _appeal_registered(self, w: CaseWork, told: date) -> date:
+        """The working day the Tribunal registered the appeal: before the LA was told, mostly in time (C9)."""
+        c, rng = w.c, self.rng
+        low = max(d for d in (c.decision_sent_on, w.when.get(S.APPEAL_WINDOW_OPEN), w.certificate_on) if d)
+        low = min(low, told)
+        in_time = deadlines.appeal_deadline(c.decision_sent_on, w.certificate_on, holidays=self.cal)
+        registered = told - timedelta(days=rng.randint(1, 12))
+        if registered > in_time and rng.random() < 0.85:
+            registered = in_time - timedelta(days=rng.randint(0, 10))
+        return self._workday(self._clamp(registered, low, told), low, told)
+
+    def _appeal_response(self, w: CaseWork, appeal: dict, told: date, response_due: date, *, end: date) -> None:
+        """The LA's response as directed (C17): sent by the time the appeal is decided, or now and then already."""
         c17 = self._clock(
             w,
             f"{ClockCode.C17}:{appeal['id']}",
@@ -148,62 +168,74 @@ class OutcomeSteps:
             set_on=told,
             title="LA response to the appeal (as directed)",
         )
-        after = w.path[w.path.index(S.APPEAL_LODGED) + 1] if w.moved_on(S.APPEAL_LODGED) else None
-        decided = w.nxt(S.APPEAL_LODGED) if after else None
-        end = decided or self.today
-        if end >= response_due or rng.random() < 0.4:
+        if end >= response_due or self.rng.random() < 0.4:
             self._meet(c17, self._done_on(response_due, told, end, must=True))
             appeal.setdefault("steps_done", {})[c17["key"]] = c17["met_on"].isoformat()
 
-        specs: list[tuple[str, str, date, dict, str]] = []  # key, clock, due, facts, title
-        if after == S.CONCEDED_UNOPPOSED:
-            kind = UNOPPOSED_KIND[c.decision]
-            if kind == deadlines.UnopposedAppealKind.PLACEMENT_ONLY and {"B", "F"} & set(c.sections_disputed):
-                kind = deadlines.UnopposedAppealKind.CONTENT_AND_PLACEMENT
-            notified = self._between(max(told, decided - timedelta(days=5)), decided)
-            appeal.update(outcome=APPEAL.CONCEDED, outcome_on=decided, unopposed_kind=kind,
-                          unopposed_notified_on=notified)  # fmt: skip
-            for step, due in deadlines.unopposed_appeal_deadlines(kind, notified).items():
-                specs.append((f"{ClockCode.C15}:{appeal['id']}:{step}", ClockCode.C15, due,
-                              {"notified_on": notified.isoformat(), "kind": kind},
-                              f"Unopposed appeal: {step_label(step)}"))  # fmt: skip
-        elif after == S.ORDER_MADE:
-            appeal["hearing_on"] = self._clamp(decided - timedelta(days=rng.randint(0, 12)), registered, decided)
-            appeal["outcome_on"] = decided
-            if S.COMPLIANCE in when:
-                sent = self._between(decided, min(decided + timedelta(days=3), when[S.COMPLIANCE]))
-                if c.decision == Decision.CEASE and rng.random() < 0.5:
-                    outcome, kind = APPEAL.DISMISSED, deadlines.OrderKind.CEASE_APPEAL_DISMISSED
-                else:
-                    outcome, kind = rng.choice((APPEAL.UPHELD, APPEAL.PARTLY_UPHELD)), AGREEMENT_ORDER[c.decision][1]
-                appeal.update(outcome=outcome, order_kind=kind, order_sent_on=sent)
-                for step, due in deadlines.tribunal_order_deadlines(kind, sent).items():
-                    specs.append((f"{ClockCode.C14}:{appeal['id']}:{step}", ClockCode.C14, due,
-                                  {"order_sent_on": sent.isoformat(), "kind": kind},
-                                  f"Tribunal order: {step_label(step)}"))  # fmt: skip
-                # Health or social care recommendations (extended powers): mostly where the case involves them.
-                likely = 0.5 if c.health_involved or c.social_care_involved else 0.05
-                if self.cover.pick(rng, "recommendation", [(True, likely), (False, 1 - likely)]):
-                    appeal["recommendation_on"] = decided
-                    appeal["recommendation_to"] = (
-                        TribunalAppeal.RecommendationTo.ICB if c.health_involved else TribunalAppeal.RecommendationTo.LA
-                    )
-                    specs.append(
-                        (
-                            f"{ClockCode.C16}:{appeal['id']}",
-                            ClockCode.C16,
-                            deadlines.recommendation_response_deadline(decided),
-                            {"recommendation_on": decided.isoformat()},
-                            "",
-                        )
-                    )
-            elif rng.random() < 0.7:
-                appeal["outcome"] = APPEAL.DISMISSED
-            else:  # decided, the order not sent out yet
-                appeal.update(outcome=rng.choice((APPEAL.UPHELD, APPEAL.PARTLY_UPHELD)),
-                              order_kind=AGREEMENT_ORDER[c.decision][1])  # fmt: skip
-        elif after in (S.APPEAL_WITHDRAWN, S.WITHDRAWN):
-            appeal.update(outcome=APPEAL.WITHDRAWN, outcome_on=decided)
+    def _unopposed(self, w: CaseWork, appeal: dict, told: date, decided: date) -> list[tuple]:
+        """The LA conceded the appeal (unopposed): the steps of its timetable (C15)."""
+        c = w.c
+        kind = UNOPPOSED_KIND[c.decision]
+        if kind == deadlines.UnopposedAppealKind.PLACEMENT_ONLY and {"B", "F"} & set(c.sections_disputed):
+            kind = deadlines.UnopposedAppealKind.CONTENT_AND_PLACEMENT
+        notified = self._between(max(told, decided - timedelta(days=5)), decided)
+        appeal.update(outcome=APPEAL.CONCEDED, outcome_on=decided, unopposed_kind=kind,
+                      unopposed_notified_on=notified)  # fmt: skip
+        return [(f"{ClockCode.C15}:{appeal['id']}:{step}", ClockCode.C15, due,
+                 {"notified_on": notified.isoformat(), "kind": kind}, f"Unopposed appeal: {step_label(step)}")
+                for step, due in deadlines.unopposed_appeal_deadlines(kind, notified).items()]  # fmt: skip
+
+    def _order_made(self, w: CaseWork, appeal: dict, registered: date, decided: date) -> list[tuple]:
+        """A hearing and its decision; once the case reached compliance, the order sent and its timetable."""
+        c, rng = w.c, self.rng
+        appeal["hearing_on"] = self._clamp(decided - timedelta(days=rng.randint(0, 12)), registered, decided)
+        appeal["outcome_on"] = decided
+        if S.COMPLIANCE in w.when:
+            return self._order_sent(w, appeal, decided)
+        if rng.random() < 0.7:
+            appeal["outcome"] = APPEAL.DISMISSED
+        else:  # decided, the order not sent out yet
+            appeal.update(outcome=rng.choice((APPEAL.UPHELD, APPEAL.PARTLY_UPHELD)),
+                          order_kind=AGREEMENT_ORDER[c.decision][1])  # fmt: skip
+        return []
+
+    def _order_sent(self, w: CaseWork, appeal: dict, decided: date) -> list[tuple]:
+        """The order sent within 3 days: its timetable (C14), and perhaps recommendations (C16)."""
+        c, rng = w.c, self.rng
+        sent = self._between(decided, min(decided + timedelta(days=3), w.when[S.COMPLIANCE]))
+        if c.decision == Decision.CEASE and rng.random() < 0.5:
+            outcome, kind = APPEAL.DISMISSED, deadlines.OrderKind.CEASE_APPEAL_DISMISSED
+        else:
+            outcome, kind = rng.choice((APPEAL.UPHELD, APPEAL.PARTLY_UPHELD)), AGREEMENT_ORDER[c.decision][1]
+        appeal.update(outcome=outcome, order_kind=kind, order_sent_on=sent)
+        specs = [(f"{ClockCode.C14}:{appeal['id']}:{step}", ClockCode.C14, due,
+                  {"order_sent_on": sent.isoformat(), "kind": kind}, f"Tribunal order: {step_label(step)}")
+                 for step, due in deadlines.tribunal_order_deadlines(kind, sent).items()]  # fmt: skip
+        return specs + self._recommendations(w, appeal, decided)
+
+    def _recommendations(self, w: CaseWork, appeal: dict, decided: date) -> list[tuple]:
+        """Health or social care recommendations (extended powers): mostly where the case involves them."""
+        c = w.c
+        likely = 0.5 if c.health_involved or c.social_care_involved else 0.05
+        if not self.cover.pick(self.rng, "recommendation", [(True, likely), (False, 1 - likely)]):
+            return []
+        appeal["recommendation_on"] = decided
+        appeal["recommendation_to"] = (
+            TribunalAppeal.RecommendationTo.ICB if c.health_involved else TribunalAppeal.RecommendationTo.LA
+        )
+        return [
+            (
+                f"{ClockCode.C16}:{appeal['id']}",
+                ClockCode.C16,
+                deadlines.recommendation_response_deadline(decided),
+                {"recommendation_on": decided.isoformat()},
+                "",
+            )
+        ]
+
+    def _compliance_clocks(self, w: CaseWork, appeal: dict, specs: list[tuple], decided: date | None) -> None:
+        """Each compliance step's clock, mostly met when due by now, and the steps done on the appeal."""
+        rng = self.rng
         for key, clock, due, facts, title in specs:
             set_on = appeal["order_sent_on"] or appeal["unopposed_notified_on"] or decided
             row = self._clock(w, key, clock, due, Deadline.Binds.LA, facts, set_on=set_on, title=title)
@@ -258,6 +290,22 @@ class OutcomeSteps:
         User = get_user_model()
         user_ids = dict(User.objects.values_list("username", "pk"))
         wishes: dict[int, Wish] = {}
+        current, concluded, agreements = self._wish_pools(case_ids)
+        for username in [m.user.username for m in bookable_demo_mediators()]:
+            mediator = next((m for m in self.mediators if m.bookable and m.user_id == user_ids.get(username)), None)
+            if mediator is not None:
+                self._mediator_wishes(mediator, current, concluded, wishes)
+        officer_id = user_ids.get("officer")
+        due_today = Deadline.objects.filter(case__officer_id=officer_id, state=DS.OPEN, due_on=self.today).exists()
+        if officer_id and not due_today:
+            mine = [item for item in agreements if item[2][7] == officer_id]
+            if mine:
+                wishes[mine[0][2][0]] = Wish("due_today")
+        return wishes
+
+    def _wish_pools(self, case_ids: Sequence[int]) -> tuple[list, list, list]:
+        """The candidate cases in mediation, after it and implementing an agreement, each as (age, reference,
+        row): mediations nearest the ideal age first, the others oldest first."""
         candidates = (
             Case.objects.filter(pk__in=case_ids, route__in=[Route.MEDIATION, Route.PLACEMENT_ONLY])
             .exclude(decision=Decision.HSC)
@@ -276,40 +324,35 @@ class OutcomeSteps:
         current.sort()
         concluded.sort()
         agreements.sort()
+        return current, concluded, agreements
 
-        def take(pool, mediator):
-            for i, (_, _, row) in enumerate(pool):
-                names = (row[5], row[6].split(" ")[-1], row[6])
-                if row[4] in mediator.conflict_schools or (
-                    mediator.conflict_notes and referral_rules.conflicting_family_names(mediator.conflict_notes, names)
-                ):
-                    continue
-                return pool.pop(i)[2][0]
-            return None
-
-        for username in [m.user.username for m in bookable_demo_mediators()]:
-            mediator = next((m for m in self.mediators if m.bookable and m.user_id == user_ids.get(username)), None)
-            if mediator is None:
+    @staticmethod
+    def _take(pool: list, mediator: MediatorRow) -> int | None:
+        """The first case in `pool` the mediator may take (no conflict of school or family name), removed from it."""
+        for i, (_, _, row) in enumerate(pool):
+            names = (row[5], row[6].split(" ")[-1], row[6])
+            if row[4] in mediator.conflict_schools or (
+                mediator.conflict_notes and referral_rules.conflicting_family_names(mediator.conflict_notes, names)
+            ):
                 continue
-            mine = Referral.objects.filter(mediator_id=mediator.id)
-            upcoming = MediationSession.objects.filter(
-                referral__mediator_id=mediator.id, status=SS.PLANNED, starts_at__gte=self.now
-            ).exists()
-            active = mine.filter(status__in=CASELOAD).count()
-            awaiting = mine.filter(status=RS.CONCLUDED, case__certificates__isnull=True).exists()
-            wanted = [] if upcoming else ["upcoming"]
-            wanted += ["active"] * max(0, 2 - active - len(wanted))
-            wanted += [] if awaiting else ["awaiting"]
-            for kind in wanted:
-                pk = take(concluded if kind == "awaiting" else current, mediator)
-                if pk is not None:
-                    wishes[pk] = Wish(kind, mediator.id)
-                    if kind != "awaiting":
-                        self.loads[mediator.id] = self.loads.get(mediator.id, 0) + 1
-        officer_id = user_ids.get("officer")
-        due_today = Deadline.objects.filter(case__officer_id=officer_id, state=DS.OPEN, due_on=self.today).exists()
-        if officer_id and not due_today:
-            mine = [item for item in agreements if item[2][7] == officer_id]
-            if mine:
-                wishes[mine[0][2][0]] = Wish("due_today")
-        return wishes
+            return pool.pop(i)[2][0]
+        return None
+
+    def _mediator_wishes(self, mediator: MediatorRow, current: list, concluded: list, wishes: dict[int, Wish]) -> None:
+        """What the mediator's workspace lacks: an upcoming session, two current mediations, one awaiting its
+        certificate."""
+        mine = Referral.objects.filter(mediator_id=mediator.id)
+        upcoming = MediationSession.objects.filter(
+            referral__mediator_id=mediator.id, status=SS.PLANNED, starts_at__gte=self.now
+        ).exists()
+        active = mine.filter(status__in=CASELOAD).count()
+        awaiting = mine.filter(status=RS.CONCLUDED, case__certificates__isnull=True).exists()
+        wanted = [] if upcoming else ["upcoming"]
+        wanted += ["active"] * max(0, 2 - active - len(wanted))
+        wanted += [] if awaiting else ["awaiting"]
+        for kind in wanted:
+            pk = self._take(concluded if kind == "awaiting" else current, mediator)
+            if pk is not None:
+                wishes[pk] = Wish(kind, mediator.id)
+                if kind != "awaiting":
+                    self.loads[mediator.id] = self.loads.get(mediator.id, 0) + 1
