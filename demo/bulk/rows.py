@@ -24,39 +24,13 @@ class RowWriter:
         ops = connection.ops
         fields = [f for f in model._meta.concrete_fields if include_pk or not f.primary_key]
         self.names = [f.attname for f in fields]
-        defaults = [
-            now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
-            for f in fields
-        ]
-        adapters = {
+        defaults = [_default(f, now) for f in fields]
+        by_kind = {
             "DateField": ops.adapt_datefield_value,
             "DateTimeField": _datetime_adapter(),
             "TimeField": ops.adapt_timefield_value,
         }
-        self.adapters = []
-        for f in fields:
-            kind = f.get_internal_type()
-            if kind == "JSONField":
-                self.adapters.append(lambda value, encoder=f.encoder: ops.adapt_json_value(value, encoder))
-            elif kind in adapters:
-                self.adapters.append(adapters[kind])
-            elif kind in {
-                "CharField",
-                "TextField",
-                "EmailField",
-                "BooleanField",
-                "ForeignKey",
-                "OneToOneField",
-                "IntegerField",
-                "BigIntegerField",
-                "BigAutoField",
-                "AutoField",
-                "PositiveIntegerField",
-                "PositiveSmallIntegerField",
-            }:
-                self.adapters.append(None)
-            else:
-                self.adapters.append(lambda value, field=f: field.get_db_prep_save(value, connection))
+        self.adapters = [_adapter(f, by_kind) for f in fields]
         # Defaults are adapted once, here, not once per row.
         self.defaults = [
             value if adapt is None or value is None else adapt(value)
@@ -89,6 +63,41 @@ class RowWriter:
                         copy.write_row(values)
             else:
                 cursor.executemany(self.sql, list(zip(*columns, strict=True)))
+
+
+# Column types whose values the cursor takes as they are.
+UNADAPTED = {
+    "CharField",
+    "TextField",
+    "EmailField",
+    "BooleanField",
+    "ForeignKey",
+    "OneToOneField",
+    "IntegerField",
+    "BigIntegerField",
+    "BigAutoField",
+    "AutoField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+}
+
+
+def _default(field, now: datetime):
+    """The value a column left out gets: now for auto_now(_add) fields, else the field's default."""
+    return now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) else field.get_default()
+
+
+def _adapter(field, by_kind: dict):
+    """How a column's values are adapted for the connected database (None: as they are)."""
+    ops = connection.ops
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        return lambda value, encoder=field.encoder: ops.adapt_json_value(value, encoder)
+    if kind in by_kind:
+        return by_kind[kind]
+    if kind in UNADAPTED:
+        return None
+    return lambda value, field=field: field.get_db_prep_save(value, connection)
 
 
 def _datetime_adapter():
