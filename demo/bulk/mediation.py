@@ -253,18 +253,6 @@ class MediationSteps:
         self._end(m.c45, DS.MISSED)
         self._certificate_due(w, m.ref, ClockCode.C6, {"adviser_told_on": told.isoformat()}, told, CERT.NOT_HELD)
 
-    def _certificate_due(self, w: CaseWork, ref: dict, clock: str, facts: dict, on: date, kind: str, *,
-                         awaiting: bool = False, mediator: MediatorRow | None = None) -> None:  # fmt: skip
-        """A certificate clock (C2, C6 or C8: 3 working days from `on`) and the certificate, unless the case is
-        still awaiting it."""
-        due = deadlines.certificate_deadline(on, holidays=self.cal)
-        row = self._clock(w, clock, clock, due, Deadline.Binds.ADVISER, facts, set_on=on)
-        cert_high, must = self._certificate_bounds(w)
-        issued = None if awaiting else self._done_on(due, on, cert_high, must=must)
-        if issued:
-            self._certificate(w, kind, issued, ref, due_high=cert_high, mediator=mediator)
-            self._meet(row, issued)
-
     # Sessions and the conclusion -----------------------------------------------------------------------------
 
     def _session_day(self, m: _Mediation) -> date:

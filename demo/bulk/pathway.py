@@ -184,37 +184,35 @@ class PathwayMaker(MediationSteps, OutcomeSteps):
     # Mediation and placement routes ------------------------------------------------------------------------
 
     def _statutory(self, w: CaseWork, wish: Wish | None) -> None:
-        c, when, rng = w.c, w.when, self.rng
+        """The adviser contact, then the certificate the family's "no mediation" makes due (C2), or the mediation;
+        and any appeal."""
+        when = w.when
         after_triage = [status for status in w.active if status not in (S.INTAKE, S.TRIAGED)]
-        if S.NOT_IN_SCOPE in when or (not after_triage and rng.random() >= 0.45):
+        if S.NOT_IN_SCOPE in when or (not after_triage and self.rng.random() >= 0.45):
             return
-        placement = S.PLACEMENT_ONLY in when
-        if placement:
-            choice = CHOICE.PLACEMENT_INFO
-        elif wish or c.decision == Decision.HSC or S.AGREEMENT_IMPLEMENTATION in when:
-            choice = CHOICE.MEDIATION
-        elif S.POST_MEDIATION in when:
-            choice = self.cover.pick(rng, "post-choice", [(CHOICE.NO_MEDIATION, 45), (CHOICE.MEDIATION, 55)])
-        else:
-            choice = CHOICE.NO_MEDIATION if rng.random() < (0.4 if not after_triage else 0.2) else CHOICE.MEDIATION
+        choice = self._adviser_choice(w, wish, after_triage)
         contact_by = when[after_triage[0]] if after_triage else w.limit
         self._adviser_contact(w, choice, contact_by)
         if choice == CHOICE.NO_MEDIATION:
             contacted = w.contact["contacted_on"]
-            due = deadlines.certificate_deadline(contacted, holidays=self.cal)
-            row = self._clock(w, ClockCode.C2, ClockCode.C2, due, Deadline.Binds.ADVISER,
-                              {"told_adviser_on": contacted.isoformat()}, set_on=contacted)  # fmt: skip
-            high, must = self._certificate_bounds(w)
-            if S.POST_MEDIATION in when:  # the certificate came before the case moved on
-                high, must = min(high, when[S.POST_MEDIATION]), True
-            issued = self._done_on(due, contacted, high, must=must)
-            if issued:
-                self._certificate(w, CERT.DECLINED, issued, None, due_high=high)
-                self._meet(row, issued)
+            # The certificate came before the case moved on after mediation.
+            self._certificate_due(w, None, ClockCode.C2, {"told_adviser_on": contacted.isoformat()}, contacted,
+                                  CERT.DECLINED, before=when.get(S.POST_MEDIATION))  # fmt: skip
         elif S.MEDIATION_ROUTE in when:
             self._mediation(w, wish)
         if S.APPEAL_LODGED in when:
             self._appeal(w)
+
+    def _adviser_choice(self, w: CaseWork, wish: Wish | None, after_triage: list[str]) -> str:
+        """What the family told the mediation adviser, from where the case went."""
+        c, when, rng = w.c, w.when, self.rng
+        if S.PLACEMENT_ONLY in when:
+            return CHOICE.PLACEMENT_INFO
+        if wish or c.decision == Decision.HSC or S.AGREEMENT_IMPLEMENTATION in when:
+            return CHOICE.MEDIATION
+        if S.POST_MEDIATION in when:
+            return self.cover.pick(rng, "post-choice", [(CHOICE.NO_MEDIATION, 45), (CHOICE.MEDIATION, 55)])
+        return CHOICE.NO_MEDIATION if rng.random() < (0.4 if not after_triage else 0.2) else CHOICE.MEDIATION
 
     def _adviser_contact(self, w: CaseWork, choice: str, by: date) -> None:
         c, rng = w.c, self.rng
@@ -248,6 +246,21 @@ class PathwayMaker(MediationSteps, OutcomeSteps):
                 day -= timedelta(days=1)
             return day, True
         return w.limit, False
+
+    def _certificate_due(self, w: CaseWork, ref: dict | None, clock: str, facts: dict, on: date, kind: str, *,
+                         before: date | None = None, awaiting: bool = False,
+                         mediator: MediatorRow | None = None) -> None:  # fmt: skip
+        """A certificate clock (C2, C6 or C8: 3 working days from `on`) and the certificate, unless the case is
+        still awaiting it; one issued `before` a day must have been."""
+        due = deadlines.certificate_deadline(on, holidays=self.cal)
+        row = self._clock(w, clock, clock, due, Deadline.Binds.ADVISER, facts, set_on=on)
+        high, must = self._certificate_bounds(w)
+        if before:
+            high, must = min(high, before), True
+        issued = None if awaiting else self._done_on(due, on, high, must=must)
+        if issued:
+            self._certificate(w, kind, issued, ref, due_high=high, mediator=mediator)
+            self._meet(row, issued)
 
     # Writing -----------------------------------------------------------------------------------------------
 
