@@ -66,7 +66,7 @@ class LedgerReport:
 
 def verify(writes: list[dict], *, run_id: str, since: datetime) -> LedgerReport:
     """Check the ledger against the database. `writes`: dicts with kind, marker, target and outcome."""
-    from cases.models import CaseEvent, CaseNote, Deadline
+    from cases.models import CaseNote
     from referrals.models import MediationSession
 
     prefix = marker_prefix(run_id)
@@ -85,24 +85,35 @@ def verify(writes: list[dict], *, run_id: str, since: datetime) -> LedgerReport:
             stored.setdefault(marker, []).append((SESSION, session))
 
     for write in writes:
-        found = stored.get(write["marker"], [])
-        if len(found) > 1:
-            report.duplicated.append(write["marker"])
-        if write["outcome"] == ACKNOWLEDGED:
-            if found:
-                report.acknowledged_found += 1
-            else:
-                report.missing.append(write["marker"])
-        elif write["outcome"] == REFUSED:
-            if found:
-                report.refused_but_stored.append(write["marker"])
-        elif found:
-            report.unknown_stored += 1
-        else:
-            report.unknown_absent += 1
-
+        _check_write(report, write, stored.get(write["marker"], []))
     # Whole: every note written in the run has its "note added" event (counted per case: the event does not
     # name the note), every session its timeline event and its notice clock.
+    _check_notes_whole(report, notes, since)
+    _check_sessions_whole(report, sessions, since)
+    return report
+
+
+def _check_write(report: LedgerReport, write: dict, found: list) -> None:
+    """Exactly once: an acknowledged write is stored once, a refused one not at all; an unknown one is counted."""
+    if len(found) > 1:
+        report.duplicated.append(write["marker"])
+    if write["outcome"] == ACKNOWLEDGED:
+        if found:
+            report.acknowledged_found += 1
+        else:
+            report.missing.append(write["marker"])
+    elif write["outcome"] == REFUSED:
+        if found:
+            report.refused_but_stored.append(write["marker"])
+    elif found:
+        report.unknown_stored += 1
+    else:
+        report.unknown_absent += 1
+
+
+def _check_notes_whole(report: LedgerReport, notes: list[dict], since: datetime) -> None:
+    from cases.models import CaseEvent
+
     note_cases = Counter(note["case_id"] for note in notes)
     events = Counter(
         CaseEvent.objects.filter(
@@ -112,6 +123,11 @@ def verify(writes: list[dict], *, run_id: str, since: datetime) -> LedgerReport:
     for case_id, n in sorted(note_cases.items()):
         if events[case_id] != n:
             report.half_stored.append(f"case {case_id}: {n} run notes but {events[case_id]} 'note added' events")
+
+
+def _check_sessions_whole(report: LedgerReport, sessions: list[dict], since: datetime) -> None:
+    from cases.models import CaseEvent, Deadline
+
     session_ids = {s["pk"] for s in sessions}
     with_event = {
         data.get("session")
@@ -125,7 +141,6 @@ def verify(writes: list[dict], *, run_id: str, since: datetime) -> LedgerReport:
             report.half_stored.append(f"session {pk}: no timeline event")
         if f"C7:{pk}" not in with_clock:
             report.half_stored.append(f"session {pk}: no notice clock (C7)")
-    return report
 
 
 def main(argv: list[str]) -> int:
