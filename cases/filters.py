@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import F
 from django.utils import timezone
+
+from sendportal.lists import SortColumn, SortSpec, StrictFilterMixin
 
 from .dates import PortalDateField
 from .models import Case, Decision, NextStepBy, Route, School, Status
@@ -15,19 +16,24 @@ from .selectors import officers_qs
 MINE = "mine"
 UNASSIGNED = "unassigned"
 
-# Public sort keys -> ORM ordering. Anything else falls back to the default (newest first).
-SORTS = {
-    "reference": ("reference",),
-    "child": ("child_last_name", "child_first_name", "id"),
-    "decision_sent_on": ("decision_sent_on", "id"),
-    "first_contact_on": ("first_contact_on", "id"),
-    "status": ("status", "id"),
-    "officer": ("officer__first_name", "officer__last_name", "id"),
-    "created": ("created_at", "id"),
-    "next_deadline": ("next_deadline_on", "id"),
-    "next_step": ("next_step_due_on", "id"),
-}
-DEFAULT_SORT = "-created"
+# The case list's sort; an unknown key falls back to newest first.
+SORT = SortSpec(
+    columns={
+        "reference": SortColumn("reference", ("reference",)),
+        "child": SortColumn("child's name", ("child_last_name", "child_first_name", "id")),
+        "decision_sent_on": SortColumn("decision letter date", ("decision_sent_on", "id")),
+        "first_contact_on": SortColumn("first contact date", ("first_contact_on", "id")),
+        "status": SortColumn("status", ("status", "id")),
+        "officer": SortColumn("officer", ("officer__first_name", "officer__last_name", "id")),
+        "created": SortColumn("date opened", ("created_at", "id")),
+        "next_deadline": SortColumn("next deadline", ("next_deadline_on", "id")),
+        "next_step": SortColumn("next step's due date", ("next_step_due_on", "id")),
+    },
+    default="-created",
+    nullable=frozenset(
+        {"decision_sent_on", "next_deadline_on", "next_step_due_on", "officer__first_name", "officer__last_name"}
+    ),
+)
 
 
 class PortalDateFilter(django_filters.DateFilter):
@@ -35,32 +41,6 @@ class PortalDateFilter(django_filters.DateFilter):
 
     field_class = PortalDateField
 
-
-def sort_ordering(sort: str | None, *, sorts: dict, default: str, nullable=frozenset()) -> tuple[str, list]:
-    """Validated sort key (anything unknown falls back to `default`) and its ORM ordering. Columns that may be
-    empty sort their blanks last either way; the others sort plainly, so the database can walk an index instead
-    of sorting every row (NULLS LAST defeats the index)."""
-    sort = sort or default
-    key = sort.removeprefix("-")
-    if key not in sorts:
-        sort, key = default, default.removeprefix("-")
-    desc = sort.startswith("-")
-
-    def order(field: str):
-        if field in nullable:
-            return F(field).desc(nulls_last=True) if desc else F(field).asc(nulls_last=True)
-        return f"-{field}" if desc else field
-
-    return sort, [order(f) for f in sorts[key]]
-
-
-NULLABLE_SORT_FIELDS = {
-    "decision_sent_on",
-    "next_deadline_on",
-    "next_step_due_on",
-    "officer__first_name",
-    "officer__last_name",
-}
 
 # Whose move it is: the next step's taker (cases.next_step). "Mine" is the LA's move on my cases.
 MOVES = [
@@ -73,12 +53,7 @@ MOVES = [
 ]
 
 
-def ordering_for(sort: str | None) -> tuple[str, list]:
-    """The case list's sort."""
-    return sort_ordering(sort, sorts=SORTS, default=DEFAULT_SORT, nullable=NULLABLE_SORT_FIELDS)
-
-
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(StrictFilterMixin, django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, widget=forms.CheckboxSelectMultiple, label="Status", distinct=False
     )
@@ -101,6 +76,8 @@ class CaseFilter(django_filters.FilterSet):
         label="Next deadline",
     )
     contact_to = PortalDateFilter(field_name="first_contact_on", lookup_expr="lte", label="First contact to")
+
+    date_ranges = (("decision_from", "decision_to"), ("contact_from", "contact_to"))
 
     class Meta:
         model = Case
@@ -134,21 +111,3 @@ class CaseFilter(django_filters.FilterSet):
         if value == "week":
             return queryset.filter(next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=7))
         return queryset.filter(next_deadline_on__isnull=True)
-
-    def clean_ranges(self):
-        """Refuse ranges whose end is before their start (a clear message, never a silent empty list)."""
-        data = self.form.cleaned_data
-        for start, end in (("decision_from", "decision_to"), ("contact_from", "contact_to")):
-            if data.get(start) and data.get(end) and data[end] < data[start]:
-                self.form.add_error(end, "The end date must be the same as or after the start date.")
-
-    @property
-    def qs(self):
-        if not hasattr(self, "_qs"):
-            if self.form.is_valid():
-                self.clean_ranges()
-            if self.form.errors:
-                self._qs = self.queryset.none()
-            else:
-                self._qs = super().qs
-        return self._qs

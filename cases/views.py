@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from sendportal.date_input import DateInputWidget
+from sendportal.lists import filter_tags, page_query
 from sendportal.web import save_search, saved_search
 
 from . import case_page, panels, permissions, selectors, services
-from .filters import SORTS, CaseFilter, ordering_for
+from .filters import SORT, CaseFilter
 from .forms import (
     OUT_OF_DATE_FORM,
     AssignOfficerForm,
@@ -38,24 +38,23 @@ def case_list(request):
     token, term = saved_search(request)
     base = selectors.case_list_for(request.user)
     case_filter = CaseFilter(request.GET or None, queryset=base, user=request.user)
-    sort, ordering = ordering_for(request.GET.get("sort"))
+    sort, ordering = SORT.ordering(request.GET.get("sort"))
     found = find_cases(case_filter.qs, term)
     pks = found.cases.order_by(*ordering).values_list("pk", flat=True)
     page = Paginator(pks, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.case_list_page_rows(request.user, list(page.object_list))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = page_query(request.GET)
     context = {
         "filter": case_filter,
         "page": page,
         "sort": sort,
-        "sort_keys": SORTS,
+        "sort_text": SORT.describe(sort),
         "search_form": CaseSearchForm(initial={"q": term}),
         "search_term": term,
         "search_similar": found.similar,
         "search_token": token,
         "query": query.urlencode(),
-        "tags": _filter_tags(case_filter, query, term),
+        "tags": filter_tags(case_filter, query, also={"s": f"Search: {term}"} if term else None),
     }
     return render(request, "cases/case_list.html", context)
 
@@ -68,40 +67,6 @@ def _case_search_post(request):
     if form.is_valid() and form.cleaned_data["q"].strip():
         keep["s"] = save_search(request, form.cleaned_data["q"].strip())
     return redirect(f"{reverse('cases:list')}?{keep.urlencode()}")
-
-
-def _filter_tags(case_filter, query: QueryDict, term: str) -> list[dict]:
-    """Selected filters as removable tags: label and the URL without that filter."""
-    tags = []
-    if not case_filter.is_bound or not case_filter.form.is_valid():
-        return tags
-    form = case_filter.form
-    for name, field in form.fields.items():
-        if isinstance(field.widget, DateInputWidget):
-            # A date is typed in three boxes (or posted as one value): one tag, removing them all.
-            day = form.cleaned_data.get(name)
-            if day:
-                remaining = query.copy()
-                for key in [name, *field.widget.part_names(name)]:
-                    remaining.pop(key, None)
-                tags.append({"label": f"{field.label}: {day:%-d %b %Y}", "url": "?" + remaining.urlencode()})
-            continue
-        values = query.getlist(name)
-        for value in values:
-            if not value:
-                continue
-            remaining = query.copy()
-            remaining.setlist(name, [v for v in values if v != value])
-            choices = dict(getattr(field, "choices", []) or [])
-            shown = choices.get(value) or choices.get(int(value) if value.isdigit() else value) or value
-            if name == "school":
-                shown = str(form.cleaned_data.get("school") or value)
-            tags.append({"label": f"{field.label}: {shown}", "url": "?" + remaining.urlencode()})
-    if term:
-        remaining = query.copy()
-        remaining.pop("s", None)
-        tags.append({"label": f"Search: {term}", "url": "?" + remaining.urlencode()})
-    return tags
 
 
 @permission_required("cases.add_case", raise_exception=True)

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cases.filters import CaseFilter, ordering_for, search_cases
+from cases.filters import SORT, CaseFilter, search_cases
 from cases.models import Case, CaseEvent, Decision, Route
 from cases.models import Status as CaseStatus
 from cases.selectors import case_list_for
@@ -185,7 +185,7 @@ def case_export_filter(request) -> tuple[CaseFilter, QuerySet[Case], dict]:
     saved search (the `s` token, looked up in the session) and sort; every page of it, not one page."""
     token, term = saved_search(request)
     case_filter = CaseFilter(request.GET or None, queryset=case_list_for(request.user), user=request.user)
-    sort, ordering = ordering_for(request.GET.get("sort"))
+    sort, ordering = SORT.ordering(request.GET.get("sort"))
     qs = search_cases(case_filter.qs, term).order_by(*ordering)
     # Only the list's own filters and sort are recorded: anything else in the query string is ignored by the
     # export and kept out of the audit entry (it could carry a name).

@@ -6,7 +6,6 @@ summary's links land on the right field, while the POSTed names stay plain."""
 
 from __future__ import annotations
 
-import django_filters
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
@@ -15,7 +14,6 @@ from django.utils.html import escape
 
 from cases.dates import PortalDateField, PortalDateTimeField, portal_formfield
 from cases.deadlines import OrderKind, UnopposedAppealKind
-from cases.filters import sort_ordering
 from cases.models import Decision, HealthBody
 
 from .models import (
@@ -555,101 +553,6 @@ class SharedNoteForm(PathwayForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Seen by the LA and the assigned mediator.",
     )
-
-
-# --- Referral list: filters and server-side sort ---------------------------------------------------------------
-
-SORTS = {
-    "referred": ("referred_on", "id"),
-    "case": ("case__reference", "id"),
-    "provider": ("provider__name", "id"),
-    "mediator": ("mediator__user__last_name", "mediator__user__first_name", "id"),
-    "status": ("status", "id"),
-    "next_deadline": ("case__next_deadline_on", "id"),
-}
-SORT_LABELS = {
-    "referred": "date referred",
-    "case": "case reference",
-    "provider": "provider",
-    "mediator": "mediator",
-    "status": "status",
-    "next_deadline": "next deadline",
-}
-DEFAULT_SORT = "-referred"
-
-
-NULLABLE_SORT_FIELDS = {"mediator__user__last_name", "mediator__user__first_name", "case__next_deadline_on"}
-
-
-def ordering_for(sort: str | None) -> tuple[str, list]:
-    """The referral list's sort (the same rules as the case list's)."""
-    return sort_ordering(sort, sorts=SORTS, default=DEFAULT_SORT, nullable=NULLABLE_SORT_FIELDS)
-
-
-def sort_description(sort: str) -> str:
-    key = sort.removeprefix("-")
-    direction = "newest or highest first" if sort.startswith("-") else "oldest or lowest first"
-    return f"{SORT_LABELS.get(key, key)}, {direction}"
-
-
-class MediatorChoiceFilter(django_filters.ModelChoiceFilter):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("queryset", Mediator.objects.select_related("user"))
-        super().__init__(*args, **kwargs)
-
-
-class ReferralFilter(django_filters.FilterSet):
-    """Officers' filters over every referral."""
-
-    status = django_filters.MultipleChoiceFilter(
-        choices=RS.choices, widget=forms.CheckboxSelectMultiple, label="Status"
-    )
-    provider = django_filters.ModelChoiceFilter(
-        queryset=MediationProvider.objects.all(), empty_label="Any provider", label="Provider"
-    )
-    mediator = MediatorChoiceFilter(empty_label="Any mediator", label="Mediator")
-
-    class Meta:
-        model = Referral
-        fields = ["status", "provider", "mediator"]
-
-    @property
-    def qs(self):
-        if not hasattr(self, "_qs"):
-            self._qs = self.queryset.none() if self.is_bound and not self.form.is_valid() else super().qs
-        return self._qs
-
-
-STAGES = {
-    "to_arrange": ("To arrange a session", [RS.ASSIGNED]),
-    "arranged": ("Session arranged", [RS.SCHEDULED]),
-    "to_conclude": ("Held or not held in time: to conclude", [RS.HELD, RS.NOT_HELD]),
-    "finished": ("Finished", [RS.CONCLUDED, RS.WITHDRAWN, RS.LA_CONCEDED]),
-}
-
-
-class MyReferralFilter(django_filters.FilterSet):
-    """A mediator's own referrals, by stage."""
-
-    stage = django_filters.ChoiceFilter(
-        choices=[(key, label) for key, (label, _) in STAGES.items()],
-        method="filter_stage",
-        empty_label="Any stage",
-        label="Stage",
-    )
-
-    class Meta:
-        model = Referral
-        fields = ["stage"]
-
-    def filter_stage(self, queryset, name, value):
-        return queryset.filter(status__in=STAGES[value][1])
-
-    @property
-    def qs(self):
-        if not hasattr(self, "_qs"):
-            self._qs = self.queryset.none() if self.is_bound and not self.form.is_valid() else super().qs
-        return self._qs
 
 
 class ComplianceDoneForm(PathwayForm, forms.Form):

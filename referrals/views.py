@@ -24,9 +24,11 @@ from cases.models import Case, CaseNote
 from cases.refusals import service_call
 from documents import selectors as document_selectors
 from documents.responses import file_response
+from sendportal.lists import filter_tags, page_query
 from sendportal.web import page_with_errors
 
 from . import permissions, rules, selectors, services
+from .filters import SORT, MyReferralFilter, ReferralFilter
 from .forms import (
     ActionDoneForm,
     AdviserContactCorrectForm,
@@ -41,12 +43,10 @@ from .forms import (
     DrsReferForm,
     IcbNotifyForm,
     LaConcededForm,
-    MyReferralFilter,
     NotHeldForm,
     OutcomeCorrectForm,
     ReferralCreateForm,
     ReferralDatesForm,
-    ReferralFilter,
     RespondForm,
     SessionCorrectForm,
     SessionRecordForm,
@@ -56,8 +56,6 @@ from .forms import (
     TribunalOutcomeForm,
     WithdrawForm,
     issues_for,
-    ordering_for,
-    sort_description,
 )
 from .models import AdviserContact, Certificate, MediationSession, Referral
 
@@ -139,41 +137,21 @@ def referral_list(request):
     base = selectors.referral_list_for(request.user)
     filter_class = ReferralFilter if officer_view else MyReferralFilter
     referral_filter = filter_class(request.GET or None, queryset=base)
-    sort, ordering = ordering_for(request.GET.get("sort"))
+    sort, ordering = SORT.ordering(request.GET.get("sort"))
     page = Paginator(referral_filter.qs.order_by(*ordering), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = page_query(request.GET)
     context = {
         "officer_view": officer_view,
         "filter": referral_filter,
         "page": page,
         "sort": sort,
-        "sort_text": sort_description(sort),
+        "sort_text": SORT.describe(sort),
         "query": query.urlencode(),
-        "tags": _filter_tags(referral_filter, query),
+        "tags": filter_tags(referral_filter, query),
         "sessions": [] if officer_view else list(_upcoming_sessions(request.user)),
         "now": timezone.now(),
     }
     return render(request, "referrals/referral_list.html", context)
-
-
-def _filter_tags(referral_filter, query) -> list[dict]:
-    """Selected filters as removable tags: label and the URL without that filter."""
-    if not referral_filter.is_bound or not referral_filter.form.is_valid():
-        return []
-    tags = []
-    form = referral_filter.form
-    for name, field in form.fields.items():
-        values = query.getlist(name)
-        for value in values:
-            if not value:
-                continue
-            remaining = query.copy()
-            remaining.setlist(name, [v for v in values if v != value])
-            cleaned = form.cleaned_data.get(name)
-            shown = cleaned if hasattr(cleaned, "pk") else dict(field.choices).get(value, value)
-            tags.append({"label": f"{field.label}: {shown}", "url": "?" + remaining.urlencode()})
-    return tags
 
 
 # --- Referral page -----------------------------------------------------------------------------------------

@@ -6,25 +6,6 @@ from django.utils.html import format_html
 
 register = template.Library()
 
-SORT_LABELS = {
-    "reference": "reference",
-    "child": "child's name",
-    "decision_sent_on": "decision letter date",
-    "first_contact_on": "first contact date",
-    "status": "status",
-    "officer": "officer",
-    "created": "date opened",
-    "next_deadline": "next deadline",
-    "next_step": "next step's due date",
-}
-
-
-@register.filter
-def sort_label(sort: str) -> str:
-    key = sort.removeprefix("-")
-    direction = "newest or highest first" if sort.startswith("-") else "oldest or lowest first"
-    return f"{SORT_LABELS.get(key, key)}, {direction}"
-
 
 @register.simple_tag(takes_context=True)
 def sort_header(context, key: str, label: str):

@@ -8,9 +8,11 @@ import pytest
 from django.db.models import F
 from django.http import QueryDict
 
+from cases.filters import SORT as CASE_SORT
 from cases.filters import PortalDateFilter
 from cases.models import Case, School, Status
 from cases.tests.factories import SchoolFactory
+from referrals.filters import SORT as REFERRAL_SORT
 from sendportal.lists import (
     RANGE_END_BEFORE_START,
     FilterTag,
@@ -210,3 +212,10 @@ def test_the_caption_names_the_sort_and_its_direction():
 def test_a_default_that_is_not_a_column_is_refused():
     with pytest.raises(ValueError, match="not one of the columns"):
         SortSpec(columns={"name": SortColumn("name", ("name",))}, default="created")
+
+
+def test_the_two_lists_defaults_read_as_before():
+    assert CASE_SORT.describe(None) == "date opened, newest or highest first"
+    assert CASE_SORT.describe("child") == "child's name, oldest or lowest first"
+    assert REFERRAL_SORT.describe(None) == "date referred, newest or highest first"
+    assert REFERRAL_SORT.describe("case") == "case reference, oldest or lowest first"
