@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from sendportal.lists import page_query
+
 from . import clock_services, selectors, team_selectors
 from .clock_display import clock_rows
 from .forms import OfficerChoiceField
@@ -49,14 +51,7 @@ def deadline_list(request):
     """Open clocks in four urgency groups, the first rows of each with the group's full count and a link to the
     rest; `?group=<key>` shows that one group in full, a page at a time."""
     today = timezone.localdate()
-    can_filter = request.user.has_perm("cases.view_team_work")
-    form = OfficerFilterForm(request.GET or None) if can_filter else None
-    covering = [] if can_filter else team_selectors.covers_held_by(request.user, today=today)
-    if covering:  # an officer covering for absent colleagues may see their clocks, one at a time, or their own
-        officers = get_user_model().objects.filter(pk__in=[request.user.pk, *(c.officer_id for c in covering)])
-        form = OfficerFilterForm(request.GET or None, officers=officers.order_by("first_name", "last_name"))
-        form.fields["officer"].empty_label = "Mine"
-        can_filter = True
+    form = _officer_filter(request, today)
     officer = form.cleaned_data["officer"] if form is not None and form.is_valid() else None
     qs = selectors.open_deadlines_for(request.user, officer=officer)
     if form is not None and form.errors:  # an unknown officer: the form says so, and no clocks are shown
@@ -66,10 +61,9 @@ def deadline_list(request):
         totals = selectors.open_deadline_totals(request.user, officer=officer, today=today)
     calendar = clock_services.working_calendar()
     shown = request.GET.get("group") if request.GET.get("group") in GROUP_LIMITS else None
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = page_query(request.GET)
     query.pop("group", None)
-    context = {"form": form, "today": today, "officer": officer, "show_officer": can_filter, "shown": shown}
+    context = {"form": form, "today": today, "officer": officer, "show_officer": form is not None, "shown": shown}
     groups = []
     for key, label in GROUPS:
         if shown and key != shown:
@@ -82,6 +76,7 @@ def deadline_list(request):
             rows = context["page"].object_list
         else:
             rows = rows[: GROUP_LIMITS[key]]
+        more = not shown and totals[key] > GROUP_LIMITS[key]
         groups.append(
             {
                 "key": key,
@@ -89,13 +84,27 @@ def deadline_list(request):
                 "total": totals[key],
                 "limit": GROUP_LIMITS[key],
                 "rows": clock_rows(rows, today=today, calendar=calendar),
-                "more_url": "?" + _with(query, group=key) if not shown and totals[key] > GROUP_LIMITS[key] else "",
+                "more_url": "?" + _with(query, group=key) if more else "",
             }
         )
     context["groups"] = groups
     context["all_url"] = "?" + query.urlencode()  # back to every group, keeping the officer filter
     context["query"] = _with(query, group=shown) if shown else query.urlencode()  # for the pagination links
     return render(request, "cases/deadline_list.html", context)
+
+
+def _officer_filter(request, today) -> OfficerFilterForm | None:
+    """Whose clocks to show, for those who may choose: anyone's for a team viewer; for an officer covering for
+    absent colleagues, theirs, one at a time, or their own ("Mine"). None for everyone else (their own clocks)."""
+    if request.user.has_perm("cases.view_team_work"):
+        return OfficerFilterForm(request.GET or None)
+    covering = team_selectors.covers_held_by(request.user, today=today)
+    if not covering:
+        return None
+    officers = get_user_model().objects.filter(pk__in=[request.user.pk, *(c.officer_id for c in covering)])
+    form = OfficerFilterForm(request.GET or None, officers=officers.order_by("first_name", "last_name"))
+    form.fields["officer"].empty_label = "Mine"
+    return form
 
 
 def _with(query, **params) -> str:
