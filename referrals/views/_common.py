@@ -1,0 +1,144 @@
+"""What the pathway's pages share: the coarse permission checks, the common tail of every action (one service
+call, then a message and a redirect, or the page again with the refusal), reads scoped through an object a selector
+already gave, and the correction page."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+
+from cases import case_page
+from cases.models import Case
+from cases.refusals import service_call
+
+from .. import permissions, selectors, services
+from ..models import MediationSession, Referral
+
+RS = Referral.Status
+MANAGE = "referrals.manage_referrals"
+TRIBUNAL = "referrals.manage_tribunal"
+SEE_REFERRALS = ("referrals.view_all_referrals", "referrals.act_as_mediator")
+ACT_ON_REFERRALS = ("referrals.manage_referrals", "referrals.act_as_mediator")
+# Where referral_assign_mediator accepts a (re)assignment.
+ASSIGNABLE = services.ASSIGNABLE_STATUSES
+
+
+def any_permission_required(*perms):
+    """The coarse check for pages both officers and mediators use: any one of the permissions (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(request.user.has_perm(perm) for perm in perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def referral_to_act_on(user, pk) -> Referral:
+    """A referral this person may act on (its mediator, or the LA's staff): 404 when not visible, 403 otherwise."""
+    referral = selectors.referral_get_for(user, pk)
+    if not permissions.can_act_on_referral(user, referral):
+        raise PermissionDenied
+    return referral
+
+
+def session_of(referral, pk) -> MediationSession:
+    return get_object_or_404(referral.sessions.all(), pk=pk)
+
+
+def action_of(referral, pk):
+    return get_object_or_404(referral.actions.all(), pk=pk)
+
+
+def drs_of(case, pk):
+    return get_object_or_404(case.drs_referrals.select_related("case"), pk=pk)
+
+
+def appeal_of(case, pk):
+    return get_object_or_404(case.appeals.select_related("case"), pk=pk)
+
+
+def submit(request, form, action, success, *, then, refused):
+    """The common tail of every action: valid form -> one service call -> success message and redirect to
+    `then`; a form or service refusal -> `refused()` (the page again, HTTP 400, nothing changed)."""
+    if form.is_valid():
+        saved, result = service_call(form, lambda: action(form.cleaned_data))
+        if saved:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(then)
+    return refused()
+
+
+def case_act(request, case, form, key, action, success):
+    """A case-panel action; a refused change shows the case page again."""
+    return submit(
+        request,
+        form,
+        action,
+        success,
+        then=case,
+        refused=lambda: case_page.with_errors(request, case, **{key: form}),
+    )
+
+
+# --- Corrections (decision 17): a page of their own, with a reason; every dependent clock is recomputed ---------
+
+
+def recorded(record, names, **convert):
+    """The facts a correction page starts from, as `record` holds them now (read again each time: see
+    correction_page). `convert` maps a fact's name to how the form shows it."""
+
+    def facts() -> dict:
+        record.refresh_from_db()
+        return {name: convert.get(name, _same)(getattr(record, name)) for name in names}
+
+    return facts
+
+
+def _same(value):
+    return value
+
+
+def corrected(service, request, data, **values):
+    """A correction service called with the person, their reason and the facts as they were when they opened the
+    page (the service refuses the correction if someone else changed them since)."""
+    return service(actor=request.user, reason=data["reason"], expected=data["opened"], **values)
+
+
+def chosen(data, names) -> dict:
+    """The cleaned values of `names`, by name (the correction services take the facts as keyword arguments)."""
+    return {name: data[name] for name in names}
+
+
+def correction_page(request, *, form, facts, title, intro, back, action, success):
+    """GET: the form with the facts as recorded. POST: the service records the correction and recomputes the
+    case's clocks; a refused correction shows the page again with its messages and changes nothing. When someone
+    else changed the record after the page was opened, the page says what changed and now carries the record as
+    it is, so saving again applies this person's correction on top (`facts` re-reads the record)."""
+    if request.method == "POST" and form.is_valid():
+        stale = []
+
+        def run():
+            try:
+                return action(form.cleaned_data)
+            except services.StaleCorrection:
+                stale.append(True)
+                raise
+
+        saved, _ = service_call(form, run)
+        if saved:
+            messages.success(request, success)
+            return redirect(back)
+        if stale:
+            form.reopen(facts())
+    back_label = f"Case {back.reference}" if isinstance(back, Case) else f"Referral {back.pk}"
+    context = {"form": form, "title": title, "intro": intro, "back": back, "back_label": back_label}
+    # Shown again with its messages as a normal page (as the intake form is): the title starts "Error:".
+    return render(request, "referrals/correction.html", context)

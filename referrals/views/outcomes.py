@@ -1,0 +1,136 @@
+"""How mediation ends: concluded (with the agreed actions), withdrawn, or conceded by the LA; correcting its dates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cases.refusals import service_call
+
+from .. import selectors, services
+from ..forms import (
+    ActionDoneForm,
+    AgreementActionForm,
+    ConcludeForm,
+    LaConcededForm,
+    OutcomeCorrectForm,
+    WithdrawForm,
+    issues_for,
+)
+from ._common import (
+    ACT_ON_REFERRALS,
+    MANAGE,
+    action_of,
+    any_permission_required,
+    chosen,
+    corrected,
+    correction_page,
+    recorded,
+    referral_to_act_on,
+)
+from .detail import act
+
+
+@require_POST
+@any_permission_required(*ACT_ON_REFERRALS)
+def referral_conclude(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = ConcludeForm(request.POST, issues=issues_for(referral.case, referral))
+
+    def action(data):
+        return services.referral_conclude(
+            referral=referral,
+            actor=request.user,
+            concluded_on=data["concluded_on"],
+            outcome=data["outcome"],
+            issue_outcomes=form.issue_outcomes,
+            agreement_on=data["agreement_on"],
+        )
+
+    def success(result):
+        return f"Mediation concluded: {result.get_outcome_display().lower()}"
+
+    return act(request, referral, form, "conclude_form", action, success)
+
+
+@any_permission_required(*ACT_ON_REFERRALS)
+def referral_withdraw(request, pk):
+    """Irreversible: asks for confirmation on a page of its own."""
+    referral = selectors.referral_get_for(request.user, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved, _ = service_call(
+            form,
+            lambda: services.referral_withdraw(
+                referral=referral,
+                actor=request.user,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if saved:
+            messages.success(request, "The family's withdrawal is recorded: a 'mediation declined' certificate is due")
+            return redirect(referral)
+    status = 400 if form.errors else 200
+    return render(request, "referrals/referral_withdraw.html", {"referral": referral, "form": form}, status=status)
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def referral_la_conceded(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = LaConcededForm(request.POST)
+
+    def action(data):
+        return services.referral_la_conceded(referral=referral, actor=request.user, agreement_on=data["agreement_on"])
+
+    return act(request, referral, form, "conceded_form", action, "The LA's concession before the meeting is recorded")
+
+
+@require_POST
+@any_permission_required(*ACT_ON_REFERRALS)
+def action_add(request, pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    form = AgreementActionForm(request.POST)
+
+    def action(data):
+        return services.agreement_action_add(referral=referral, actor=request.user, **data)
+
+    def success(created):
+        return "Agreed action added" + (f" ({len(created)} steps)" if len(created) > 1 else "")
+
+    return act(request, referral, form, "action_form", action, success)
+
+
+@require_POST
+@permission_required(MANAGE, raise_exception=True)
+def action_done(request, pk, action_pk):
+    referral = selectors.referral_get_for(request.user, pk)
+    agreed = action_of(referral, action_pk)
+    form = ActionDoneForm(request.POST, auto_id=f"done{agreed.pk}_%s")
+
+    def action(data):
+        return services.agreement_action_complete(action=agreed, actor=request.user, done_on=data["done_on"])
+
+    return act(request, referral, form, f"action_form_{agreed.pk}", action, f"Marked done: {agreed.description}")
+
+
+@any_permission_required(*ACT_ON_REFERRALS)
+def outcome_correct(request, pk):
+    referral = referral_to_act_on(request.user, pk)
+    names = ("concluded_on", "agreement_on")
+    facts = recorded(referral, names)
+    return correction_page(
+        request,
+        form=OutcomeCorrectForm(request.POST or None, initial=facts()),
+        facts=facts,
+        title=f"Correct the outcome dates of referral {referral.pk}",
+        intro="The certificate clock and every agreed action's deadline are worked out again.",
+        back=referral,
+        action=lambda data: corrected(
+            services.referral_conclusion_correct, request, data, referral=referral, **chosen(data, names)
+        ),
+        success="Outcome dates corrected",
+    )
