@@ -1,6 +1,6 @@
 """What the pathway's pages share: the coarse permission checks, the common tail of every action (one service
 call, then a message and a redirect, or the page again with the refusal), reads scoped through an object a selector
-already gave, and the correction page."""
+already gave."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 
 from cases import case_page
-from cases.models import Case
 from cases.refusals import service_call
 
 from .. import permissions, selectors, services
@@ -86,59 +85,3 @@ def case_act(request, case, form, key, action, success):
         then=case,
         refused=lambda: case_page.with_errors(request, case, **{key: form}),
     )
-
-
-# --- Corrections (decision 17): a page of their own, with a reason; every dependent clock is recomputed ---------
-
-
-def recorded(record, names, **convert):
-    """The facts a correction page starts from, as `record` holds them now (read again each time: see
-    correction_page). `convert` maps a fact's name to how the form shows it."""
-
-    def facts() -> dict:
-        record.refresh_from_db()
-        return {name: convert.get(name, _same)(getattr(record, name)) for name in names}
-
-    return facts
-
-
-def _same(value):
-    return value
-
-
-def corrected(service, request, data, **values):
-    """A correction service called with the person, their reason and the facts as they were when they opened the
-    page (the service refuses the correction if someone else changed them since)."""
-    return service(actor=request.user, reason=data["reason"], expected=data["opened"], **values)
-
-
-def chosen(data, names) -> dict:
-    """The cleaned values of `names`, by name (the correction services take the facts as keyword arguments)."""
-    return {name: data[name] for name in names}
-
-
-def correction_page(request, *, form, facts, title, intro, back, action, success):
-    """GET: the form with the facts as recorded. POST: the service records the correction and recomputes the
-    case's clocks; a refused correction shows the page again with its messages and changes nothing. When someone
-    else changed the record after the page was opened, the page says what changed and now carries the record as
-    it is, so saving again applies this person's correction on top (`facts` re-reads the record)."""
-    if request.method == "POST" and form.is_valid():
-        stale = []
-
-        def run():
-            try:
-                return action(form.cleaned_data)
-            except services.StaleCorrection:
-                stale.append(True)
-                raise
-
-        saved, _ = service_call(form, run)
-        if saved:
-            messages.success(request, success)
-            return redirect(back)
-        if stale:
-            form.reopen(facts())
-    back_label = f"Case {back.reference}" if isinstance(back, Case) else f"Referral {back.pk}"
-    context = {"form": form, "title": title, "intro": intro, "back": back, "back_label": back_label}
-    # Shown again with its messages as a normal page (as the intake form is): the title starts "Error:".
-    return render(request, "referrals/correction.html", context)

@@ -1,4 +1,4 @@
-"""How mediation ends: concluded (with the agreed actions), withdrawn, or conceded by the LA; correcting its dates."""
+"""How mediation ends: concluded (with the agreed actions), withdrawn, or conceded by the LA."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from ..forms import (
     AgreementActionForm,
     ConcludeForm,
     LaConcededForm,
-    OutcomeCorrectForm,
     WithdrawForm,
     issues_for,
 )
@@ -24,11 +23,6 @@ from ._common import (
     MANAGE,
     action_of,
     any_permission_required,
-    chosen,
-    corrected,
-    correction_page,
-    recorded,
-    referral_to_act_on,
 )
 from .detail import act
 
@@ -115,22 +109,3 @@ def action_done(request, pk, action_pk):
         return services.agreement_action_complete(action=agreed, actor=request.user, done_on=data["done_on"])
 
     return act(request, referral, form, f"action_form_{agreed.pk}", action, f"Marked done: {agreed.description}")
-
-
-@any_permission_required(*ACT_ON_REFERRALS)
-def outcome_correct(request, pk):
-    referral = referral_to_act_on(request.user, pk)
-    names = ("concluded_on", "agreement_on")
-    facts = recorded(referral, names)
-    return correction_page(
-        request,
-        form=OutcomeCorrectForm(request.POST or None, initial=facts()),
-        facts=facts,
-        title=f"Correct the outcome dates of referral {referral.pk}",
-        intro="The certificate clock and every agreed action's deadline are worked out again.",
-        back=referral,
-        action=lambda data: corrected(
-            services.referral_conclusion_correct, request, data, referral=referral, **chosen(data, names)
-        ),
-        success="Outcome dates corrected",
-    )

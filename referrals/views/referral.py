@@ -1,11 +1,11 @@
 """The referral list and the referral itself: the adviser contact and the referral from the case page, the
-provider's response, the ICB, the mediator, shared notes, and correcting the recorded dates."""
+provider's response, the ICB, the mediator and shared notes."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,16 +15,14 @@ from sendportal.lists import filter_tags, page_query
 from .. import selectors, services
 from ..filters import SORT, MyReferralFilter, ReferralFilter
 from ..forms import (
-    AdviserContactCorrectForm,
     AdviserContactForm,
     AssignMediatorForm,
     IcbNotifyForm,
     ReferralCreateForm,
-    ReferralDatesForm,
     RespondForm,
     SharedNoteForm,
 )
-from ..models import AdviserContact, MediationSession
+from ..models import MediationSession
 from ._common import (
     ACT_ON_REFERRALS,
     MANAGE,
@@ -32,10 +30,6 @@ from ._common import (
     SEE_REFERRALS,
     any_permission_required,
     case_act,
-    chosen,
-    corrected,
-    correction_page,
-    recorded,
 )
 from .detail import act
 
@@ -158,46 +152,3 @@ def note_add(request, pk):
         return services.referral_note_add(referral=referral, actor=request.user, text=data["text"])
 
     return act(request, referral, form, "note_form", action, "Shared note added")
-
-
-@permission_required(MANAGE, raise_exception=True)
-def referral_correct_dates(request, pk):
-    referral = selectors.referral_get_for(request.user, pk)
-    names = services.REFERRAL_DATE_FIELDS
-    facts = recorded(referral, names)
-    form = ReferralDatesForm(request.POST or None, referral=referral, initial=facts())
-    return correction_page(
-        request,
-        form=form,
-        facts=facts,
-        title=f"Correct the dates of referral {referral.pk}",
-        intro="Every clock that runs from these dates is worked out again, and each date that moves is shown on the "
-        "case timeline with your reason.",
-        back=referral,
-        action=lambda data: corrected(
-            services.referral_correct_dates, request, data, referral=referral, changes=form.changed_dates(names)
-        ),
-        success="Referral dates corrected: the clocks that depend on them have been worked out again",
-    )
-
-
-@permission_required(MANAGE, raise_exception=True)
-def adviser_contact_correct(request, case_pk):
-    case = case_selectors.case_get_for(request.user, case_pk)
-    contact = get_object_or_404(AdviserContact, case=case)
-    names = ("contacted_on", "choice")
-    facts = recorded(contact, names)
-    return correction_page(
-        request,
-        form=AdviserContactCorrectForm(
-            request.POST or None, initial=facts(), choices=services.adviser_choices_for(case)
-        ),
-        facts=facts,
-        title=f"Correct the adviser contact on case {case.reference}",
-        intro="The adviser clock, the certificate clock and whether the contact was late are worked out again.",
-        back=case,
-        action=lambda data: corrected(
-            services.adviser_contact_correct, request, data, contact=contact, **chosen(data, names)
-        ),
-        success="Adviser contact corrected",
-    )

@@ -1,4 +1,4 @@
-"""Mediation sessions: arranging, recording and correcting them, and mediation that cannot be held in time."""
+"""Mediation sessions: arranging and recording them, and mediation that cannot be held in time."""
 
 from __future__ import annotations
 
@@ -6,15 +6,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..forms import NotHeldForm, SessionCorrectForm, SessionRecordForm, SessionScheduleForm
+from ..forms import NotHeldForm, SessionRecordForm, SessionScheduleForm
 from ._common import (
     ACT_ON_REFERRALS,
     any_permission_required,
-    chosen,
-    corrected,
-    correction_page,
-    recorded,
-    referral_to_act_on,
     session_of,
 )
 from .detail import act
@@ -71,21 +66,3 @@ def referral_not_held(request, pk):
 
     message = "Recorded that mediation cannot be held within 30 days: the certificate is due in 3 working days"
     return act(request, referral, form, "not_held_form", action, message)
-
-
-@any_permission_required(*ACT_ON_REFERRALS)
-def session_correct(request, pk, session_pk):
-    referral = referral_to_act_on(request.user, pk)
-    session = session_of(referral, session_pk)
-    names = ("starts_at", "notice_sent_on", "short_notice_consent")
-    facts = recorded(session, names, starts_at=timezone.localtime)
-    return correction_page(
-        request,
-        form=SessionCorrectForm(request.POST or None, initial=facts()),
-        facts=facts,
-        title=f"Correct the session of {timezone.localtime(session.starts_at):%a %-d %b %Y}",
-        intro="The notice clock and, for a held session, the 30-day mediation clock are worked out again.",
-        back=referral,
-        action=lambda data: corrected(services.session_correct, request, data, session=session, **chosen(data, names)),
-        success="Session corrected",
-    )

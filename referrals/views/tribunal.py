@@ -1,4 +1,4 @@
-"""The Tribunal appeal, from the case page: the appeal, its outcome, the compliance steps, correcting its dates."""
+"""The Tribunal appeal, from the case page: the appeal, its outcome and the compliance steps."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 from cases import selectors as case_selectors
 
 from .. import services
-from ..forms import AppealCorrectForm, ComplianceDoneForm, TribunalAppealForm, TribunalOutcomeForm
-from ._common import TRIBUNAL, appeal_of, case_act, corrected, correction_page, recorded
+from ..forms import ComplianceDoneForm, TribunalAppealForm, TribunalOutcomeForm
+from ._common import TRIBUNAL, appeal_of, case_act
 
 
 @require_POST
@@ -52,24 +52,3 @@ def compliance_done(request, case_pk):
         )
 
     return case_act(request, case, form, "compliance_form", action, lambda d: f"Recorded as done: {d.title}")
-
-
-@permission_required(TRIBUNAL, raise_exception=True)
-def appeal_correct(request, case_pk, appeal_pk):
-    case = case_selectors.case_get_for(request.user, case_pk)
-    appeal = appeal_of(case, appeal_pk)
-    names = {**services.APPEAL_DATE_FIELDS, **services.APPEAL_OUTCOME_DATE_FIELDS}
-    facts = recorded(appeal, names)
-    form = AppealCorrectForm(request.POST or None, appeal=appeal, initial=facts())
-    return correction_page(
-        request,
-        form=form,
-        facts=facts,
-        title=f"Correct the appeal dates on case {case.reference}",
-        intro="The appeal window, the directed response and every compliance clock are worked out again.",
-        back=case,
-        action=lambda data: corrected(
-            services.tribunal_appeal_correct, request, data, appeal=appeal, changes=form.changed_dates(names)
-        ),
-        success="Appeal dates corrected",
-    )
