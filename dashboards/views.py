@@ -175,9 +175,8 @@ def management(request):
     return render(request, "dashboards/management.html", context)
 
 
-def _management_charts(data: dict) -> dict:
-    groups = data["compliance"]
-    compliance_summary = _compliance_summary(groups)
+def _trend_charts(groups: list[dict]) -> list[dict]:
+    """Each clock's percentage on time by month, with its summary in words."""
     trends = []
     for group in groups:
         summary = _trend_summary(group)
@@ -193,6 +192,24 @@ def _management_charts(data: dict) -> dict:
                 ),
             }
         )
+    return trends
+
+
+def _compliance_chart(groups: list[dict], summary: str):
+    return bar_chart(
+        chart_id="compliance",
+        title="Clock compliance in the period: percentage on time",
+        summary=summary,
+        max_value=100,
+        bars=[
+            Bar(g["short"], g["percent"] or 0, f"{g['percent']}%" if g["total"] else "no clocks due") for g in groups
+        ],
+    )
+
+
+def _management_charts(data: dict) -> dict:
+    groups = data["compliance"]
+    compliance_summary = _compliance_summary(groups)
     outcomes = data["outcomes"]
     outcome_summary = _counts_summary(
         "referrals concluded", outcomes["rows"], outcomes["total"], none="No referrals were concluded in the period."
@@ -203,17 +220,8 @@ def _management_charts(data: dict) -> dict:
     decisions_summary = _decisions_summary(data["decisions"])
     return {
         "compliance_summary": compliance_summary,
-        "compliance_chart": bar_chart(
-            chart_id="compliance",
-            title="Clock compliance in the period: percentage on time",
-            summary=compliance_summary,
-            max_value=100,
-            bars=[
-                Bar(g["short"], g["percent"] or 0, f"{g['percent']}%" if g["total"] else "no clocks due")
-                for g in groups
-            ],
-        ),
-        "trends": trends,
+        "compliance_chart": _compliance_chart(groups, compliance_summary),
+        "trends": _trend_charts(groups),
         "outcome_summary": outcome_summary,
         "outcome_chart": bar_chart(
             chart_id="outcomes",
