@@ -9,12 +9,9 @@ import time_machine
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
-from django.core.cache import caches
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from sendportal.auth_backends import OneQueryModelBackend
 
@@ -53,6 +50,46 @@ def test_permissions_of_inactive_users_and_superusers(django_user_model):
     boss = django_user_model.objects.create_superuser("boss", password="x")
     assert OneQueryModelBackend().get_all_permissions(boss) == ModelBackend().get_all_permissions(boss)
     assert "cases.delete_case" in OneQueryModelBackend().get_all_permissions(boss)
+
+
+def test_the_signed_in_user_is_read_with_their_permissions_in_one_query(django_user_model):
+    user = django_user_model.objects.create_user("kim", password="x")
+    group = Group.objects.create(name="Readers")
+    group.permissions.add(_perm("view_case"), _perm("change_case"))
+    user.groups.add(group)
+    user.user_permissions.add(_perm("add_case"), _perm("change_case"))
+    Group.objects.create(name="Others").permissions.add(_perm("delete_case"))  # a group the user is not in
+
+    with CaptureQueriesContext(connection) as ctx:
+        loaded = OneQueryModelBackend().get_user(user.pk)
+        assert loaded.has_perm("cases.add_case") and loaded.has_perm("cases.view_case")
+        assert not loaded.has_perm("cases.delete_case")
+        perms = loaded.get_all_permissions()
+    assert len(ctx.captured_queries) == 1
+    assert perms == {"cases.view_case", "cases.change_case", "cases.add_case"}
+    assert perms == ModelBackend().get_all_permissions(django_user_model.objects.get(pk=user.pk))
+
+
+def test_get_user_without_permissions_inactive_unknown_and_superuser(django_user_model):
+    plain = django_user_model.objects.create_user("plain", password="x")
+    loaded = OneQueryModelBackend().get_user(plain.pk)
+    assert loaded == plain and loaded.get_all_permissions() == set()
+    gone = django_user_model.objects.create_user("gone2", password="x", is_active=False)
+    gone.user_permissions.add(_perm("view_case"))
+    assert OneQueryModelBackend().get_user(gone.pk) is None
+    assert OneQueryModelBackend().get_user(gone.pk + 1000) is None
+    boss = django_user_model.objects.create_superuser("boss2", password="x")
+    assert OneQueryModelBackend().get_user(boss.pk).get_all_permissions() == ModelBackend().get_all_permissions(boss)
+
+
+def test_a_signed_in_page_reads_no_permissions_after_the_user(client, officer):
+    client.force_login(officer, backend="sendportal.auth_backends.OneQueryModelBackend")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("cases:list"))
+    assert response.status_code == 200 and "Cases" in response.content.decode()
+    statements = [q["sql"] for q in ctx.captured_queries]
+    assert not any(s.startswith('SELECT "django_content_type"."app_label"') for s in statements)
+    assert any('FROM "auth_user"' in s and "auth_permission" in s for s in statements)
 
 
 def test_has_perm_through_the_configured_backend(django_user_model):
@@ -109,29 +146,7 @@ def test_a_session_idle_for_thirty_minutes_after_its_last_refresh_is_over(client
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-# --- Cache -------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def db_cache(settings):
-    from sendportal.settings.base import CACHES
-
-    settings.CACHES = {"default": dict(CACHES["default"])}  # the portal's cache, not the tests' dummy
-    call_command("createcachetable", verbosity=0)
-    store = caches["default"]
-    store.clear()
-    yield store
-    store.clear()
-
-
-def test_the_cache_is_a_table_in_the_database_every_app_server_shares(db_cache):
-    db_cache.set("figures", {"open": 3}, 300)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM sendportal_cache")
-        (count,) = cursor.fetchone()
-    assert count == 1 and db_cache.get("figures") == {"open": 3}
-    with time_machine.travel(timezone.now() + timedelta(seconds=301), tick=False):
-        assert db_cache.get("figures") is None
+# --- Database settings -------------------------------------------------------------------------------------
 
 
 def test_tune_database_sets_each_engines_options():
