@@ -3,12 +3,10 @@ writes are the audit records of an export."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,7 +16,7 @@ from cases.models import Case
 from cases.models import Status as CaseStatus
 from cases.selectors import officers_qs
 
-from . import exports, mediator_work, selectors
+from . import exports, figures, mediator_work, selectors
 from .charts import Bar, bar_chart, column_chart
 from .forms import PeriodForm, YearForm
 
@@ -138,23 +136,8 @@ def my_work(request):
     )
 
 
-# Management figures aggregate every case; they are worked out at most this often (per period and officer
-# chosen) and shared by every app server through the database cache. The page says when they were worked out.
-CACHE_SECONDS = 300
-
-
 def _key(value) -> str:
     return repr(sorted(value.items())) if isinstance(value, dict) else repr(value)
-
-
-def _cached(parts: tuple, compute):
-    key = "dash:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    result = (compute(), timezone.now())
-    cache.set(key, result, CACHE_SECONDS)
-    return result
 
 
 @permission_required("cases.view_team_work", raise_exception=True)
@@ -165,12 +148,18 @@ def management(request):
     context = {"form": form, "today": today}
     if not form.is_bound or form.is_valid():
         choices = form.choices()
-        data, worked_out_at = _cached(
-            ("management", today, sorted(o.pk for o in officers), _key(choices)),
-            lambda: selectors.management_dashboard(today=today, officers=officers, **choices),
+        # Management figures aggregate every case: they are worked out at most every few minutes for each choice
+        # and shared by every app server (dashboards.figures). The page says when they were worked out.
+        data, worked_out_at = figures.figures_for(
+            choice=("management", _key(choices)),
+            signature=(today, sorted(o.pk for o in officers)),
+            compute=lambda: selectors.management_dashboard(today=today, officers=officers, **choices),
         )
         context.update(
-            data=data, worked_out_at=worked_out_at, cache_minutes=CACHE_SECONDS // 60, **_management_charts(data)
+            data=data,
+            worked_out_at=worked_out_at,
+            cache_minutes=int(figures.fresh_for().total_seconds()) // 60,
+            **_management_charts(data),
         )
     return render(request, "dashboards/management.html", context)
 

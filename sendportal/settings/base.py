@@ -135,11 +135,10 @@ DATABASES = {
 # While the database cannot answer, pages are 503 with this Retry-After (seconds), and so is /healthz.
 SERVICE_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("SERVICE_UNAVAILABLE_RETRY_AFTER", "30"))
 
-# Shared by every app server: a table in the one database (created by a migration). Only the management dashboard's
-# figures are kept there (one write per period and officer every 5 minutes), so Django's own database cache does.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sendportal_cache"},
-}
+# The management dashboard's figures are worked out at most this often for each choice of period and officer and
+# kept in the database for every app server (dashboards.figures). Nothing uses Django's cache: it is left at its
+# default (one per process).
+DASHBOARD_FIGURES_SECONDS = 300
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -101,8 +101,6 @@ def snapshot() -> dict:
     rows = {}
     for app in PORTAL_APPS:
         for model in apps.get_app_config(app).get_models():
-            if model._meta.db_table == "sendportal_cache":
-                continue
             rows[model._meta.label] = list(model.objects.order_by("pk").values_list())
     return rows
 

@@ -13,16 +13,13 @@ from datetime import date
 import pytest
 import requests
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
-from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from time_machine import escape_hatch
 
 from accounts.testing import give_authenticator, totp_code
 from cases.tests.factories import CaseFactory
 from dashboards.exports import EXPORTS_PER_HOUR
-from sendportal.settings.base import CACHES as SHARED_CACHES
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.today(date(2026, 6, 17))]
 PASSWORD = "correct-horse-battery-staple"
@@ -51,10 +48,6 @@ def _free_port() -> int:
 def two_servers(django_db_setup, django_db_blocker, tmp_path_factory):
     """Started once for the module: each test's data is committed (transactional tests) and flushed after it."""
     tmp_path = tmp_path_factory.mktemp("two-servers")
-    # The test settings' cache is a dummy one, so the cache table's migration made no table: make it, as the
-    # migration does in production.
-    with django_db_blocker.unblock(), override_settings(CACHES=SHARED_CACHES):
-        call_command("createcachetable", verbosity=0)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sendportal.testing.server_settings",
@@ -158,7 +151,7 @@ def test_a_lockout_counts_failures_made_on_either_server(two_servers, officer):
 def test_the_management_figures_cached_by_one_server_are_served_by_the_other(two_servers, manager, officer):
     a, b = two_servers
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM sendportal_cache")
+        cursor.execute("DELETE FROM dashboards_figuressnapshot")
     CaseFactory(officer=officer)
     give_authenticator(manager)  # managers must use two-factor sign-in
     boss = requests.Session()
@@ -166,9 +159,9 @@ def test_the_management_figures_cached_by_one_server_are_served_by_the_other(two
     first = OPEN_CASES.search(boss.get(f"{a}/dashboard/", timeout=30).text).group(1)
     assert first == "1"
     CaseFactory(officer=officer)  # a second open case, after the figures were worked out
-    assert OPEN_CASES.search(boss.get(f"{b}/dashboard/", timeout=30).text).group(1) == "1"  # the shared cache
+    assert OPEN_CASES.search(boss.get(f"{b}/dashboard/", timeout=30).text).group(1) == "1"  # kept figures
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM sendportal_cache")
+        cursor.execute("DELETE FROM dashboards_figuressnapshot")
     assert OPEN_CASES.search(boss.get(f"{b}/dashboard/", timeout=30).text).group(1) == "2"  # worked out afresh
 
 
