@@ -117,7 +117,8 @@ MY_WORK_LIMIT = 10
 @permission_required("cases.view_case", raise_exception=True)
 def my_work(request):
     today = timezone.localdate()
-    data = selectors.my_work(request.user, today=today, calendar=clock_services.working_calendar(), limit=MY_WORK_LIMIT)
+    calendar = clock_services.working_calendar()
+    data = selectors.my_work(request.user, today=today, calendar=calendar, limit=MY_WORK_LIMIT)
     stage_summary = _counts_summary("open cases", data["stages"], data["open_cases"], none="You have no open cases.")
     stage_chart = (
         bar_chart(
@@ -132,7 +133,7 @@ def my_work(request):
     return render(
         request,
         "dashboards/my_work.html",
-        {"data": data, "stage_summary": stage_summary, "stage_chart": stage_chart},
+        {"data": data, "stage_summary": stage_summary, "stage_chart": stage_chart, "working_calendar": calendar},
     )
 
 

@@ -160,8 +160,9 @@ class Case(models.Model):
             # Most cases are closed after a year or two: partial indexes over the open ones only, for an
             # officer's open cases (My work, the case list's "mine") and the unassigned intake queue.
             models.Index(
-                # With the id, an officer's open cases are counted from the index alone on PostgreSQL too.
-                fields=["officer", "status", "id"],
+                # With whose move it is and the id, My work counts an officer's open cases by stage and by whose
+                # move it is from the index alone (and PostgreSQL counts them without the table too).
+                fields=["officer", "status", "next_step_by", "id"],
                 condition=~Q(status="closed"),
                 name="cases_case_open_officer_idx",
             ),

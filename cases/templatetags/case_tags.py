@@ -77,7 +77,9 @@ def _today_and_calendar(context) -> tuple:
     cache = context.render_context.setdefault("_clock_cache", {})
     if "today" not in cache:
         cache["today"] = timezone.localdate()
-        cache["calendar"] = clock_services.working_calendar()
+        # A view that has read the calendar already passes it as `working_calendar`: it is not read again.
+        calendar = context.get("working_calendar")
+        cache["calendar"] = calendar if calendar is not None else clock_services.working_calendar()
     return cache["today"], cache["calendar"]
 
 

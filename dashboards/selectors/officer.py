@@ -84,16 +84,22 @@ def _clock_groups(user, *, today: date, calendar, limit: int) -> tuple[list[dict
     return groups, totals
 
 
-def _case_counts(user) -> tuple[dict[str, int], dict[str, int], int]:
-    """The user's open cases by status and by whose move it is, and how many open cases have no officer: one
-    grouped count."""
-    counts = (
+def case_count_rows(user):
+    """The user's open cases and the unassigned open cases, counted by officer, status and whose move it is (from
+    cases_case_open_officer_idx alone)."""
+    return (
         Case.objects.filter(Q(officer=user) | Q(officer__isnull=True))
         .exclude(status=CaseStatus.CLOSED)
         .values("officer", "status", "next_step_by")
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def _case_counts(user) -> tuple[dict[str, int], dict[str, int], int]:
+    """The user's open cases by status and by whose move it is, and how many open cases have no officer: one
+    grouped count."""
+    counts = case_count_rows(user)
     mine: dict[str, int] = {}
     moves: dict[str, int] = {}
     queue_total = 0

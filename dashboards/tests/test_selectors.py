@@ -448,6 +448,27 @@ def test_my_work_counts_my_open_cases_by_stage_and_the_unassigned_queue(officer,
     assert [row["reference"] for row in data["queue"]] == [oldest.reference, "SEND-2026-00101"]
 
 
+def test_my_work_counts_cases_from_the_open_cases_index_alone(officer):
+    from django.db import connection
+
+    from dashboards.selectors.officer import case_count_rows
+    from sendportal.testing.plans import query_plan
+
+    b.case(officer=officer, status=CaseStatus.INTAKE)
+    for _ in range(30):  # most cases are closed, as in a live database
+        b.case(officer=officer, status=CaseStatus.CLOSED)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    sql, params = case_count_rows(officer).query.sql_with_params()
+    plan = query_plan(sql, params)
+    assert "cases_case_open_officer_idx" in plan, plan
+    if connection.vendor == "sqlite":  # PostgreSQL's choice on a tiny table says little about the index's columns
+        assert "COVERING INDEX cases_case_open_officer_idx" in plan, plan
+    assert [(row["officer"], row["status"], row["n"]) for row in case_count_rows(officer)] == [
+        (officer.pk, "intake", 1)
+    ]
+
+
 @pytest.mark.django_db
 def test_mediator_dashboard_shows_only_their_own_referrals(mediator_user, django_user_model):
     provider = b.provider()
