@@ -87,8 +87,11 @@ def pytest_report_header(config):
     return f"{TEST_TODAY_VARIABLE}: the suite runs as if today were {day:%a %d %b %Y}" if day else None
 
 
-# Incidental data (names, emails) is reproducible from run to run; tests set what they are about explicitly.
-factory.random.reseed_random("sendportal")
+@pytest.fixture(autouse=True)
+def _reproducible_incidental_data(request):
+    """Incidental data (names, emails) depends on the test alone, not on which tests ran before it in the same
+    worker, so a run reproduces exactly; tests set what they are about explicitly."""
+    factory.random.reseed_random(request.node.nodeid)
 
 
 @pytest.fixture(autouse=True)
