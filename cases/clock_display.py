@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sendportal.formats import short_date
+
 from . import deadlines
 from .dates import CLOCK_ENGINE_ERRORS, in_range
 from .models import Deadline
@@ -106,7 +108,7 @@ def clock_row(deadline: Deadline, *, today: date, calendar) -> ClockRow:
             warning = deadlines.non_working_day_warning(deadline.due_on, holidays=calendar)
     elif deadline.state == Deadline.State.MET:
         late = (deadline.met_on - deadline.due_on).days
-        relative = f"met on {deadline.met_on:%a %-d %b %Y}" + (f", {late} days late" if late > 0 else "")
+        relative = f"met on {short_date(deadline.met_on)}" + (f", {late} days late" if late > 0 else "")
         urgency = "closed"
     elif deadline.state == Deadline.State.WAIVED:
         relative, urgency = f"waived: {deadline.waived_reason}", "closed"

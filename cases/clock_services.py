@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from sendportal.formats import short_date
 from sendportal.models import User
 
 from . import deadlines, next_step_services
@@ -43,7 +44,7 @@ def working_calendar() -> deadlines.EnglandBankHolidaysPlus:
 
 
 def fmt(day: date | None) -> str:
-    return day.strftime("%a %-d %b %Y") if day else "none"
+    return short_date(day) if day else "none"
 
 
 # --- Writes ------------------------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ from zoneinfo import ZoneInfo
 
 import holidays as holidays_package
 
+from sendportal.formats import long_date
+
 __all__ = [
     "ADVISER_CONTACT_MONTHS",
     "AGREEMENT_ACTION_WEEKS",
@@ -132,11 +134,6 @@ _SATURDAY = 5  # date.weekday() of Saturday; Saturday and Sunday are never worki
 
 _ONE_DAY = timedelta(days=1)
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -461,12 +458,8 @@ def non_working_day_warning(due: date, *, holidays: Collection[date] | None = No
     hols = _resolve_holidays(holidays)
     if _is_working(due, hols):
         return ""
-    last = _long_date(last_working_day_on_or_before(due, holidays=hols))
-    return f"Due {_long_date(due)}, which is not a working day: the last working day before it is {last}."
-
-
-def _long_date(day: date) -> str:
-    return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+    last = long_date(last_working_day_on_or_before(due, holidays=hols))
+    return f"Due {long_date(due)}, which is not a working day: the last working day before it is {last}."
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -656,9 +649,9 @@ def appeal_deadline_detail(
             needs_review = True
             alternative = _first_working_after_window(due, _resolve_holidays(holidays))
             reason = (
-                f"The period ended on {_long_date(raw)}, a non-working day just before {window}; the next "
-                f"working day falls inside it. The strict reading (r.12(2)) gives {_long_date(due)}; "
-                f"reading r.12(3) generously would give {_long_date(alternative)}. Needs legal review."
+                f"The period ended on {long_date(raw)}, a non-working day just before {window}; the next "
+                f"working day falls inside it. The strict reading (r.12(2)) gives {long_date(due)}; "
+                f"reading r.12(3) generously would give {long_date(alternative)}. Needs legal review."
             )
     return AppealDeadline(
         raw_end=raw,

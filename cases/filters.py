@@ -87,7 +87,7 @@ class CaseFilter(StrictFilterMixin, django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.user = user
         choices = [(MINE, "Assigned to me"), (UNASSIGNED, "Unassigned")]
-        choices += [(str(u.pk), u.get_full_name() or u.get_username()) for u in officers_qs()]
+        choices += [(str(u.pk), u.display_name) for u in officers_qs()]
         self.filters["officer"].extra["choices"] = choices
         self.form.fields["officer"].choices = [("", "Anyone"), *choices]
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from sendportal.date_input import DateInputWidget
+from sendportal.formats import short_date
 
 from . import rules, validators
 from .dates import portal_formfield
@@ -44,7 +45,7 @@ def shown_value(case: Case, name: str) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if hasattr(value, "strftime"):
-        return value.strftime("%a %-d %b %Y")
+        return short_date(value)
     if name == "sections_disputed":
         return ", ".join(PlanSection(s).label for s in value if s in PlanSection.values)
     return str(value)
@@ -52,7 +53,7 @@ def shown_value(case: Case, name: str) -> str:
 
 class OfficerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+        return obj.display_name
 
 
 class CaseForm(forms.ModelForm):
@@ -195,7 +196,7 @@ class CaseForm(forms.ModelForm):
         case = stale.case
         saved = cls(instance=case)
         posted = cls(data, instance=case)
-        who = (stale.actor.get_full_name() or stale.actor.get_username()) if stale.actor else "Someone"
+        who = stale.actor.display_name if stale.actor else "Someone"
         theirs = [name for name in stale.fields if name in saved.fields]
         differs = set(posted.changed_data)
         conflicts = {

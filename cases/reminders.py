@@ -148,7 +148,7 @@ def _covering(deadline: Deadline, recipient) -> str:
     officer = deadline.case.officer
     if recipient is None or officer is None or officer.pk == recipient.pk:
         return ""
-    return f" [covering for {officer.get_full_name() or officer.get_username()}]"
+    return f" [covering for {officer.display_name}]"
 
 
 def _line(deadline: Deadline, *, today: date, calendar, site_url: str, recipient=None) -> list[str]:

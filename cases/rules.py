@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from sendportal.formats import day_month_year, short_date
+
 from .models import Decision, PartyType, Route, Status
 
 S = Status
@@ -233,7 +235,7 @@ def _window_expired_problems(move: _Move) -> Iterator[str]:
         yield "This case has no appeal window to close."
     elif move.today is None or move.today <= closes_on:
         yield (
-            f"The family's appeal window is open until 5pm on {closes_on:%a %-d %b %Y}: it can be "
+            f"The family's appeal window is open until 5pm on {short_date(closes_on)}: it can be "
             "recorded as expired from the next day."
         )
 
@@ -305,7 +307,7 @@ def _age_problems(party_type: str | None, born: date, taken_in_on: date) -> dict
         return {
             "party_type": (
                 f"{who} must be over compulsory school age, which for this child ends on "
-                f"{ends:%-d %B %Y} (the last Friday in June of the school year they turn 16). "
+                f"{day_month_year(ends)} (the last Friday in June of the school year they turn 16). "
                 "Until then a parent or carer brings the disagreement."
             )
         }

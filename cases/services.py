@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Field, Model
 from django.utils import timezone
 
+from sendportal.formats import short_date
 from sendportal.models import User
 
 from . import clock_services, next_step_services, permissions, rules
@@ -153,7 +154,7 @@ def case_create(*, actor: User, data: dict[str, Any]) -> Case:
             case=case,
             actor=actor,
             kind=CaseEvent.Kind.OFFICER_ASSIGNED,
-            description=f"Assigned to {officer.get_full_name() or officer.get_username()}",
+            description=f"Assigned to {officer.display_name}",
             data={"officer": officer.pk},
         )
     clock_services.case_clocks_recompute(case=case, actor=actor)
@@ -250,7 +251,7 @@ def _label(field_name: str) -> str:
 
 
 def _fmt(iso: str | None) -> str:
-    return date.fromisoformat(iso).strftime("%a %-d %b %Y") if iso else "none"
+    return short_date(date.fromisoformat(iso)) if iso else "none"
 
 
 @transaction.atomic
@@ -265,7 +266,7 @@ def case_assign_officer(*, case: Case, actor: User, officer: User | None, reason
     case.officer = officer
     case.save(update_fields=["officer", "updated_at"])
     Deadline.objects.filter(case=case).update(officer=officer)  # the case's clocks go with it
-    who = (officer.get_full_name() or officer.get_username()) if officer else "nobody"
+    who = officer.display_name if officer else "nobody"
     case_event_record(
         case=case,
         actor=actor,

@@ -25,10 +25,6 @@ def can_manage_team(user: User) -> bool:
     return user.has_perm(TEAM_PERMISSION) and user.has_perm("cases.assign_officer")
 
 
-def _person(user: User) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 @transaction.atomic
 def cases_reassign(*, actor: User, cases: CaseQuerySet, officer: User, reason: str) -> int:
     """Give every open case in `cases` to `officer`, with `reason` on each case's timeline; their clocks go with
@@ -69,12 +65,13 @@ def _check_cover(*, officer: User, colleague: User, starts_on: date, ends_on: da
     )
     for other in overlapping:
         if other.officer_id == officer.pk:
+            covering = other.colleague.display_name
             raise ValidationError(
-                {"starts_on": f"{_person(officer)} already has cover from {_person(other.colleague)} in those dates."}
+                {"starts_on": f"{officer.display_name} already has cover from {covering} in those dates."}
             )
         if other.officer_id == colleague.pk:
-            raise ValidationError({"colleague": f"{_person(colleague)} is away themselves in those dates."})
-        raise ValidationError({"officer": f"{_person(officer)} is covering for someone else in those dates."})
+            raise ValidationError({"colleague": f"{colleague.display_name} is away themselves in those dates."})
+        raise ValidationError({"officer": f"{officer.display_name} is covering for someone else in those dates."})
 
 
 @transaction.atomic

@@ -88,7 +88,7 @@ def case_create(request):
         if not duplicates or confirmed:
             saved, case = service_call(form, lambda: services.case_create(actor=request.user, data=data))
             if saved:
-                who = case.officer and (case.officer.get_full_name() or case.officer.get_username())
+                who = case.officer and case.officer.display_name
                 held = f"assigned to {who}" if who else "left in the queue for an officer"
                 messages.success(request, f"Case {case.reference} opened and {held}")
                 return redirect(case)
@@ -155,7 +155,7 @@ def case_assign(request, pk):
         if saved:
             case = result
             officer = case.officer
-            who = (officer.get_full_name() or officer.get_username()) if officer else "nobody"
+            who = officer.display_name if officer else "nobody"
             messages.success(request, f"Case {case.reference} assigned to {who}")
             return redirect(case)
     return case_page.with_errors(request, case, assign_form=form)

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from sendportal.formats import day_month_year
+
 from . import team_selectors, team_services
 from .models import Cover
 from .refusals import service_call
@@ -21,10 +23,6 @@ from .team_forms import CoverForm, FromOfficerForm, ReassignForm
 def _team_manager(request) -> None:
     if not team_services.can_manage_team(request.user):
         raise PermissionDenied
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def reassign(request):
@@ -47,7 +45,9 @@ def reassign(request):
             )
             if saved:
                 plural = "" if moved == 1 else "s"
-                messages.success(request, f"{moved} case{plural} moved from {_name(source)} to {_name(target)}.")
+                messages.success(
+                    request, f"{moved} case{plural} moved from {source.display_name} to {target.display_name}."
+                )
                 return redirect(f"{reverse('cases:list')}?{urlencode({'officer': target.pk})}")
         context.update(
             {"form": form, "source": source, "listed": form.listed, "limit": team_selectors.REASSIGN_LIST_LIMIT}
@@ -77,8 +77,8 @@ def cover(request):
         if saved:
             messages.success(
                 request,
-                f"{_name(added.colleague)} covers {_name(added.officer)}'s work from "
-                f"{added.starts_on:%-d %B %Y} to {added.ends_on:%-d %B %Y}.",
+                f"{added.colleague.display_name} covers {added.officer.display_name}'s work from "
+                f"{day_month_year(added.starts_on)} to {day_month_year(added.ends_on)}.",
             )
             return redirect("cases:cover")
     context = {
@@ -100,7 +100,7 @@ def cover_end(request, pk):
         form, lambda: team_services.cover_end(actor=request.user, cover=found, today=timezone.localdate())
     )
     if saved:
-        messages.success(request, f"Cover for {_name(ended.officer)} ended.")
+        messages.success(request, f"Cover for {ended.officer.display_name} ended.")
     else:
         messages.error(request, " ".join(form.non_field_errors()) or "This cover could not be ended.")
     return redirect("cases:cover")

@@ -36,6 +36,7 @@ from cases.models import Case, CaseEvent, Decision, Route
 from cases.models import Status as CaseStatus
 from cases.selectors import case_list_for
 from referrals.models import Referral
+from sendportal.formats import day_month_year
 from sendportal.web import saved_search
 
 EXPORTS_PER_HOUR = 10
@@ -231,7 +232,7 @@ def _case_row(values: tuple) -> list:
 def case_export_stream(qs: QuerySet[Case], *, actor, log_entry: LogEntry) -> Iterator[str]:
     """The CSV, batch by batch. Each batch's timeline events are written before its rows leave the server, so
     no case is sent without a record on its timeline (a download cut short records only what was sent)."""
-    who = actor.get_full_name() or actor.get_username()
+    who = actor.display_name
     description = f"Included in a case list export by {who}"
     yield BOM + csv_block([CASE_HEADER])
     batch: list[tuple] = []
@@ -272,7 +273,7 @@ def sen2_rows(figures: dict) -> list[list]:
     cal, acad = figures["calendar"], figures["academic"]
     rows = [["Section", "Measure", "Description", "Value"]]
     for label, block in ((f"Calendar year {cal['label']}", cal), (f"Academic year {acad['label']}", acad)):
-        period = f"{block['start']:%-d %B %Y} to {block['end']:%-d %B %Y}"
+        period = f"{day_month_year(block['start'])} to {day_month_year(block['end'])}"
         rows += [
             [label, "4862", f"Mediation cases held ({period})", block["held"]],
             [label, "4863", "Of those, followed by an appeal to the Tribunal", block["appealed"]],

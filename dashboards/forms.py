@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from cases.dates import PortalDateField
+from sendportal.formats import day_month_year
 
 from .selectors import FIRST_SEN2_YEAR, MAX_PERIOD_DAYS, Period, default_period
 
@@ -70,15 +71,14 @@ class PeriodForm(YearForm):
         self.officers = {str(u.pk): u for u in officers}
         self.fields["officer"].choices = [
             ("", "Everyone"),
-            *[(pk, u.get_full_name() or u.get_username()) for pk, u in self.officers.items()],
+            *[(pk, u.display_name) for pk, u in self.officers.items()],
         ]
         default = default_period(today)
+        since, until = day_month_year(default.start), day_month_year(today)
         self.fields[
             "date_from"
-        ].help_text = (
-            f"Clocks due, referrals referred or concluded from this date. Leave empty for {default.start:%-d %B %Y}."
-        )
-        self.fields["date_to"].help_text = f"Up to and including this date. Leave empty for today ({today:%-d %B %Y})."
+        ].help_text = f"Clocks due, referrals referred or concluded from this date. Leave empty for {since}."
+        self.fields["date_to"].help_text = f"Up to and including this date. Leave empty for today ({until})."
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -9,10 +9,10 @@ from datetime import date, datetime
 
 from django.db.models import Count, Max, Min, Q, Window
 from django.urls import reverse
-from django.utils import timezone
 
 from referrals.models import MediationSession, Referral
 from referrals.selectors import referral_list_for
+from sendportal.formats import short_date, short_datetime
 
 LIMIT = 25
 
@@ -35,11 +35,11 @@ class WorkList:
 
 
 def _when(value: datetime) -> str:
-    return f"{timezone.localtime(value):%a %-d %b %Y, %H:%M}"
+    return short_datetime(value)
 
 
 def _day(value: date | None) -> str:
-    return f"{value:%a %-d %b %Y}" if value else "not recorded"
+    return short_date(value) if value else "not recorded"
 
 
 def _referral_url(pk: int, anchor: str) -> str:

@@ -33,7 +33,7 @@ def export_history(request):
     rows = [
         {
             "at": entry.timestamp,
-            "by": entry.actor.get_full_name() or entry.actor.get_username() if entry.actor else "",
+            "by": entry.actor.display_name if entry.actor else "",
             "kind": KINDS.get((entry.additional_data or {}).get("export"), "Export"),
             "what": entry.changes_text,
             "filters": _filters_text(entry.additional_data or {}),

@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 from docx import Document
 from docx.shared import Pt
 
-from referrals.certificates import html_to_pdf, long_date
+from referrals.certificates import html_to_pdf
+from sendportal.formats import long_date
 
 from .selectors import Draft
 

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from referrals.certificates import APPEAL_FORM, AppealRoute, long_date
+from referrals.certificates import APPEAL_FORM, AppealRoute
+from sendportal.formats import long_date
 
 from .models import LetterKind
 

@@ -81,7 +81,7 @@ def _contact(item, kind_label: str = "") -> rules.Contact:
 
 
 def _name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return user.display_name if user else ""
 
 
 SUPPORT_KIND_LABELS = {

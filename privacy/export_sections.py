@@ -53,7 +53,7 @@ class Section:
 def person(user) -> str:
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    return user.display_name
 
 
 def choice(obj, name: str) -> str:

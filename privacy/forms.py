@@ -131,7 +131,7 @@ class PersonForm(forms.Form):
             *[
                 (
                     person.pk,
-                    f"{person.get_full_name() or person.get_username()} ({person.get_username()})"
+                    f"{person.display_name} ({person.get_username()})"
                     + ("" if person.is_active else ", no longer active"),
                 )
                 for person in people

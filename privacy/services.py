@@ -46,7 +46,7 @@ IN_CHUNK = 500
 
 
 def _who(user: User | None) -> str:
-    return (user.get_full_name() or user.get_username()) if user else "the command line"
+    return user.display_name if user else "the command line"
 
 
 def _lock_case(case: Case) -> None:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from cases.models import Case
 from cases.refusals import service_call
 from dashboards import exports
+from sendportal.formats import short_day_month_year
 
 from . import access_log, accessibility, permissions, rules, selectors, services
 from . import subject_access as exporter
@@ -158,7 +159,7 @@ def _family_choices(matches) -> list[tuple[int, str]]:
     return [
         (
             m.case.pk,
-            f"{m.case.reference}: {m.case.child_name}, born {m.case.child_date_of_birth:%-d %b %Y}; "
+            f"{m.case.reference}: {m.case.child_name}, born {short_day_month_year(m.case.child_date_of_birth)}; "
             f"brought by {m.case.party_name or 'nobody recorded'} ({'; '.join(m.reasons)})",
         )
         for m in matches
@@ -206,7 +207,7 @@ def subject_access_export(request):
     )
     meta = exporter.ExportMeta(
         generated_at=timezone.now(),
-        generated_by=request.user.get_full_name() or request.user.get_username(),
+        generated_by=request.user.display_name,
         purpose=services.Purpose.label(purpose),
         request_reference=request_reference,
     )

@@ -31,6 +31,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from cases import rules as case_rules
 from cases.models import Route
+from sendportal.formats import long_date
 
 from .models import Certificate
 
@@ -124,30 +125,6 @@ def case_appeal_route(case) -> str:
         health_involved=case.health_involved,
         social_care_involved=case.social_care_involved,
     )
-
-
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_date(day: date | None) -> str:
-    """A date in full, in English whatever the locale: "Friday 27 November 2026"."""
-    if day is None:
-        return ""
-    return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from datetime import date
 from cases import deadlines
 from cases import rules as case_rules
 from cases.clock_registry import ClockContext, ClockSpec, clock_facts, clock_provider, derived_facts
+from cases.clock_services import fmt
 from cases.deadlines import ClockCode
 from cases.models import Case, Deadline
 from cases.models import Status as CaseStatus
@@ -57,10 +58,6 @@ COMPLIANCE_CODES = deadlines.DONE_ON_CASE_PAGE
 NOT_HELD_IN_TIME = "not held within 30 days"
 # How a Tribunal timetable step reads (referrals.services.agreements names agreed actions' steps with it).
 _step_label = tribunal_clocks.step_label
-
-
-def fmt(day: date | None) -> str:
-    return day.strftime("%a %-d %b %Y") if day else "none"
 
 
 def action_key(action: AgreementAction) -> str:

@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from sendportal.formats import long_datetime
+
 from .models import MediationSession, Mediator, Referral
 
 logger = logging.getLogger("sendportal.notifications")
@@ -72,7 +74,7 @@ def _greeting(mediator: Mediator) -> str:
 
 
 def _when(session: MediationSession) -> str:
-    return f"{timezone.localtime(session.starts_at):%A %-d %B %Y at %H:%M}"
+    return long_datetime(session.starts_at)
 
 
 # --- Messages ---------------------------------------------------------------------------------------------------

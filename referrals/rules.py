@@ -16,6 +16,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from sendportal.formats import short_date
+
 from .models import Mediator, Referral
 
 # ---------------------------------------------------------------------------------------------------------
@@ -48,13 +50,6 @@ CHOOSE_A_PROVIDER = "Choose a provider."
 PROVIDER_REASON_NEEDED = "Give a reason for not using the suggested provider."
 
 _SCORE_PLACES = Decimal("0.1")
-_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _short_date(day: date) -> str:
-    """'Tue 3 Mar 2026', independent of the server's locale."""
-    return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _one_place(value: Fraction) -> Decimal:
@@ -329,16 +324,16 @@ def _availability_signal(mediator: MediatorFacts, needs: ReferralNeeds) -> Signa
     available_on = _available_on(mediator, needs)
     if available_on > end:
         if available_on > start:
-            reason = f"Not available until {_short_date(available_on)}, after the 30-day window ({_short_date(end)})"
+            reason = f"Not available until {short_date(available_on)}, after the 30-day window ({short_date(end)})"
         else:
-            reason = f"Available now, but the 30-day window ended on {_short_date(end)}"
+            reason = f"Available now, but the 30-day window ended on {short_date(end)}"
         return _signal(reason, LATE_AVAILABILITY_PENALTY)
     if mediator.available_from is None:
         return _signal("No availability date recorded: treated as available now", AVAILABILITY_POINTS)
     if available_on == start:
         return _signal("Available from the start of the 30-day window", AVAILABILITY_POINTS)
     points = AVAILABILITY_POINTS * Fraction((end - available_on).days, (end - start).days)
-    return _signal(f"Available from {_short_date(available_on)} (inside the 30-day window)", points)
+    return _signal(f"Available from {short_date(available_on)} (inside the 30-day window)", points)
 
 
 def rank_mediator(mediator: MediatorFacts, needs: ReferralNeeds) -> RankedMediator:

@@ -18,6 +18,8 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 
+from sendportal.formats import short_day_month_year
+
 RANGE_END_BEFORE_START = "The end date must be the same as or after the start date."
 
 
@@ -159,7 +161,7 @@ def _field_tags(name: str, field: forms.Field, value, query: QueryDict) -> list[
         remaining = query.copy()
         for key in [name, *_part_names(field.widget, name)]:
             remaining.pop(key, None)
-        return [FilterTag(f"{label}: {value:%-d %b %Y}", "?" + remaining.urlencode())]
+        return [FilterTag(f"{label}: {short_day_month_year(value)}", "?" + remaining.urlencode())]
     if value is None:  # nothing chosen (a yes/no filter left at either, say)
         return []
     if isinstance(value, bool):  # a yes/no filter; an unticked box is no filter

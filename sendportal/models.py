@@ -37,3 +37,8 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         db_table = "auth_user"
+
+    @property
+    def display_name(self) -> str:
+        """How the portal names a person everywhere: their full name, or their username if none is recorded."""
+        return self.get_full_name() or self.get_username()

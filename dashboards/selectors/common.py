@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases.deadlines import ClockCode
 from cases.models import Deadline, Decision
 from referrals.models import MediationSession, Referral, TribunalAppeal
+from sendportal.formats import short_day_month_year
 
 LIST_LIMIT = 20
 """Rows shown per list on a dashboard; the totals are always counted in full."""
@@ -130,7 +131,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"
+        return f"{short_day_month_year(self.start)} to {short_day_month_year(self.end)}"
 
     def months(self) -> list[date]:
         """The first day of each calendar month the period touches, in order."""

@@ -31,7 +31,7 @@ def workload(*, officers, today: date) -> dict:
     # week from the partial index of the LA's open clocks (the family's windows, C1 and C9, are never the LA's
     # overdue work: decision 12), each counted for its case's officer unless the case is closed.
     cases = (
-        Case.objects.exclude(status=CaseStatus.CLOSED)
+        Case.objects.open()
         .values("officer", *names)
         .annotate(open_cases=Count("pk"), overdue=Value(0), due_this_week=Value(0))
         .order_by()
@@ -61,7 +61,7 @@ def workload(*, officers, today: date) -> dict:
     def figures(row):
         return {key: row[key] for key in zero} if row else dict(zero)
 
-    people = [{"pk": u.pk, "name": u.get_full_name() or u.get_username(), **figures(found.get(u.pk))} for u in officers]
+    people = [{"pk": u.pk, "name": u.display_name, **figures(found.get(u.pk))} for u in officers]
     listed = {u.pk for u in officers}
     people += [
         {

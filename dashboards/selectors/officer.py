@@ -89,7 +89,7 @@ def case_count_rows(user):
     cases_case_open_officer_idx alone)."""
     return (
         Case.objects.filter(Q(officer=user) | Q(officer__isnull=True))
-        .exclude(status=CaseStatus.CLOSED)
+        .open()
         .values("officer", "status", "next_step_by")
         .annotate(n=Count("pk"))
         .order_by()
@@ -124,7 +124,7 @@ def _my_move(user, *, limit: int) -> list[dict]:
 
 def _queue_rows(*, limit: int) -> list[dict]:
     """The first page of the intake queue: open cases with no officer, oldest first."""
-    queue = Case.objects.filter(officer__isnull=True).exclude(status=CaseStatus.CLOSED)
+    queue = Case.objects.filter(officer__isnull=True).open()
     return [
         {
             **row,
@@ -153,7 +153,7 @@ def _covering(user, *, today: date) -> list[dict]:
     return [
         {
             "officer": cover.officer,
-            "name": cover.officer.get_full_name() or cover.officer.get_username(),
+            "name": cover.officer.display_name,
             "ends_on": cover.ends_on,
             "totals": open_deadline_totals(user, officer=cover.officer, today=today),
         }

@@ -51,12 +51,12 @@ def test_each_list_holds_the_mediators_own_referrals_longest_waiting_first(media
     arrange = lists["arrange"]
     assert [r.reference for r in arrange.rows] == [mine["late"].case.reference, mine["fresh"].case.reference]
     assert arrange.total == 2
-    assert arrange.rows[0].detail == "Referred Fri 1 May 2026; last session Tue 12 May 2026, 10:00 did not go ahead"
+    assert arrange.rows[0].detail == "Referred Fri 1 May 2026; last session Tue 12 May 2026 at 10:00 did not go ahead"
     assert arrange.rows[1].detail == "Referred Thu 14 May 2026"
     assert arrange.rows[0].url == f"/referrals/{mine['late'].pk}/#schedule-heading"
     record = lists["record"]
     assert [(r.reference, r.detail) for r in record.rows] == [
-        (mine["past"].case.reference, "Session on Tue 19 May 2026, 10:00")
+        (mine["past"].case.reference, "Session on Tue 19 May 2026 at 10:00")
     ]
     assert record.rows[0].url == f"/referrals/{mine['past'].pk}/#session-{mine['past_session'].pk}"
     conclude = lists["conclude"]

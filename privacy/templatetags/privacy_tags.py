@@ -3,7 +3,8 @@
 from datetime import date, datetime
 
 from django import template
-from django.utils import timezone
+
+from sendportal.formats import short_date, short_timestamp
 
 register = template.Library()
 
@@ -17,9 +18,9 @@ def readable(value):
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%a %-d %b %Y %H:%M")
+        return short_timestamp(value)
     if isinstance(value, date):
-        return value.strftime("%a %-d %b %Y")
+        return short_date(value)
     return value
 
 

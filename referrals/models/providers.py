@@ -98,7 +98,7 @@ class Mediator(models.Model):
         ]
 
     def __str__(self):
-        return self.user.get_full_name() or self.user.get_username()
+        return self.user.display_name
 
     @property
     def language_list(self):

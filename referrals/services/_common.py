@@ -15,6 +15,7 @@ from cases import services as case_services
 from cases.clock_services import fmt
 from cases.models import Case, CaseEvent
 from cases.timeline import case_event_record
+from sendportal.formats import short_datetime
 from sendportal.models import User
 
 from .. import date_rules, rules
@@ -181,7 +182,7 @@ def _check_unchanged(
 
 def _shown(value: object) -> str:
     if isinstance(value, datetime):
-        return f"{timezone.localtime(value):%a %-d %b %Y at %H:%M}"
+        return f"{short_datetime(value)}"
     if isinstance(value, date):
         return fmt(value)
     return "none" if value in (None, "") else str(value)

@@ -188,7 +188,7 @@ def certificate_review_confirm(*, certificate: Certificate, actor: User) -> Cert
         raise ValidationError("This correction is already confirmed.")
     certificate.review_confirmed_by, certificate.review_confirmed_at = actor, timezone.now()
     certificate.save(update_fields=["review_confirmed_by", "review_confirmed_at"])
-    name = actor.get_full_name() or actor.get_username()
+    name = actor.display_name
     _event(
         certificate.case,
         actor,

@@ -25,7 +25,7 @@ def referral_note_add(*, referral: Referral, actor: User, text: str) -> CaseNote
     note = CaseNote.objects.create(
         case=referral.case, author=actor, text=text.strip(), visibility=CaseNote.Visibility.SHARED
     )
-    name = actor.get_full_name() or actor.get_username()
+    name = actor.display_name
     _event(
         referral.case,
         actor,

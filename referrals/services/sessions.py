@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases import clock_services, deadlines
 from cases.clock_services import fmt
 from cases.models import CaseEvent
+from sendportal.formats import short_date, short_datetime
 from sendportal.models import User
 
 from .. import date_rules, notifications, permissions
@@ -58,7 +59,7 @@ def _check_session(
         raise ValidationError(
             {
                 "notice_sent_on": (
-                    f"Notice must be sent by {notice_due:%a %-d %b %Y} (5 working days before). Record the family's "
+                    f"Notice must be sent by {short_date(notice_due)} (5 working days before). Record the family's "
                     "agreement to shorter notice, or choose a later date."
                 )
             }
@@ -95,7 +96,7 @@ def session_schedule(
     )
     referral.save(update_fields=["status", "updated_at"])
     case = referral.case
-    when = timezone.localtime(starts_at).strftime("%a %-d %b %Y at %H:%M")
+    when = short_datetime(starts_at)
     text = f"Mediation session arranged for {when} ({session.get_mode_display().lower()})"
     if short:
         text += "; the family agreed to shorter notice"
@@ -146,12 +147,12 @@ def session_correct(
         "short_notice_consent": "shorter notice agreed",
     }
     old = {
-        "starts_at": f"{timezone.localtime(session.starts_at):%a %-d %b %Y at %H:%M}",
+        "starts_at": f"{short_datetime(session.starts_at)}",
         "notice_sent_on": session.notice_sent_on,
         "short_notice_consent": session.short_notice_consent,
     }
     new = {
-        "starts_at": f"{timezone.localtime(starts_at):%a %-d %b %Y at %H:%M}",
+        "starts_at": f"{short_datetime(starts_at)}",
         "notice_sent_on": notice_sent_on,
         "short_notice_consent": short and short_notice_consent,
     }

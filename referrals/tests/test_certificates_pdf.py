@@ -24,7 +24,6 @@ from referrals.certificates import (
     appeal_route_for,
     certificate_content_for,
     html_to_pdf,
-    long_date,
     render_certificate_html,
     render_certificate_pdf,
     sha256_of,
@@ -209,9 +208,6 @@ def test_local_authority_name_has_a_default(settings):
 
 
 def test_dates_are_written_in_full():
-    assert long_date(date(2026, 11, 27)) == "Friday 27 November 2026"
-    assert long_date(date(2027, 1, 1)) == "Friday 1 January 2027"
-    assert long_date(None) == ""
     assert content().appeal_deadline_display == "5pm on Friday 27 November 2026"
 
 

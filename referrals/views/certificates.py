@@ -25,10 +25,6 @@ from ._common import MANAGE, SEE_REFERRALS, any_permission_required
 logger = logging.getLogger("sendportal.certificates")
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 @permission_required("referrals.issue_certificate", raise_exception=True)
 def certificate_issue(request, pk):
     referral = selectors.referral_get_for(request.user, pk)
@@ -49,7 +45,7 @@ def _certificate_page(request, case, referral):
     kinds = selectors.certificate_kinds_possible(case, referral)
     initial = {
         "issued_on": timezone.localdate(),
-        "issuer_name": _name(request.user),
+        "issuer_name": request.user.display_name,
         "issuer_role": "Mediation adviser" if permissions.can_manage_referrals(request.user) else "Mediator",
     }
     form = CertificateIssueForm(request.POST or None, kinds=kinds, latest=latest, initial=initial)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases import selectors as case_selectors
 from cases.models import Case
 from cases.refusals import service_call
+from sendportal.formats import short_date
 
 from .. import selectors, services
 from ..forms import (
@@ -138,7 +139,7 @@ def session_correct(request, pk, session_pk):
         request,
         form=SessionCorrectForm(request.POST or None, initial=facts()),
         facts=facts,
-        title=f"Correct the session of {timezone.localtime(session.starts_at):%a %-d %b %Y}",
+        title=f"Correct the session of {short_date(timezone.localdate(session.starts_at))}",
         intro="The notice clock and, for a held session, the 30-day mediation clock are worked out again.",
         back=referral,
         action=lambda data: _corrected(

@@ -12,6 +12,7 @@ from cases.clock_display import clock_rows, relative_and_urgency
 from cases.models import Case, CaseNote
 from documents import selectors as document_selectors
 from documents.responses import file_response
+from sendportal.formats import short_date
 from sendportal.web import page_with_errors
 
 from .. import permissions, rules, selectors
@@ -139,7 +140,7 @@ def _session_row(session, can_act, forms) -> dict:
 
 def _action_row(action, today, calendar, can_manage, forms) -> dict:
     if action.done_on:
-        relative, urgency = f"done on {action.done_on:%a %-d %b %Y}", "closed"
+        relative, urgency = f"done on {short_date(action.done_on)}", "closed"
     else:
         relative, urgency = relative_and_urgency(action.due_on, today, calendar=calendar)
     form = None

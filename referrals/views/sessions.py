@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from sendportal.formats import short_datetime
 
 from .. import selectors, services
 from ..forms import NotHeldForm, SessionRecordForm, SessionScheduleForm
@@ -25,7 +26,7 @@ def session_schedule(request, pk):
         return services.session_schedule(referral=referral, actor=request.user, **data)
 
     def success(session):
-        return f"Session arranged for {timezone.localtime(session.starts_at):%a %-d %b %Y at %H:%M}"
+        return f"Session arranged for {short_datetime(session.starts_at)}"
 
     return act(request, referral, form, "schedule_form", action, success)
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from privacy import selectors, services
+from sendportal.formats import short_date
 
 LINES = [
     ("closed", "Closed cases"),
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         policy = selectors.retention_policy()
         out = self.stdout
         mode = "applying" if apply else "dry run: nothing is changed"
-        out.write(f"Retention schedule on {today:%a %-d %b %Y} ({mode})")
+        out.write(f"Retention schedule on {short_date(today)} ({mode})")
         out.write(
             f"  anonymise: {policy.anonymise_after_years} years after closing, and not before the child is "
             f"{policy.keep_until_age}; delete: {policy.delete_after_years} years after that"
