@@ -108,121 +108,123 @@ def _at(run: Run, size: int) -> SizeRun | None:
 
 
 def checks(run: Run) -> list[Check]:
-    out: list[Check] = []
+    """Query counts at every size; then, at the target size, the medians against the admin changelist, the
+    recompute, each export's peak memory and the seed (skipped, each of them, when the target size was not run)."""
     sizes = [s.size for s in run.sizes]
-    keys = [p.key for p in run.sizes[0].pages] if run.sizes else []
-
-    # 1. Query count: the same at every size, and at most MAX_QUERIES.
-    for key in keys:
-        if key == BASELINE:
-            continue
-        results = [(s.size, s.page(key)) for s in run.sizes]
-        built = [(size, p) for size, p in results if p is not None and p.ok]
-        label = results[0][1].label
-        if not built:
-            out.append(
-                Check(
-                    "SKIP",
-                    f"query count same at {_sizes(sizes)} and <= {MAX_QUERIES}: {label} ({results[0][1].status})",
-                )
-            )
-            continue
-        counts = {size: p.query_count for size, p in built}
-        same = len(set(counts.values())) == 1 and len(built) == len(results)
-        low = max(counts.values()) <= MAX_QUERIES
-        shown = ", ".join(f"{c} at {size:,}" for size, c in counts.items())
-        scope = f"same at {_sizes(sizes)} and" if len(sizes) > 1 else "(one size run) and"
-        worst_size, worst = max(built, key=lambda item: item[1].query_count)
-        out.append(
-            Check(
-                "PASS" if same and low else "FAIL",
-                f"query count {scope} <= {MAX_QUERIES}: {label}: {shown}",
-                worst,
-                worst_size,
-                "queries",
-            )
-        )
-
+    out = _query_count_checks(run, sizes)
     target = _at(run, TARGET_SIZE)
-    largest = max(sizes) if sizes else 0
-    skip = f"SKIP ({TARGET_SIZE:,} cases not run; largest size {largest:,})"
-
-    # 2. Median no slower than the admin changelist at the target size.
     if target is None:
-        out.append(Check("SKIP", f"median no slower than admin changelist at {TARGET_SIZE:,}: {skip[5:]}"))
-    else:
-        admin = target.page(BASELINE)
-        for p in target.pages:
-            if p.key == BASELINE:
-                continue
-            if not p.ok or admin is None or not admin.ok:
-                out.append(
-                    Check(
-                        "SKIP",
-                        f"median no slower than admin changelist at {TARGET_SIZE:,}: {p.label} "
-                        f"({p.status if not p.ok else 'admin changelist ' + admin.status})",
-                    )
-                )
-                continue
-            note = next((spec.timing_note for spec in PAGES if spec.key == p.key), "")
-            if note:
-                out.append(
-                    Check(
-                        "INFO",
-                        f"not held to the admin changelist at {TARGET_SIZE:,}: {p.label}: "
-                        f"{p.median_ms:.1f} ms vs {admin.median_ms:.1f} ms ({note})",
-                    )
-                )
-                continue
-            state = "PASS" if p.median_ms <= admin.median_ms else "FAIL"
-            out.append(
-                Check(
-                    state,
-                    f"median no slower than admin changelist at {TARGET_SIZE:,}: {p.label}: "
-                    f"{p.median_ms:.1f} ms vs {admin.median_ms:.1f} ms",
-                    p,
-                    TARGET_SIZE,
-                    "time",
-                )
-            )
-
-    # 3. Recompute, 4. export memory, 5. seeding: stated for the target size.
-    if target is None:
-        out.append(Check("SKIP", f"recompute < {MAX_RECOMPUTE_S} s at {TARGET_SIZE:,}: {skip[5:]}"))
-        out.append(Check("SKIP", f"export peak < {MAX_EXPORT_MB} MB at {TARGET_SIZE:,}: {skip[5:]}"))
-        out.append(Check("SKIP", f"seed {TARGET_SIZE:,} < {MAX_SEED_S} s: {skip[5:]}"))
-        return out
-    worst = max(target.recompute_s, target.cold_recompute_s)
-    out.append(
-        Check(
-            "PASS" if worst < MAX_RECOMPUTE_S else "FAIL",
-            f"recompute < {MAX_RECOMPUTE_S} s at {TARGET_SIZE:,}: {target.recompute_s:.1f} s after the seed, "
-            f"{target.cold_recompute_s:.1f} s writing every C1 and C9 clock",
-        )
-    )
-    for export in target.exports:
-        if not export.ok:
-            out.append(
-                Check("SKIP", f"export peak < {MAX_EXPORT_MB} MB at {TARGET_SIZE:,}: {export.label} ({export.status})")
-            )
-            continue
-        state = "PASS" if export.peak_mb < MAX_EXPORT_MB else "FAIL"
-        out.append(
-            Check(
-                state, f"export peak < {MAX_EXPORT_MB} MB at {TARGET_SIZE:,}: {export.label}: {export.peak_mb:.0f} MB"
-            )
-        )
-    out.append(
-        Check(
-            "PASS" if target.seed_s < MAX_SEED_S else "FAIL",
-            f"seed {TARGET_SIZE:,} < {MAX_SEED_S} s: {target.seed_s:.1f} s",
-        )
-    )
+        return out + _target_not_run(sizes)
+    out += _median_checks(target)
+    out.append(_recompute_check(target))
+    out += [_export_check(export) for export in target.exports]
+    out.append(_seed_check(target))
     return out
 
 
 def _sizes(sizes: list[int]) -> str:
     return " and ".join(f"{s:,}" for s in sizes)
+
+
+# 1. Query count: the same at every size, and at most MAX_QUERIES.
+
+
+def _query_count_checks(run: Run, sizes: list[int]) -> list[Check]:
+    keys = [p.key for p in run.sizes[0].pages] if run.sizes else []
+    return [_query_count_check(run, key, sizes) for key in keys if key != BASELINE]
+
+
+def _query_count_check(run: Run, key: str, sizes: list[int]) -> Check:
+    results = [(s.size, s.page(key)) for s in run.sizes]
+    built = [(size, p) for size, p in results if p is not None and p.ok]
+    first = results[0][1]
+    label = first.label
+    if not built:
+        return Check("SKIP", f"query count same at {_sizes(sizes)} and <= {MAX_QUERIES}: {label} ({first.status})")
+    counts = {size: p.query_count for size, p in built}
+    same = len(set(counts.values())) == 1 and len(built) == len(results)
+    low = max(counts.values()) <= MAX_QUERIES
+    shown = ", ".join(f"{c} at {size:,}" for size, c in counts.items())
+    scope = f"same at {_sizes(sizes)} and" if len(sizes) > 1 else "(one size run) and"
+    worst_size, worst = max(built, key=lambda item: item[1].query_count)
+    return Check(
+        "PASS" if same and low else "FAIL",
+        f"query count {scope} <= {MAX_QUERIES}: {label}: {shown}",
+        worst,
+        worst_size,
+        "queries",
+    )
+
+
+# 2. Median no slower than the admin changelist at the target size.
+
+
+def _median_checks(target: SizeRun) -> list[Check]:
+    admin = target.page(BASELINE)
+    return [_median_check(p, admin) for p in target.pages if p.key != BASELINE]
+
+
+def _median_check(p: PageResult, admin: PageResult | None) -> Check:
+    if not p.ok or admin is None or not admin.ok:
+        return Check(
+            "SKIP",
+            f"median no slower than admin changelist at {TARGET_SIZE:,}: {p.label} "
+            f"({p.status if not p.ok else 'admin changelist ' + admin.status})",
+        )
+    note = next((spec.timing_note for spec in PAGES if spec.key == p.key), "")
+    if note:
+        return Check(
+            "INFO",
+            f"not held to the admin changelist at {TARGET_SIZE:,}: {p.label}: "
+            f"{p.median_ms:.1f} ms vs {admin.median_ms:.1f} ms ({note})",
+        )
+    return Check(
+        "PASS" if p.median_ms <= admin.median_ms else "FAIL",
+        f"median no slower than admin changelist at {TARGET_SIZE:,}: {p.label}: "
+        f"{p.median_ms:.1f} ms vs {admin.median_ms:.1f} ms",
+        p,
+        TARGET_SIZE,
+        "time",
+    )
+
+
+# 3. Recompute, 4. export memory, 5. seeding: stated for the target size.
+
+
+def _target_not_run(sizes: list[int]) -> list[Check]:
+    """The target size's checks, each skipped, when that size was not run."""
+    why = f"({TARGET_SIZE:,} cases not run; largest size {max(sizes) if sizes else 0:,})"
+    return [
+        Check("SKIP", f"median no slower than admin changelist at {TARGET_SIZE:,}: {why}"),
+        Check("SKIP", f"recompute < {MAX_RECOMPUTE_S} s at {TARGET_SIZE:,}: {why}"),
+        Check("SKIP", f"export peak < {MAX_EXPORT_MB} MB at {TARGET_SIZE:,}: {why}"),
+        Check("SKIP", f"seed {TARGET_SIZE:,} < {MAX_SEED_S} s: {why}"),
+    ]
+
+
+def _recompute_check(target: SizeRun) -> Check:
+    worst = max(target.recompute_s, target.cold_recompute_s)
+    return Check(
+        "PASS" if worst < MAX_RECOMPUTE_S else "FAIL",
+        f"recompute < {MAX_RECOMPUTE_S} s at {TARGET_SIZE:,}: {target.recompute_s:.1f} s after the seed, "
+        f"{target.cold_recompute_s:.1f} s writing every C1 and C9 clock",
+    )
+
+
+def _export_check(export: ExportResult) -> Check:
+    if not export.ok:
+        return Check("SKIP", f"export peak < {MAX_EXPORT_MB} MB at {TARGET_SIZE:,}: {export.label} ({export.status})")
+    return Check(
+        "PASS" if export.peak_mb < MAX_EXPORT_MB else "FAIL",
+        f"export peak < {MAX_EXPORT_MB} MB at {TARGET_SIZE:,}: {export.label}: {export.peak_mb:.0f} MB",
+    )
+
+
+def _seed_check(target: SizeRun) -> Check:
+    return Check(
+        "PASS" if target.seed_s < MAX_SEED_S else "FAIL",
+        f"seed {TARGET_SIZE:,} < {MAX_SEED_S} s: {target.seed_s:.1f} s",
+    )
 
 
 # --- Markdown ---------------------------------------------------------------------------------------------
