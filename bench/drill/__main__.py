@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -94,31 +95,52 @@ def count(url: str, sql: str, params=()) -> int:
 # --- 1. Restart under load ------------------------------------------------------------------------------------
 
 
-def restart_drill(args, cluster: Cluster, processes, url: str, ports: list[int], balancer: str, folder: Path):
-    run_id = f"{int(time.time()):x}"
-    plan = make_plan(
-        url, run_id=run_id, results_path=folder / "results.json", counts=user_counts(args.users), close_connections=True
-    )
-    plan["outage_expected"] = True
-    masters = {name: p.pid for name, p in processes.children if name.startswith("server-")}
-    probe = Probe(balancer, "officer2")
-    observations: list[dict] = []
-    stop = threading.Event()
+class Watcher:
+    """Looks, every half second in a thread, at each app server's /healthz and at the case list through the
+    balancer (signed in as `probe`), keeping every observation with what was looked at."""
 
-    def watch():
-        while not stop.is_set():
-            for port in ports:
-                observations.append({"what": f"healthz :{port}", **observe(f"http://127.0.0.1:{port}/healthz")})
-            observations.append({"what": "case list", **observe(f"{balancer}/cases/", probe.session)})
-            stop.wait(0.5)
+    def __init__(self, ports: list[int], balancer: str, probe: Probe) -> None:
+        self.ports = ports
+        self.balancer = balancer
+        self.probe = probe
+        self.observations: list[dict] = []
+        self._stop = threading.Event()
+        self._thread = None
 
-    locust = servers.run_locust(
-        processes, plan=plan, host=balancer, users=args.users, spawn_rate=max(1, args.users / 5), run_time=args.run_time
-    )
-    time.sleep(args.restart_at)
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    time.sleep(3)
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            for port in self.ports:
+                self.observations.append({"what": f"healthz :{port}", **observe(f"http://127.0.0.1:{port}/healthz")})
+            self.observations.append({"what": "case list", **observe(f"{self.balancer}/cases/", self.probe.session)})
+            self._stop.wait(0.5)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=15)
+
+
+@dataclass
+class Outage:
+    """When PostgreSQL went down and came back, and how long each app server then took to answer /healthz 200."""
+
+    down_at: float
+    up_at: float
+    recovered: dict[int, float]
+    recovered_at: float
+
+    def during(self, observations: list[dict]) -> list[dict]:
+        return [o for o in observations if self.down_at + 1 <= o["at"] <= self.up_at - 0.5]
+
+    def after(self, observations: list[dict]) -> list[dict]:
+        return [o for o in observations if o["at"] >= self.recovered_at + 1]
+
+
+def restart_postgresql(args, cluster: Cluster, ports: list[int]) -> Outage:
+    """PostgreSQL stopped for `args.outage` seconds and started again; then the wait for every app server."""
     servers.log(f"Stopping PostgreSQL for {args.outage} s under load")
     down_at = time.time()
     cluster.stop("fast")
@@ -128,64 +150,107 @@ def restart_drill(args, cluster: Cluster, processes, url: str, ports: list[int],
     recovered = {port: servers.wait_healthy(f"http://127.0.0.1:{port}", timeout=120) for port in ports}
     recovered_at = time.time()
     servers.log(f"PostgreSQL back; servers healthy again {max(recovered.values()):.1f} s after it accepted connections")
+    return Outage(down_at, up_at, recovered, recovered_at)
+
+
+def restart_drill(args, cluster: Cluster, processes, url: str, ports: list[int], balancer: str, folder: Path):
+    run_id = f"{int(time.time()):x}"
+    plan = make_plan(
+        url, run_id=run_id, results_path=folder / "results.json", counts=user_counts(args.users), close_connections=True
+    )
+    plan["outage_expected"] = True
+    masters = {name: p.pid for name, p in processes.children if name.startswith("server-")}
+    watcher = Watcher(ports, balancer, Probe(balancer, "officer2"))
+
+    locust = servers.run_locust(
+        processes, plan=plan, host=balancer, users=args.users, spawn_rate=max(1, args.users / 5), run_time=args.run_time
+    )
+    time.sleep(args.restart_at)
+    watcher.start()
+    time.sleep(3)
+    outage = restart_postgresql(args, cluster, ports)
     locust.wait(timeout=args.run_time + 180)
     time.sleep(2)
-    stop.set()
-    watcher.join(timeout=15)
+    watcher.stop()
     results = json.loads((folder / "results.json").read_text())
     alive = {name: processes_alive(processes, name) for name in masters}
 
-    outage = [o for o in observations if down_at + 1 <= o["at"] <= up_at - 0.5]
-    after = [o for o in observations if o["at"] >= recovered_at + 1]
-    health_down = [o for o in outage if o["what"].startswith("healthz")]
-    pages_down = [o for o in outage if o["what"] == "case list"]
-    # 503s the users saw, relative to the outage (the locust clock counts from its own start).
-    unavailable = [(at, name) for at, name in results["unavailable"]]
-    outside = [u for u in unavailable if not (down_at - 1 <= u[0] <= recovered_at + 3)]
-    failures = {name: msgs for name, msgs in results["failures"].items() if msgs}
-    slowest_down = max((o.get("ms", 0) for o in pages_down), default=0)
+    during = outage.during(watcher.observations)
+    unavailable, outside, failures = what_the_users_saw(results, outage)
     ledger = verify_ledger(url, results, run_id, folder)
     checks = [
-        (
-            "/healthz said 503 (database unavailable, Retry-After) throughout the outage",
-            bool(health_down)
-            and all(
-                o["status"] == 503 and o["retry_after"] and "unavailable" in (o["health"] or "") for o in health_down
-            ),
-            f"{len(health_down)} checks while PostgreSQL was down",
-        ),
-        (
-            "pages answered the clean 503 page with Retry-After throughout the outage",
-            bool(pages_down) and all(o["clean_503"] and o["retry_after"] for o in pages_down),
-            f"{len(pages_down)} looks at the case list while down; slowest {slowest_down:.0f} ms",
-        ),
-        (
-            "the app recovered without a restart: same app server processes, pages 200 again",
-            all(alive.values()) and bool(after) and all(o["status"] == 200 for o in after),
-            f"healthy {max(recovered.values()):.1f} s after PostgreSQL accepted connections; "
-            f"{len(after)} looks after recovery",
-        ),
-        (
-            "the users saw 503s only during the outage, and no other error",
-            not outside and not failures,
-            f"{len(unavailable)} 503s during the outage, {len(outside)} outside it; other errors: "
-            + (", ".join(f"{k} {len(v)} ({v[0]})" for k, v in failures.items()) or "none"),
-        ),
-        (
-            "every acknowledged write found whole; no refused write stored, not even in part",
-            ledger["ok"],
-            f"{ledger['acknowledged_found']} acknowledged writes found",
-        ),
+        healthz_check([o for o in during if o["what"].startswith("healthz")]),
+        pages_check([o for o in during if o["what"] == "case list"]),
+        recovery_check(alive, outage.after(watcher.observations), outage.recovered),
+        users_check(unavailable, outside, failures),
+        ledger_check(ledger),
     ]
-    requests_total = sum(len(v) for v in results["timings"].values())
     return {
-        "outage_seconds": up_at - down_at,
-        "recovery_seconds": max(recovered.values()),
-        "requests": requests_total,
+        "outage_seconds": outage.up_at - outage.down_at,
+        "recovery_seconds": max(outage.recovered.values()),
+        "requests": sum(len(v) for v in results["timings"].values()),
         "unavailable": len(unavailable),
         "ledger": ledger,
         "checks": checks,
     }
+
+
+def what_the_users_saw(results: dict, outage: Outage) -> tuple[list, list, dict[str, list[str]]]:
+    """The 503s the locust users were answered (time, page), those of them outside the outage, and every other
+    error by page."""
+    # 503s the users saw, relative to the outage (the locust clock counts from its own start).
+    unavailable = [(at, name) for at, name in results["unavailable"]]
+    outside = [u for u in unavailable if not (outage.down_at - 1 <= u[0] <= outage.recovered_at + 3)]
+    failures = {name: msgs for name, msgs in results["failures"].items() if msgs}
+    return unavailable, outside, failures
+
+
+def healthz_check(looks: list[dict]) -> tuple[str, bool, str]:
+    """Every look at /healthz while PostgreSQL was down said 503, database unavailable, with Retry-After."""
+    return (
+        "/healthz said 503 (database unavailable, Retry-After) throughout the outage",
+        bool(looks)
+        and all(o["status"] == 503 and o["retry_after"] and "unavailable" in (o["health"] or "") for o in looks),
+        f"{len(looks)} checks while PostgreSQL was down",
+    )
+
+
+def pages_check(looks: list[dict]) -> tuple[str, bool, str]:
+    """Every look at the case list while PostgreSQL was down was the clean 503 page with Retry-After."""
+    slowest = max((o.get("ms", 0) for o in looks), default=0)
+    return (
+        "pages answered the clean 503 page with Retry-After throughout the outage",
+        bool(looks) and all(o["clean_503"] and o["retry_after"] for o in looks),
+        f"{len(looks)} looks at the case list while down; slowest {slowest:.0f} ms",
+    )
+
+
+def recovery_check(alive: dict[str, bool], looks: list[dict], recovered: dict[int, float]) -> tuple[str, bool, str]:
+    """The same app server processes still running, and every look after recovery answered 200."""
+    return (
+        "the app recovered without a restart: same app server processes, pages 200 again",
+        all(alive.values()) and bool(looks) and all(o["status"] == 200 for o in looks),
+        f"healthy {max(recovered.values()):.1f} s after PostgreSQL accepted connections; "
+        f"{len(looks)} looks after recovery",
+    )
+
+
+def users_check(unavailable: list, outside: list, failures: dict[str, list[str]]) -> tuple[str, bool, str]:
+    """The locust users saw 503s only while PostgreSQL was down, and no other error."""
+    return (
+        "the users saw 503s only during the outage, and no other error",
+        not outside and not failures,
+        f"{len(unavailable)} 503s during the outage, {len(outside)} outside it; other errors: "
+        + (", ".join(f"{k} {len(v)} ({v[0]})" for k, v in failures.items()) or "none"),
+    )
+
+
+def ledger_check(ledger: dict) -> tuple[str, bool, str]:
+    return (
+        "every acknowledged write found whole; no refused write stored, not even in part",
+        ledger["ok"],
+        f"{ledger['acknowledged_found']} acknowledged writes found",
+    )
 
 
 def processes_alive(processes, name: str) -> bool:
