@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -158,93 +159,128 @@ def main(argv=None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="sendportal-load-"))
     processes = servers.Processes(folder)
     run_url = seeded.database_url(args.postgres, args.database)
-    template = f"{args.database}_seed"
     try:
-        seed = seeded.ensure(args.postgres, template, cases=args.cases, media_root=str(folder / "seed-media"))
-        servers.log(f"Copying {template} to {args.database} for this run")
-        seeded.admin_sql(args.postgres, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
-        seeded.admin_sql(args.postgres, f"CREATE DATABASE {args.database} TEMPLATE {template}")
-
-        run_id = f"{int(time.time()):x}"
-        counts = user_counts(args.users)
-        plan = make_plan(
-            run_url,
-            run_id=run_id,
-            results_path=folder / "results.json",
-            counts=counts,
-            close_connections=args.servers == 2,
-        )
-
-        ports = [servers.free_port() for _ in range(args.servers)]
-        names = [f"server-{i + 1}" for i in range(args.servers)]
-        for name, port in zip(names, ports, strict=True):
-            servers.start_app_server(
-                processes, name, port=port, database_url=run_url, media_root=folder / "media", workers=args.workers
-            )
-        for port in ports:
-            servers.wait_healthy(f"http://127.0.0.1:{port}")
-        host = f"http://127.0.0.1:{ports[0]}"
-        if args.servers == 2:
-            listen = servers.free_port()
-            processes.start(
-                "balancer",
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.load.balancer",
-                    "--listen",
-                    str(listen),
-                    *[a for p in ports for a in ("--backend", f"127.0.0.1:{p}")],
-                ],
-            )
-            host = f"http://127.0.0.1:{listen}"
-            servers.wait_healthy(host)
-        servers.log(
-            f"{args.servers} server(s), {args.workers} workers each, at {host}; {args.users} users "
-            f"({', '.join(f'{n} {r}' for r, n in counts.items())}) for {args.run_time} s"
-        )
-        load_start = os.getloadavg()[0]
-        spawn_rate = max(1, args.users / 10)
-        locust = servers.run_locust(
-            processes, plan=plan, host=host, users=args.users, spawn_rate=spawn_rate, run_time=args.run_time
-        )
-        locust.wait(timeout=args.run_time + 120)
-        load_end = os.getloadavg()[0]
-        results = json.loads((folder / "results.json").read_text())
-        seconds = results["finished"] - results["started"]
-        served = {name: servers.access_log_lines(folder, name) for name in names}
-        processes.stop_all()
-
-        # Every user signs in (argon2, slow on purpose) as the users start, and the sign-ins queue for the
-        # workers: timings count from 5 seconds after the last sign-in finished.
-        sign_ins = [at + ms / 1000 for at, ms in results["timings"].get("sign in", [])]
-        warmup = max(sign_ins, default=args.users / spawn_rate) + 5
-        rows = stats.page_stats(results["timings"], results["failures"], after=warmup)
-        ledger = verify_ledger(run_url, results, run_id, folder)
-        outcome = stats.checks(rows) + [
-            ("every acknowledged write found whole, nothing refused stored", ledger["ok"], "see the ledger")
-        ]
-        passed = all(ok for _, ok, _ in outcome)
-        text = render(args, seed, counts, rows, seconds - warmup, served, ledger, outcome, load_start, load_end)
-        print(text)
-        if not args.no_write:
-            RESULTS.mkdir(exist_ok=True)
-            target = RESULTS / f"loadtest-{args.servers}-server{'s' if args.servers > 1 else ''}.md"
-            target.write_text(text, encoding="utf-8")
-            servers.log(f"Written to bench/results/{target.name}")
-        return 0 if passed else 1
+        return run_load_test(args, processes, run_url, folder)
     finally:
-        processes.stop_all()
-        try:
-            seeded.admin_sql(args.postgres, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
-        except Exception as exc:
-            servers.log(f"Could not drop {args.database}: {exc}")
-        if not os.environ.get("LOADTEST_KEEP_LOGS"):
-            import shutil
+        clean_up(args, processes, folder)
 
-            shutil.rmtree(folder, ignore_errors=True)
-        else:
-            servers.log(f"Logs kept in {folder}")
+
+def run_load_test(args, processes, run_url: str, folder: Path) -> int:
+    """The run itself: a fresh copy of the seeded database, the servers, the load, the checks and the report;
+    0 when every check passed, 1 otherwise."""
+    seed = copy_seeded_database(args, folder)
+    run_id = f"{int(time.time()):x}"
+    counts = user_counts(args.users)
+    plan = make_plan(
+        run_url,
+        run_id=run_id,
+        results_path=folder / "results.json",
+        counts=counts,
+        close_connections=args.servers == 2,
+    )
+    names, host = start_servers(args, processes, run_url, folder)
+    servers.log(
+        f"{args.servers} server(s), {args.workers} workers each, at {host}; {args.users} users "
+        f"({', '.join(f'{n} {r}' for r, n in counts.items())}) for {args.run_time} s"
+    )
+    load_start = os.getloadavg()[0]
+    spawn_rate = max(1, args.users / 10)
+    locust = servers.run_locust(
+        processes, plan=plan, host=host, users=args.users, spawn_rate=spawn_rate, run_time=args.run_time
+    )
+    locust.wait(timeout=args.run_time + 120)
+    load_end = os.getloadavg()[0]
+    results = json.loads((folder / "results.json").read_text())
+    seconds = results["finished"] - results["started"]
+    served = {name: servers.access_log_lines(folder, name) for name in names}
+    processes.stop_all()
+
+    warmup = warmup_seconds(results, args.users / spawn_rate)
+    rows = stats.page_stats(results["timings"], results["failures"], after=warmup)
+    ledger = verify_ledger(run_url, results, run_id, folder)
+    outcome = stats.checks(rows) + [
+        ("every acknowledged write found whole, nothing refused stored", ledger["ok"], "see the ledger")
+    ]
+    passed = all(ok for _, ok, _ in outcome)
+    text = render(args, seed, counts, rows, seconds - warmup, served, ledger, outcome, load_start, load_end)
+    print(text)
+    if not args.no_write:
+        write_report(args, text)
+    return 0 if passed else 1
+
+
+def copy_seeded_database(args, folder: Path):
+    """The seeded template (seeded first when it is missing or out of date), copied to the run's database."""
+    template = f"{args.database}_seed"
+    seed = seeded.ensure(args.postgres, template, cases=args.cases, media_root=str(folder / "seed-media"))
+    servers.log(f"Copying {template} to {args.database} for this run")
+    seeded.admin_sql(args.postgres, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+    seeded.admin_sql(args.postgres, f"CREATE DATABASE {args.database} TEMPLATE {template}")
+    return seed
+
+
+def start_servers(args, processes, run_url: str, folder: Path) -> tuple[list[str], str]:
+    """The app servers, and with two of them the balancer in front: their names, and the address the users use."""
+    ports = [servers.free_port() for _ in range(args.servers)]
+    names = [f"server-{i + 1}" for i in range(args.servers)]
+    for name, port in zip(names, ports, strict=True):
+        servers.start_app_server(
+            processes, name, port=port, database_url=run_url, media_root=folder / "media", workers=args.workers
+        )
+    for port in ports:
+        servers.wait_healthy(f"http://127.0.0.1:{port}")
+    host = f"http://127.0.0.1:{ports[0]}"
+    if args.servers == 2:
+        host = start_balancer(processes, ports)
+    return names, host
+
+
+def start_balancer(processes, ports: list[int]) -> str:
+    """The round-robin balancer in front of the app servers on `ports`, once it answers: its address."""
+    listen = servers.free_port()
+    processes.start(
+        "balancer",
+        [
+            sys.executable,
+            "-m",
+            "bench.load.balancer",
+            "--listen",
+            str(listen),
+            *[a for p in ports for a in ("--backend", f"127.0.0.1:{p}")],
+        ],
+    )
+    host = f"http://127.0.0.1:{listen}"
+    servers.wait_healthy(host)
+    return host
+
+
+def warmup_seconds(results: dict, spawn_seconds: float) -> float:
+    """Every user signs in (argon2, slow on purpose) as the users start, and the sign-ins queue for the
+    workers: timings count from 5 seconds after the last sign-in finished (or after the users were all
+    started, when no sign-in was timed)."""
+    sign_ins = [at + ms / 1000 for at, ms in results["timings"].get("sign in", [])]
+    return max(sign_ins, default=spawn_seconds) + 5
+
+
+def write_report(args, text: str) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    target = RESULTS / f"loadtest-{args.servers}-server{'s' if args.servers > 1 else ''}.md"
+    target.write_text(text, encoding="utf-8")
+    servers.log(f"Written to bench/results/{target.name}")
+
+
+def clean_up(args, processes, folder: Path) -> None:
+    """However the run ended: the servers stopped, the run's database dropped, the logs deleted unless
+    LOADTEST_KEEP_LOGS is set."""
+    processes.stop_all()
+    try:
+        seeded.admin_sql(args.postgres, f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+    except Exception as exc:
+        servers.log(f"Could not drop {args.database}: {exc}")
+    if not os.environ.get("LOADTEST_KEEP_LOGS"):
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        servers.log(f"Logs kept in {folder}")
 
 
 def render(args, seed, counts, rows, seconds, served, ledger, outcome, load_start, load_end) -> str:
