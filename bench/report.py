@@ -169,7 +169,7 @@ def _median_check(p: PageResult, admin: PageResult | None) -> Check:
         return Check(
             "SKIP",
             f"median no slower than admin changelist at {TARGET_SIZE:,}: {p.label} "
-            f"({p.status if not p.ok else 'admin changelist ' + admin.status})",
+            f"({p.status if not p.ok else 'admin changelist ' + (admin.status if admin else 'not measured')})",
         )
     note = next((spec.timing_note for spec in PAGES if spec.key == p.key), "")
     if note:
@@ -214,6 +214,8 @@ def _recompute_check(target: SizeRun) -> Check:
 def _export_check(export: ExportResult) -> Check:
     if not export.ok:
         return Check("SKIP", f"export peak < {MAX_EXPORT_MB} MB at {TARGET_SIZE:,}: {export.label} ({export.status})")
+    if export.peak_mb is None:
+        return Check("SKIP", f"export peak < {MAX_EXPORT_MB} MB at {TARGET_SIZE:,}: {export.label} (no peak measured)")
     return Check(
         "PASS" if export.peak_mb < MAX_EXPORT_MB else "FAIL",
         f"export peak < {MAX_EXPORT_MB} MB at {TARGET_SIZE:,}: {export.label}: {export.peak_mb:.0f} MB",

@@ -198,7 +198,7 @@ def restart_drill(args, cluster: Cluster, processes, url: str, ports: list[int],
 def what_the_users_saw(results: dict, outage: Outage) -> tuple[list, list, dict[str, list[str]]]:
     """The 503s the locust users were answered (time, page), those of them outside the outage, and every other
     error by page."""
-    # 503s the users saw, relative to the outage (the locust clock counts from its own start).
+    # 503s the users saw, at the wall-clock times they saw them, against the outage's own times.
     unavailable = [(at, name) for at, name in results["unavailable"]]
     outside = [u for u in unavailable if not (outage.down_at - 1 <= u[0] <= outage.recovered_at + 3)]
     failures = {name: msgs for name, msgs in results["failures"].items() if msgs}
@@ -218,10 +218,11 @@ def healthz_check(looks: list[dict]) -> tuple[str, bool, str]:
 def pages_check(looks: list[dict]) -> tuple[str, bool, str]:
     """Every look at the case list while PostgreSQL was down was the clean 503 page with Retry-After."""
     slowest = max((o.get("ms", 0) for o in looks), default=0)
+    unanswered = sum(1 for o in looks if o["status"] is None)  # no answer at all (a timeout, a refused connection)
     return (
         "pages answered the clean 503 page with Retry-After throughout the outage",
-        bool(looks) and all(o["clean_503"] and o["retry_after"] for o in looks),
-        f"{len(looks)} looks at the case list while down; slowest {slowest:.0f} ms",
+        bool(looks) and all(o.get("clean_503") and o.get("retry_after") for o in looks),
+        f"{len(looks)} looks at the case list while down ({unanswered} unanswered); slowest {slowest:.0f} ms",
     )
 
 

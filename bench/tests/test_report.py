@@ -124,6 +124,19 @@ def test_medians_are_skipped_when_the_page_or_the_changelist_failed():
     assert "SKIP  median no slower than admin changelist at 100,000: Case list (admin changelist HTTP 500)" in result
 
 
+def test_medians_are_skipped_when_the_changelist_was_not_measured():
+    result = lines(checks(run(size_run(TARGET, [page("cases", "Case list")]))))
+    assert (
+        "SKIP  median no slower than admin changelist at 100,000: Case list (admin changelist not measured)" in result
+    )
+
+
+def test_an_export_without_a_measured_peak_is_skipped():
+    unmeasured = ExportResult("cases_csv", "Cases CSV", "/exports/cases.csv", "ok")
+    result = lines(checks(run(size_run(TARGET, [admin()], [unmeasured]))))
+    assert "SKIP  export peak < 250 MB at 100,000: Cases CSV (no peak measured)" in result
+
+
 def test_recompute_exports_and_seed_at_the_target_size():
     exports = [export("Cases CSV", rss=249.6), export("SEN2 CSV", rss=250.0), export("Old CSV", status="not built")]
     passing = size_run(TARGET, [admin()], exports, seed_s=299.9, recompute_s=119.9, cold_recompute_s=100.0)
