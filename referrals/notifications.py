@@ -69,8 +69,11 @@ def _address(mediator: Mediator | None) -> str:
     return (mediator.user.email or "").strip()
 
 
-def _greeting(mediator: Mediator) -> str:
-    return f"Hello {mediator.user.first_name or mediator.user.get_username()},"
+def _body(mediator: Mediator, *paragraphs: str) -> str:
+    """An email to a mediator: the greeting, the paragraphs a blank line apart, and the reminder to keep it
+    private."""
+    greeting = f"Hello {mediator.user.first_name or mediator.user.get_username()},"
+    return "\n\n".join([greeting, *paragraphs, KEEP_PRIVATE]) + "\n"
 
 
 def _when(session: MediationSession) -> str:
@@ -85,22 +88,15 @@ def assignment_notice(referral: Referral, mediator: Mediator) -> Notice | None:
     if not to:
         return None
     reference = referral.case.reference
-    body = "\n".join(
-        [
-            _greeting(mediator),
-            "",
-            f"A mediation referral has been assigned to you: case {reference}.",
-            "",
-            "The family must be offered a mediation meeting within 30 days of telling the local authority they want "
-            "mediation. Please arrange the first session and record it in sendportal, giving the family at least "
-            "5 working days' notice of the date and place.",
-            "",
-            f"The referral: {_site(referral.get_absolute_url())}",
-            "",
-            KEEP_PRIVATE,
-        ]
+    body = _body(
+        mediator,
+        f"A mediation referral has been assigned to you: case {reference}.",
+        "The family must be offered a mediation meeting within 30 days of telling the local authority they want "
+        "mediation. Please arrange the first session and record it in sendportal, giving the family at least "
+        "5 working days' notice of the date and place.",
+        f"The referral: {_site(referral.get_absolute_url())}",
     )
-    return Notice(to=to, subject=f"Mediation referral assigned to you: {reference}", body=body + "\n")
+    return Notice(to=to, subject=f"Mediation referral assigned to you: {reference}", body=body)
 
 
 def removal_notice(referral: Referral, mediator: Mediator) -> Notice | None:
@@ -108,19 +104,13 @@ def removal_notice(referral: Referral, mediator: Mediator) -> Notice | None:
     if not to:
         return None
     reference = referral.case.reference
-    body = "\n".join(
-        [
-            _greeting(mediator),
-            "",
-            f"The mediation referral for case {reference} has been given to another mediator, so it is no longer "
-            "yours. Any sessions you arranged for it are cancelled in your calendar by separate messages.",
-            "",
-            f"Your referrals: {_site(reverse('referrals:list'))}",
-            "",
-            KEEP_PRIVATE,
-        ]
+    body = _body(
+        mediator,
+        f"The mediation referral for case {reference} has been given to another mediator, so it is no longer "
+        "yours. Any sessions you arranged for it are cancelled in your calendar by separate messages.",
+        f"Your referrals: {_site(reverse('referrals:list'))}",
     )
-    return Notice(to=to, subject=f"Mediation referral no longer assigned to you: {reference}", body=body + "\n")
+    return Notice(to=to, subject=f"Mediation referral no longer assigned to you: {reference}", body=body)
 
 
 def session_calendar(session: MediationSession, *, change: str, sequence: int, to: str) -> bytes:
@@ -187,20 +177,17 @@ def session_notice(session: MediationSession, mediator: Mediator, *, change: str
             f"The mediation session for case {reference} on {when} is cancelled.",
         ),
     }[change]
-    lines = [_greeting(mediator), "", opening]
-    if change != Change.CANCEL:
-        lines += ["", f"How: {session.get_mode_display()}", f"Where: {_where(session)}"]
-    lines += [
-        "",
+    how = [] if change == Change.CANCEL else [f"How: {session.get_mode_display()}\nWhere: {_where(session)}"]
+    body = _body(
+        mediator,
+        opening,
+        *how,
         "The calendar invitation attached puts it in your calendar (or updates or removes it there).",
-        "",
         f"The referral: {_site(session.referral.get_absolute_url())}",
-        "",
-        KEEP_PRIVATE,
-    ]
+    )
     calendar = session_calendar(session, change=change, sequence=sequence, to=to)
     method = "CANCEL" if change == Change.CANCEL else "REQUEST"
-    return Notice(to=to, subject=subject, body="\n".join(lines) + "\n", calendar=calendar, method=method)
+    return Notice(to=to, subject=subject, body=body, calendar=calendar, method=method)
 
 
 # --- Sending (after the transaction commits) ---------------------------------------------------------------------
