@@ -28,7 +28,7 @@ from demo.reference import (
     seed_reference_data,
     seed_users,
 )
-from demo.seeded import SeedReport, delete_seeded_cases, model_counts, seeded_case_count
+from demo.seeded import SeedReport, delete_seeded_cases, seeded_case_count
 from demo.stories import STORIES
 
 __all__ = ["DEFAULT_SEED", "DEMO_PASSWORD", "DEMO_TOTP_KEY", "run", "seed_users"]
@@ -61,11 +61,4 @@ def run(*, rng_seed: int = DEFAULT_SEED, password: str = DEMO_PASSWORD, reset_ca
         if with_cases and not seeded_case_count():
             added = seed_casework(rng_seed=rng_seed)
             timings["casework through the services"] = time.perf_counter() - mark
-    return SeedReport(
-        sign_ins=sign_ins,
-        cases_added=added,
-        cases_removed=removed,
-        seconds=time.perf_counter() - started,
-        counts=model_counts(),
-        timings=timings,
-    )
+    return SeedReport.finished(started, sign_ins=sign_ins, added=added, removed=removed, timings=timings)

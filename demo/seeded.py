@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -109,6 +110,29 @@ class SeedReport:
     counts: dict[str, int] = field(default_factory=dict)
     pathway_rows: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
+
+    @classmethod
+    def finished(
+        cls,
+        started: float,
+        *,
+        sign_ins: list[tuple[str, str, str]],
+        added: int,
+        removed: int,
+        timings: dict[str, float],
+        pathway_rows: int = 0,
+    ) -> SeedReport:
+        """The report of a seed that began at `started` (time.perf_counter()): how long it took and what the
+        database holds now."""
+        return cls(
+            sign_ins=sign_ins,
+            cases_added=added,
+            cases_removed=removed,
+            seconds=time.perf_counter() - started,
+            counts=model_counts(),
+            pathway_rows=pathway_rows,
+            timings=timings,
+        )
 
 
 def _sentence_case(label: str) -> str:

@@ -18,7 +18,7 @@ from demo.bulk.cases import seed_cases
 from demo.bulk.pathway import seed_pathway
 from demo.bulk.shapes import DEFAULT_CASES
 from demo.reference import DEFAULT_SEED, DEMO_PASSWORD, seed_mediators, seed_reference_data, seed_users
-from demo.seeded import SeedReport, delete_seeded_cases, model_counts, refresh_planner_statistics
+from demo.seeded import SeedReport, delete_seeded_cases, refresh_planner_statistics
 
 
 def run(
@@ -53,12 +53,6 @@ def run(
     mark = step("commit", mark)
     refresh_planner_statistics()
     step("planner statistics", mark)
-    return SeedReport(
-        sign_ins=sign_ins,
-        cases_added=added,
-        cases_removed=removed,
-        seconds=time.perf_counter() - started,
-        counts=model_counts(),
-        pathway_rows=pathway_rows,
-        timings=timings,
+    return SeedReport.finished(
+        started, sign_ins=sign_ins, added=added, removed=removed, timings=timings, pathway_rows=pathway_rows
     )
