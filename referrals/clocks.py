@@ -14,9 +14,11 @@ action or appeal, "C14:appeal:step" and "C15:appeal:step" for each step of a Tri
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+
+from django.db.models import Model
 
 from cases import deadlines
 from cases import rules as case_rules
@@ -491,15 +493,15 @@ def agreed_in_writing_clock(ctx):
 @derived_facts
 def _refresh_action_due_dates(ctx: ClockContext) -> None:
     """An agreed action's stored due date follows a corrected agreement date."""
-    changed = []
-    for _case, referral, action in _agreed_actions(ctx):
-        if referral.agreement_on is None:
-            continue
-        due = action_due_on(action, referral.agreement_on)
-        if due != action.due_on:
-            action.due_on = due
-            changed.append(action)
-    AgreementAction.objects.bulk_update(changed, ["due_on"])
+    _store_changed(
+        AgreementAction,
+        "due_on",
+        (
+            (action, action_due_on(action, referral.agreement_on))
+            for _case, referral, action in _agreed_actions(ctx)
+            if referral.agreement_on is not None
+        ),
+    )
 
 
 # --- Flags worked out from the facts ------------------------------------------------------------------------------
@@ -509,7 +511,7 @@ def _refresh_action_due_dates(ctx: ClockContext) -> None:
 def _refresh_late_contact(ctx: ClockContext) -> None:
     """ "Contact was late" (after C1's 2 months) is worked out again whenever the decision date moves."""
     contacts = ctx.facts("adviser_contacts")
-    changed = []
+    worked_out = []
     for case in ctx.cases:
         contact = contacts.get(case.pk)
         if contact is None:
@@ -517,20 +519,26 @@ def _refresh_late_contact(ctx: ClockContext) -> None:
         late = bool(case.decision_sent_on) and contact.contacted_on > deadlines.adviser_contact_deadline(
             case.decision_sent_on
         )
-        if contact.late != late:
-            contact.late = late
-            changed.append(contact)
-    AdviserContact.objects.bulk_update(changed, ["late"])
+        worked_out.append((contact, late))
+    _store_changed(AdviserContact, "late", worked_out)
 
 
 @derived_facts
 def _refresh_case_certificate_date(ctx: ClockContext) -> None:
     """The case's copy of the certificate date its appeal clock runs from (decision 15)."""
     certificates = ctx.facts("certificates")
+    _store_changed(
+        Case,
+        "certificate_issued_on",
+        ((case, appeal_certificate(certificates.get(case.pk, [])).issued_on) for case in ctx.cases),
+    )
+
+
+def _store_changed(model: type[Model], field: str, worked_out: Iterable[tuple[Model, object]]) -> None:
+    """Store each worked-out value that differs from the one its record holds (one bulk UPDATE for them all)."""
     changed = []
-    for case in ctx.cases:
-        issued_on = appeal_certificate(certificates.get(case.pk, [])).issued_on
-        if case.certificate_issued_on != issued_on:
-            case.certificate_issued_on = issued_on
-            changed.append(Case(pk=case.pk, certificate_issued_on=issued_on))
-    Case.objects.bulk_update(changed, ["certificate_issued_on"])
+    for record, value in worked_out:
+        if getattr(record, field) != value:
+            setattr(record, field, value)
+            changed.append(record)
+    model.objects.bulk_update(changed, [field])
