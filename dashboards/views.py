@@ -51,6 +51,13 @@ def _counts_summary(what: str, rows: list[dict], total: int, *, none: str) -> st
     return f"{total:,} {what}. {'; '.join(parts)}."
 
 
+def _counts_chart(chart_id: str, title: str, summary: str, rows: list[dict]):
+    """A bar for each counted row (its label and count), the chart beside a _counts_summary."""
+    return bar_chart(
+        chart_id=chart_id, title=title, summary=summary, bars=[Bar(row["label"], row["count"]) for row in rows]
+    )
+
+
 def _compliance_summary(groups: list[dict]) -> str:
     parts = [
         f"{g['label']}: {g['percent']}% on time ({g['on_time']:,} of {g['total']:,})"
@@ -121,14 +128,7 @@ def my_work(request):
     data = selectors.my_work(request.user, today=today, calendar=calendar, limit=MY_WORK_LIMIT)
     stage_summary = _counts_summary("open cases", data["stages"], data["open_cases"], none="You have no open cases.")
     stage_chart = (
-        bar_chart(
-            chart_id="my-stages",
-            title="My open cases by stage",
-            summary=stage_summary,
-            bars=[Bar(row["label"], row["count"]) for row in data["stages"]],
-        )
-        if data["stages"]
-        else None
+        _counts_chart("my-stages", "My open cases by stage", stage_summary, data["stages"]) if data["stages"] else None
     )
     return render(
         request,
@@ -213,11 +213,8 @@ def _management_charts(data: dict) -> dict:
         "compliance_chart": _compliance_chart(groups, compliance_summary),
         "trends": _trend_charts(groups),
         "outcome_summary": outcome_summary,
-        "outcome_chart": bar_chart(
-            chart_id="outcomes",
-            title="Outcomes of referrals concluded in the period",
-            summary=outcome_summary,
-            bars=[Bar(row["label"], row["count"]) for row in outcomes["rows"]],
+        "outcome_chart": _counts_chart(
+            "outcomes", "Outcomes of referrals concluded in the period", outcome_summary, outcomes["rows"]
         ),
         "workload_summary": workload_summary,
         # The workload figures link to the lists they count: open cases (every status but closed) on the case
@@ -282,20 +279,12 @@ def mediator(request):
             "data": data,
             "work": mediator_work.mediator_work(request.user, now=timezone.now()),
             "stage_summary": stage_summary,
-            "stage_chart": bar_chart(
-                chart_id="mediator-stages",
-                title="My referrals by stage",
-                summary=stage_summary,
-                bars=[Bar(row["label"], row["count"]) for row in data["stages"]],
-            )
+            "stage_chart": _counts_chart("mediator-stages", "My referrals by stage", stage_summary, data["stages"])
             if data["stages"]
             else None,
             "outcome_summary": outcome_summary,
-            "outcome_chart": bar_chart(
-                chart_id="mediator-outcomes",
-                title="Outcomes of my referrals",
-                summary=outcome_summary,
-                bars=[Bar(row["label"], row["count"]) for row in data["outcomes"]],
+            "outcome_chart": _counts_chart(
+                "mediator-outcomes", "Outcomes of my referrals", outcome_summary, data["outcomes"]
             )
             if data["outcomes"]
             else None,
