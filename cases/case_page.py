@@ -1,7 +1,7 @@
 """The case page's context: the case's own sections, its clocks and every registered panel (cases.panels).
 
-`with_errors` is how any view that takes a form shown on the case page (the case's own or a panel's) shows the
-page again when the form or the service refuses."""
+`act` is the tail of any view that takes a form shown on the case page (the case's own or a panel's), and
+`with_errors` how it shows the page again when the form or the service refuses."""
 
 from django.utils import timezone
 
@@ -10,6 +10,7 @@ from sendportal.web import page_with_errors
 from . import clock_services, panels, permissions, rules, selectors
 from .clock_display import clock_rows
 from .forms import AssignOfficerForm, ChangeStatusForm, NoteForm
+from .refusals import submit
 
 TEMPLATE = "cases/case_detail.html"
 
@@ -42,3 +43,16 @@ def context_for(request, case, **forms) -> dict:
 def with_errors(request, case, **forms):
     """Show the case page again with the failed form's messages (HTTP 400); nothing has changed."""
     return page_with_errors(request, TEMPLATE, context_for(request, case, **forms), forms)
+
+
+def act(request, case, form, key, action, success):
+    """A case-page action: `action(cleaned_data)` calls one service, then `success` (a message, or a function of
+    the service's result giving one) and back to the case; a refused change shows the case page again."""
+    return submit(
+        request,
+        form,
+        action,
+        success,
+        then=case,
+        refused=lambda: with_errors(request, case, **{key: form}),
+    )

@@ -14,8 +14,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.shortcuts import redirect
 
 from sendportal.web import apply_service_errors
 
@@ -53,6 +55,17 @@ def service_call(form, action: Callable[[], Any], *, reraise: tuple = ()) -> tup
         logger.warning("refused: the clock engine could not compute from the dates given (%s)", type(exc).__name__)
         form.add_error(None, CLOCK_NOT_COMPUTABLE)
     return False, None
+
+
+def submit(request, form, action, success, *, then, refused):
+    """The common tail of every action: valid form -> one service call -> success message and redirect to
+    `then`; a form or service refusal -> `refused()` (the page again, HTTP 400, nothing changed)."""
+    if form.is_valid():
+        saved, result = service_call(form, lambda: action(form.cleaned_data))
+        if saved:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(then)
+    return refused()
 
 
 def _constraint_name(exc: IntegrityError) -> str:

@@ -147,18 +147,15 @@ def case_edit(request, pk):
 def case_assign(request, pk):
     case = selectors.case_get_for(request.user, pk)
     form = AssignOfficerForm(request.POST)
-    if form.is_valid():
-        officer = form.cleaned_data["officer"]
-        saved, result = service_call(
-            form, lambda: services.case_assign_officer(case=case, actor=request.user, officer=officer)
-        )
-        if saved:
-            case = result
-            officer = case.officer
-            who = officer.display_name if officer else "nobody"
-            messages.success(request, f"Case {case.reference} assigned to {who}")
-            return redirect(case)
-    return case_page.with_errors(request, case, assign_form=form)
+
+    def action(data):
+        return services.case_assign_officer(case=case, actor=request.user, officer=data["officer"])
+
+    def success(assigned):
+        who = assigned.officer.display_name if assigned.officer else "nobody"
+        return f"Case {assigned.reference} assigned to {who}"
+
+    return case_page.act(request, case, form, "assign_form", action, success)
 
 
 @require_POST
@@ -166,21 +163,16 @@ def case_assign(request, pk):
 def case_change_status(request, pk):
     case = selectors.case_get_for(request.user, pk)
     form = ChangeStatusForm(request.POST, case=case)
-    if form.is_valid():
-        saved, result = service_call(
-            form,
-            lambda: services.case_change_status(
-                case=case,
-                actor=request.user,
-                to_status=form.cleaned_data["to_status"],
-                reason=form.cleaned_data["reason"],
-            ),
+
+    def action(data):
+        return services.case_change_status(
+            case=case, actor=request.user, to_status=data["to_status"], reason=data["reason"]
         )
-        if saved:
-            case = result
-            messages.success(request, f"Status changed to {case.get_status_display()}")
-            return redirect(case)
-    return case_page.with_errors(request, case, status_form=form)
+
+    def success(changed):
+        return f"Status changed to {changed.get_status_display()}"
+
+    return case_page.act(request, case, form, "status_form", action, success)
 
 
 @require_POST
@@ -188,17 +180,8 @@ def case_change_status(request, pk):
 def case_note_add(request, pk):
     case = selectors.case_get_for(request.user, pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        saved, _ = service_call(
-            form,
-            lambda: services.case_note_add(
-                case=case,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-                visibility=form.cleaned_data["visibility"],
-            ),
-        )
-        if saved:
-            messages.success(request, "Note added")
-            return redirect(case)
-    return case_page.with_errors(request, case, note_form=form)
+
+    def action(data):
+        return services.case_note_add(case=case, actor=request.user, text=data["text"], visibility=data["visibility"])
+
+    return case_page.act(request, case, form, "note_form", action, "Note added")

@@ -1,17 +1,13 @@
-"""What the pathway's pages share: the coarse permission checks, the common tail of every action (one service
-call, then a message and a redirect, or the page again with the refusal), reads scoped through an object a selector
-already gave."""
+"""What the pathway's pages share: the coarse permission checks and reads scoped through an object a selector
+already gave. The common tail of every action (one service call, then a message and a redirect, or the page again
+with the refusal) is cases.refusals.submit; a case-panel action's is cases.case_page.act."""
 
 from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-
-from cases import case_page
-from cases.refusals import service_call
+from django.shortcuts import get_object_or_404
 
 from .. import permissions, selectors, services
 from ..models import MediationSession, Referral
@@ -62,26 +58,3 @@ def drs_of(case, pk):
 
 def appeal_of(case, pk):
     return get_object_or_404(case.appeals.select_related("case"), pk=pk)
-
-
-def submit(request, form, action, success, *, then, refused):
-    """The common tail of every action: valid form -> one service call -> success message and redirect to
-    `then`; a form or service refusal -> `refused()` (the page again, HTTP 400, nothing changed)."""
-    if form.is_valid():
-        saved, result = service_call(form, lambda: action(form.cleaned_data))
-        if saved:
-            messages.success(request, success(result) if callable(success) else success)
-            return redirect(then)
-    return refused()
-
-
-def case_act(request, case, form, key, action, success):
-    """A case-panel action; a refused change shows the case page again."""
-    return submit(
-        request,
-        form,
-        action,
-        success,
-        then=case,
-        refused=lambda: case_page.with_errors(request, case, **{key: form}),
-    )

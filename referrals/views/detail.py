@@ -10,6 +10,7 @@ from cases import clock_services
 from cases import selectors as case_selectors
 from cases.clock_display import clock_rows, relative_and_urgency
 from cases.models import Case, CaseNote
+from cases.refusals import submit
 from documents import selectors as document_selectors
 from documents.responses import file_response
 from sendportal.formats import short_date
@@ -31,7 +32,7 @@ from ..forms import (
     issues_for,
 )
 from ..models import MediationSession
-from ._common import ASSIGNABLE, RS, SEE_REFERRALS, any_permission_required, submit
+from ._common import ASSIGNABLE, RS, SEE_REFERRALS, any_permission_required
 
 
 @any_permission_required(*SEE_REFERRALS)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.views.decorators.http import require_POST
 
+from cases import case_page
 from cases import selectors as case_selectors
 
 from .. import services
 from ..forms import DrsRecordForm, DrsReferForm
-from ._common import MANAGE, case_act, drs_of
+from ._common import MANAGE, drs_of
 
 
 @require_POST
@@ -24,7 +25,7 @@ def drs_refer(request, case_pk):
     def success(drs):
         return f"Referred to {drs.provider.name} for disagreement resolution"
 
-    return case_act(request, case, form, "drs_form", action, success)
+    return case_page.act(request, case, form, "drs_form", action, success)
 
 
 @require_POST
@@ -37,4 +38,4 @@ def drs_record(request, case_pk, drs_pk):
     def action(data):
         return services.drs_record(drs=drs, actor=request.user, **data)
 
-    return case_act(request, case, form, f"drs_form_{drs.pk}", action, "Disagreement resolution updated")
+    return case_page.act(request, case, form, f"drs_form_{drs.pk}", action, "Disagreement resolution updated")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from cases.refusals import service_call
+from cases.refusals import submit
 
 from .. import selectors, services
 from ..forms import (
@@ -54,21 +53,21 @@ def referral_withdraw(request, pk):
     """Irreversible: asks for confirmation on a page of its own."""
     referral = selectors.referral_get_for(request.user, pk)
     form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved, _ = service_call(
-            form,
-            lambda: services.referral_withdraw(
-                referral=referral,
-                actor=request.user,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                reason=form.cleaned_data["reason"],
-            ),
+
+    def page():
+        status = 400 if form.errors else 200
+        return render(request, "referrals/referral_withdraw.html", {"referral": referral, "form": form}, status=status)
+
+    if request.method != "POST":
+        return page()
+
+    def action(data):
+        return services.referral_withdraw(
+            referral=referral, actor=request.user, withdrawn_on=data["withdrawn_on"], reason=data["reason"]
         )
-        if saved:
-            messages.success(request, "The family's withdrawal is recorded: a 'mediation declined' certificate is due")
-            return redirect(referral)
-    status = 400 if form.errors else 200
-    return render(request, "referrals/referral_withdraw.html", {"referral": referral, "form": form}, status=status)
+
+    success = "The family's withdrawal is recorded: a 'mediation declined' certificate is due"
+    return submit(request, form, action, success, then=referral, refused=page)
 
 
 @require_POST

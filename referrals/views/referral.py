@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases import case_page
 from cases import selectors as case_selectors
 from sendportal.lists import filter_tags, page_query
 
@@ -29,7 +30,6 @@ from ._common import (
     RS,
     SEE_REFERRALS,
     any_permission_required,
-    case_act,
 )
 from .detail import act
 
@@ -82,7 +82,7 @@ def adviser_contact(request, case_pk):
     def success(contact):
         return "Adviser contact recorded" + (" (late: after the 2-month limit)" if contact.late else "")
 
-    return case_act(request, case, form, "adviser_form", action, success)
+    return case_page.act(request, case, form, "adviser_form", action, success)
 
 
 @require_POST
@@ -94,7 +94,7 @@ def referral_create(request, case_pk):
     def action(data):
         return services.referral_create(case=case, actor=request.user, **data)
 
-    return case_act(request, case, form, "refer_form", action, lambda r: f"Referred to {r.provider.name}")
+    return case_page.act(request, case, form, "refer_form", action, lambda r: f"Referred to {r.provider.name}")
 
 
 @require_POST

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.views.decorators.http import require_POST
 
+from cases import case_page
 from cases import selectors as case_selectors
 
 from .. import services
 from ..forms import ComplianceDoneForm, TribunalAppealForm, TribunalOutcomeForm
-from ._common import TRIBUNAL, appeal_of, case_act
+from ._common import TRIBUNAL, appeal_of
 
 
 @require_POST
@@ -21,7 +22,7 @@ def appeal_add(request, case_pk):
     def action(data):
         return services.tribunal_appeal_record(case=case, actor=request.user, **data)
 
-    return case_act(request, case, form, "appeal_form", action, "Appeal recorded")
+    return case_page.act(request, case, form, "appeal_form", action, "Appeal recorded")
 
 
 @require_POST
@@ -37,7 +38,7 @@ def appeal_outcome(request, case_pk, appeal_pk):
     def success(result):
         return f"Tribunal outcome recorded: {result.get_outcome_display().lower()}"
 
-    return case_act(request, case, form, f"outcome_form_{appeal.pk}", action, success)
+    return case_page.act(request, case, form, f"outcome_form_{appeal.pk}", action, success)
 
 
 @require_POST
@@ -51,4 +52,4 @@ def compliance_done(request, case_pk):
             case=case, actor=request.user, key=data["key"], done_on=data["done_on"]
         )
 
-    return case_act(request, case, form, "compliance_form", action, lambda d: f"Recorded as done: {d.title}")
+    return case_page.act(request, case, form, "compliance_form", action, lambda d: f"Recorded as done: {d.title}")
