@@ -76,6 +76,12 @@ def _body(mediator: Mediator, *paragraphs: str) -> str:
     return "\n\n".join([greeting, *paragraphs, KEEP_PRIVATE]) + "\n"
 
 
+def _notice(mediator: Mediator, subject: str, *paragraphs: str) -> Notice | None:
+    """An email to a mediator, or None when there is nobody to tell."""
+    to = _address(mediator)
+    return Notice(to=to, subject=subject, body=_body(mediator, *paragraphs)) if to else None
+
+
 def _when(session: MediationSession) -> str:
     return long_datetime(session.starts_at)
 
@@ -84,33 +90,27 @@ def _when(session: MediationSession) -> str:
 
 
 def assignment_notice(referral: Referral, mediator: Mediator) -> Notice | None:
-    to = _address(mediator)
-    if not to:
-        return None
     reference = referral.case.reference
-    body = _body(
+    return _notice(
         mediator,
+        f"Mediation referral assigned to you: {reference}",
         f"A mediation referral has been assigned to you: case {reference}.",
         "The family must be offered a mediation meeting within 30 days of telling the local authority they want "
         "mediation. Please arrange the first session and record it in sendportal, giving the family at least "
         "5 working days' notice of the date and place.",
         f"The referral: {_site(referral.get_absolute_url())}",
     )
-    return Notice(to=to, subject=f"Mediation referral assigned to you: {reference}", body=body)
 
 
 def removal_notice(referral: Referral, mediator: Mediator) -> Notice | None:
-    to = _address(mediator)
-    if not to:
-        return None
     reference = referral.case.reference
-    body = _body(
+    return _notice(
         mediator,
+        f"Mediation referral no longer assigned to you: {reference}",
         f"The mediation referral for case {reference} has been given to another mediator, so it is no longer "
         "yours. Any sessions you arranged for it are cancelled in your calendar by separate messages.",
         f"Your referrals: {_site(reverse('referrals:list'))}",
     )
-    return Notice(to=to, subject=f"Mediation referral no longer assigned to you: {reference}", body=body)
 
 
 def session_calendar(session: MediationSession, *, change: str, sequence: int, to: str) -> bytes:
