@@ -48,11 +48,4 @@ def with_errors(request, case, **forms):
 def act(request, case, form, key, action, success):
     """A case-page action: `action(cleaned_data)` calls one service, then `success` (a message, or a function of
     the service's result giving one) and back to the case; a refused change shows the case page again."""
-    return submit(
-        request,
-        form,
-        action,
-        success,
-        then=case,
-        refused=lambda: with_errors(request, case, **{key: form}),
-    )
+    return submit(request, form, action, success, then=case, refused=lambda: with_errors(request, case, **{key: form}))

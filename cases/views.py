@@ -169,10 +169,9 @@ def case_change_status(request, pk):
             case=case, actor=request.user, to_status=data["to_status"], reason=data["reason"]
         )
 
-    def success(changed):
-        return f"Status changed to {changed.get_status_display()}"
-
-    return case_page.act(request, case, form, "status_form", action, success)
+    return case_page.act(
+        request, case, form, "status_form", action, lambda changed: f"Status changed to {changed.get_status_display()}"
+    )
 
 
 @require_POST
