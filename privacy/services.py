@@ -382,6 +382,13 @@ def retention_apply(
 def cases_viewed(*, cases: Iterable[Case], actor: User, purpose: str, remote_addr: str | None = None) -> None:
     """One audit ACCESS entry on each case a data protection page showed personal details of (as the case page
     does for a view), saying why."""
+    _log_cases_accessed(cases=cases, actor=actor, remote_addr=remote_addr, data={"view": purpose})
+
+
+def _log_cases_accessed(
+    *, cases: Iterable[Case], actor: User | None, remote_addr: str | None, data: dict[str, Any]
+) -> None:
+    """One audit ACCESS entry on each case, carrying `data`."""
     content_type = ContentType.objects.get_for_model(Case)
     LogEntry.objects.bulk_create(
         [
@@ -395,7 +402,7 @@ def cases_viewed(*, cases: Iterable[Case], actor: User, purpose: str, remote_add
                 actor_email=getattr(actor, "email", None) or None,
                 remote_addr=remote_addr,
                 cid=get_cid(),
-                additional_data={"view": purpose},
+                additional_data=data,
             )
             for case in cases
         ]
@@ -451,27 +458,11 @@ def subject_access_record(
         details=details,
         description=f"Subject-access export: {len(cases)} {'case' if len(cases) == 1 else 'cases'}",
     )
-    content_type = ContentType.objects.get_for_model(Case)
-    LogEntry.objects.bulk_create(
-        [
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(case.pk),
-                object_id=case.pk,
-                object_repr=case.reference,
-                action=LogEntry.Action.ACCESS,
-                actor=actor,
-                actor_email=getattr(actor, "email", None) or None,
-                remote_addr=remote_addr,
-                cid=get_cid(),
-                additional_data={
-                    "subject_access_export": summary.pk,
-                    "purpose": purpose,
-                    "request_reference": request_reference,
-                },
-            )
-            for case in cases
-        ]
+    _log_cases_accessed(
+        cases=cases,
+        actor=actor,
+        remote_addr=remote_addr,
+        data={"subject_access_export": summary.pk, "purpose": purpose, "request_reference": request_reference},
     )
     description = f"Included in a subject-access export by {_who(actor)} ({Purpose.short[purpose]})"
     for case in cases:

@@ -238,33 +238,50 @@ def _log_page(request, log, filters: AccessLogFilter) -> dict:
     return {"page": page, "filter_form": filters, "query": query.urlencode()}
 
 
-@permission_required(permissions.ACCESS_LOG, raise_exception=True)
-def access_log_case(request, pk):
-    case = selectors.privacy_case_get(request.user, pk)
+def _log_page_response(request, *, subject, key: str, log_class):
+    """A subject's access log page: `key` ("case" or "person") names the subject in the context and the template."""
     filters = AccessLogFilter(request.GET or None)
-    log = access_log.CaseLog(case, **filters.choices())
-    context = {"case": case, **_log_page(request, log, filters)}
-    return render(request, "privacy/access_log_case.html", context, status=400 if filters.errors else 200)
+    log = log_class(subject, **filters.choices())
+    context = {key: subject, **_log_page(request, log, filters)}
+    return render(request, f"privacy/access_log_{key}.html", context, status=400 if filters.errors else 200)
 
 
-@permission_required(permissions.ACCESS_LOG, raise_exception=True)
-def access_log_case_csv(request, pk):
-    case = selectors.privacy_case_get(request.user, pk)
+def _log_csv_response(request, *, subject, key: str, log_class, model, description: str):
+    """A subject's access log as CSV, recorded as an export; with filters that do not validate, back to the page."""
     filters = AccessLogFilter(request.GET or None)
     if filters.errors:
-        return redirect(f"{reverse('privacy:access_log_case', args=[case.pk])}?{request.GET.urlencode()}")
+        return redirect(f"{reverse(f'privacy:access_log_{key}', args=[subject.pk])}?{request.GET.urlencode()}")
     refused = _refused(request)
     if refused:
         return refused
     choices = filters.choices()
     exports.log_export(
         user=request.user,
-        model=Case,
-        description=f"Access log export: case {case.reference}",
-        details={"export": "access_log", "case": case.pk, **_filter_details(choices)},
+        model=model,
+        description=description,
+        details={"export": "access_log", key: subject.pk, **_filter_details(choices)},
         remote_addr=_remote_addr(request),
     )
-    return _csv_response(access_log.CaseLog(case, **choices), f"access-log-case-{case.pk}")
+    return _csv_response(log_class(subject, **choices), f"access-log-{key}-{subject.pk}")
+
+
+@permission_required(permissions.ACCESS_LOG, raise_exception=True)
+def access_log_case(request, pk):
+    case = selectors.privacy_case_get(request.user, pk)
+    return _log_page_response(request, subject=case, key="case", log_class=access_log.CaseLog)
+
+
+@permission_required(permissions.ACCESS_LOG, raise_exception=True)
+def access_log_case_csv(request, pk):
+    case = selectors.privacy_case_get(request.user, pk)
+    return _log_csv_response(
+        request,
+        subject=case,
+        key="case",
+        log_class=access_log.CaseLog,
+        model=Case,
+        description=f"Access log export: case {case.reference}",
+    )
 
 
 @permission_required(permissions.ACCESS_LOG, raise_exception=True)
@@ -280,30 +297,20 @@ def access_log_people(request):
 @permission_required(permissions.ACCESS_LOG, raise_exception=True)
 def access_log_person(request, pk):
     person = selectors.staff_get(request.user, pk)
-    filters = AccessLogFilter(request.GET or None)
-    log = access_log.PersonLog(person, **filters.choices())
-    context = {"person": person, **_log_page(request, log, filters)}
-    return render(request, "privacy/access_log_person.html", context, status=400 if filters.errors else 200)
+    return _log_page_response(request, subject=person, key="person", log_class=access_log.PersonLog)
 
 
 @permission_required(permissions.ACCESS_LOG, raise_exception=True)
 def access_log_person_csv(request, pk):
     person = selectors.staff_get(request.user, pk)
-    filters = AccessLogFilter(request.GET or None)
-    if filters.errors:
-        return redirect(f"{reverse('privacy:access_log_person', args=[person.pk])}?{request.GET.urlencode()}")
-    refused = _refused(request)
-    if refused:
-        return refused
-    choices = filters.choices()
-    exports.log_export(
-        user=request.user,
+    return _log_csv_response(
+        request,
+        subject=person,
+        key="person",
+        log_class=access_log.PersonLog,
         model=type(person),
         description=f"Access log export: staff member {person.pk}",
-        details={"export": "access_log", "person": person.pk, **_filter_details(choices)},
-        remote_addr=_remote_addr(request),
     )
-    return _csv_response(access_log.PersonLog(person, **choices), f"access-log-person-{person.pk}")
 
 
 def _filter_details(choices: dict) -> dict:
