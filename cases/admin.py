@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
+from sendportal.admin import ReadOnlyModelAdmin
+
 from .models import Case, CaseEvent, HealthBody, NonWorkingDay, School
 
 MAX_ID = 2**63 - 1
@@ -84,7 +86,7 @@ class NonWorkingDayAdmin(DeactivateInsteadOfDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyModelAdmin):
     """Read-only view for superusers (and the benchmark's baseline); officers work in the portal."""
 
     list_display = ["reference", "status", "route", "decision", "officer", "decision_sent_on", "created_at"]
@@ -93,27 +95,9 @@ class CaseAdmin(admin.ModelAdmin):
     list_select_related = ["officer"]
     show_full_result_count = True
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyModelAdmin):
     list_display = ["case", "kind", "description", "actor", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["case", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

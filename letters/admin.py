@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
 from cases.admin import DeactivateInsteadOfDeleteMixin
+from sendportal.admin import ReadOnlyModelAdmin
 
 from .models import Letter, LetterTemplate, SupportService
 from .sandbox import FIELDS
@@ -49,18 +50,9 @@ class LetterTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(ReadOnlyModelAdmin):
     """Letters recorded as sent: read only (officers record them from the case page)."""
 
     list_display = ["case", "kind", "sent_on", "method", "sent_by"]
     list_filter = ["kind", "method"]
     list_select_related = ["case", "sent_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,24 +1,17 @@
 from django.contrib import admin
 
+from sendportal.admin import ReadOnlyModelAdmin
+
 from .models import CaseRetention, RetentionAction
 
 
 @admin.register(RetentionAction)
-class RetentionActionAdmin(admin.ModelAdmin):
+class RetentionActionAdmin(ReadOnlyModelAdmin):
     """The schedule's own record: read-only here (it is append-only)."""
 
     list_display = ["happened_at", "case_id", "step", "run"]
     list_filter = ["step"]
     readonly_fields = ["case_id", "step", "run", "happened_at", "details"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CaseRetention)

@@ -1,7 +1,7 @@
 import logging
 from functools import wraps
 
-from django.contrib.admin import AdminSite
+from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -64,6 +64,20 @@ class SuperuserAdminSite(AdminSite):
 
         # Inside the admin's own wrapper: who may see the page is checked first.
         return super().admin_view(guarded, cacheable)
+
+
+class ReadOnlyModelAdmin(ModelAdmin):
+    """A model the portal itself writes (with its timeline and audit entries): the admin lists and shows its rows
+    and never adds, changes or deletes one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def _register_user_admin():
