@@ -73,6 +73,24 @@ class PortalDateTimeField(_RangeMixin, DatePartsMixin, forms.DateTimeField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+class PeriodFieldsForm(forms.Form):
+    """The two ends of a period a person may choose ("From" and "To", both optional, both days included), as the
+    dashboards' and the access log's filters ask for them. Forms add their own checks of the period."""
+
+    date_from = PortalDateField(
+        label="From",
+        error_label="The start date",
+        required=False,
+        error_messages={"invalid": "Enter the start date as a real date, for example 2026-01-31."},
+    )
+    date_to = PortalDateField(
+        label="To",
+        error_label="The end date",
+        required=False,
+        error_messages={"invalid": "Enter the end date as a real date, for example 2026-03-31."},
+    )
+
+
 def portal_formfield(db_field: models.Field, **kwargs):
     """`formfield_callback` for ModelForms: their model date fields become the portal's date fields."""
     if isinstance(db_field, models.DateTimeField):

@@ -8,7 +8,7 @@ from datetime import date
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from cases.dates import PortalDateField
+from cases.dates import PeriodFieldsForm
 from sendportal.formats import day_month_year
 
 from .selectors import FIRST_SEN2_YEAR, MAX_PERIOD_DAYS, Period, default_period
@@ -45,23 +45,11 @@ class YearForm(forms.Form):
         return self.cleaned_data.get("year") or self.today.year
 
 
-class PeriodForm(YearForm):
+class PeriodForm(PeriodFieldsForm, YearForm):
     """The management dashboard's choices: a period (both ends included), the SEN2 year and, optionally, one
     officer whose cases the case-based figures are limited to. Officers are checked against the list of people
     who can hold cases (cases.selectors.officers_qs), loaded once by the view."""
 
-    date_from = PortalDateField(
-        label="From",
-        error_label="The start date",
-        required=False,
-        error_messages={"invalid": "Enter the start date as a real date, for example 2026-01-31."},
-    )
-    date_to = PortalDateField(
-        label="To",
-        error_label="The end date",
-        required=False,
-        error_messages={"invalid": "Enter the end date as a real date, for example 2026-03-31."},
-    )
     officer = forms.ChoiceField(label="Officer", required=False, error_messages={"invalid_choice": UNKNOWN_OFFICER})
 
     field_order = ["date_from", "date_to", "officer", "year"]

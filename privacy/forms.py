@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from cases.dates import PortalDateField
+from cases.dates import PeriodFieldsForm
 
 from .access_log import What
 from .services import Purpose
@@ -76,21 +76,9 @@ class LegalHoldForm(forms.Form):
     )
 
 
-class AccessLogFilter(forms.Form):
+class AccessLogFilter(PeriodFieldsForm):
     """The access log's filters (GET): a period, both ends included, and what happened."""
 
-    date_from = PortalDateField(
-        label="From",
-        error_label="The start date",
-        required=False,
-        error_messages={"invalid": "Enter the start date as a real date, for example 2026-01-31."},
-    )
-    date_to = PortalDateField(
-        label="To",
-        error_label="The end date",
-        required=False,
-        error_messages={"invalid": "Enter the end date as a real date, for example 2026-03-31."},
-    )
     what = forms.ChoiceField(
         label="What happened",
         choices=What.choices,
