@@ -11,6 +11,21 @@ from . import deadlines
 from .dates import CLOCK_ENGINE_ERRORS, in_range
 from .models import Deadline
 
+CLOCK_ROW_FIELDS = (
+    "case_id",
+    "case__reference",
+    "clock",
+    "title",
+    "binds",
+    "due_on",
+    "due_time",
+    "state",
+    "met_on",
+    "waived_reason",
+)
+"""The columns a clock row reads (clock_rows, and the dashboards' clock_dict), for a query's only(): the clock and its
+case's reference, never the child's details."""
+
 # Clocks whose due date is never moved for a weekend or holiday: warn when it lands on one (decision 3).
 NOT_ROLLED_FORWARD_UNITS = {deadlines.UNIT_CALENDAR_DAYS, deadlines.UNIT_WEEKS, deadlines.UNIT_MONTHS}
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sendportal.auth_backends import users_with_perm
 
+from .clock_display import CLOCK_ROW_FIELDS
 from .models import Case, CaseEvent, CaseNote, Deadline
 from .team_selectors import is_covering
 
@@ -171,18 +172,9 @@ def open_deadline_totals(user, *, today, officer=None) -> dict[str, int]:
     return totals
 
 
-# What a row of the deadlines page shows: the clock, its case's reference and officer (never the child's details).
+# What a row of the deadlines page shows: a clock row and its case's officer (never the child's details).
 DEADLINE_ROW_FIELDS = (
-    "case_id",
-    "clock",
-    "title",
-    "binds",
-    "due_on",
-    "due_time",
-    "state",
-    "met_on",
-    "waived_reason",
-    "case__reference",
+    *CLOCK_ROW_FIELDS,
     "case__officer__username",
     "case__officer__first_name",
     "case__officer__last_name",

@@ -7,27 +7,12 @@ from datetime import date, datetime
 from django.db.models import Count, Exists, OuterRef, Subquery, Window
 from django.urls import reverse
 
-from cases.clock_display import clock_rows
+from cases.clock_display import CLOCK_ROW_FIELDS, clock_rows
 from cases.models import Deadline
 from referrals.models import MediationSession, Referral
 from referrals.selectors import referral_list_for
 
 from .common import CERTIFICATE_CLOCKS, LIST_LIMIT, clock_dict, referral_url
-
-CLOCK_ROW_FIELDS = (
-    "case_id",
-    "case__reference",
-    "clock",
-    "title",
-    "binds",
-    "due_on",
-    "due_time",
-    "state",
-    "met_on",
-    "waived_reason",
-)
-"""What a clock row on the mediator dashboard shows (cases.clock_display and clock_dict): not the child's
-details, nor the officer (which the Deadlines page's rows, cases.selectors.DEADLINE_ROW_FIELDS, add)."""
 
 
 def mediator_dashboard(user, *, now: datetime, today: date, calendar, limit: int = LIST_LIMIT) -> dict:
