@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from docx import Document
 from docx.shared import Pt
 
-from referrals.certificates import html_to_pdf
+from referrals.certificates import PDF_STYLESHEET, html_to_pdf
 from sendportal.formats import long_date
 
 from .selectors import Draft
@@ -35,7 +35,13 @@ def filename_of(draft: Draft, extension: str) -> str:
 def render_letter_html(draft: Draft) -> str:
     return render_to_string(
         TEMPLATE_NAME,
-        {"draft": draft, "title": title_of(draft), "date": long_date(draft.letter_date), "stylesheet": STYLESHEET},
+        {
+            "draft": draft,
+            "title": title_of(draft),
+            "date": long_date(draft.letter_date),
+            "pdf_stylesheet": PDF_STYLESHEET,
+            "stylesheet": STYLESHEET,
+        },
     )
 
 

@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "referrals/certificate_pdf.html"
 STYLESHEET = "css/certificate.css"  # relative to a static folder; the template links it by this name
+PDF_STYLESHEET = "css/pdf.css"  # what every PDF of the portal shares (page, foot, font), linked before its own
 DEFAULT_LOCAL_AUTHORITY_NAME = "Example Borough Council"
 APPEAL_FORM = "SEND35"
 APPEAL_DEADLINE_TIME = "5pm"  # HESC rules r.12(1): the appeal must be received by 5pm (docs/rules.md §4 C9)
@@ -334,6 +335,7 @@ def render_certificate_html(content: CertificateContent) -> str:
         TEMPLATE_NAME,
         {
             "certificate": content,
+            "pdf_stylesheet": PDF_STYLESHEET,
             "stylesheet": STYLESHEET,
             "appeal_form": APPEAL_FORM,
             "appeal_routes": AppealRoute,

@@ -17,6 +17,7 @@ import time_machine
 from referrals.certificates import (
     DEFAULT_LOCAL_AUTHORITY_NAME,
     KINDS,
+    PDF_STYLESHEET,
     STYLESHEET,
     AppealRoute,
     ResourceRefused,
@@ -257,8 +258,8 @@ def test_html_in_names_is_escaped_and_printed_literally(no_network):
     # with the spaces taken out.
     assert f'<img src="{METADATA_URL}">Ben'.replace(" ", "") in text.replace(" ", "")
     assert "<script>alert(1)</script>" in text
-    # The only thing fetched was our stylesheet: the "img" in the name never became an element.
-    assert [url for url, _ in fetcher.calls] == [static_base_url() + STYLESHEET]
+    # The only things fetched were our stylesheets: the "img" in the name never became an element.
+    assert [url for url, _ in fetcher.calls] == [static_base_url() + PDF_STYLESHEET, static_base_url() + STYLESHEET]
     assert no_network == []
 
 
@@ -319,13 +320,16 @@ def test_fetcher_serves_data_urls():
     assert response.content_type == "text/css"
 
 
-def test_fetcher_serves_our_certificate_stylesheet():
+def test_fetcher_serves_our_certificate_stylesheets():
     url = static_base_url() + STYLESHEET
     response = StaticOnlyURLFetcher().fetch(url)
+    shared = StaticOnlyURLFetcher().fetch(static_base_url() + PDF_STYLESHEET)
 
     assert url.startswith("file://") and url.endswith("/css/certificate.css")
     assert response.content_type == "text/css"
-    assert b"size: A4" in response.read()
+    assert b"string(certificate-number)" in response.read()
+    assert shared.content_type == "text/css"
+    assert b"size: A4" in shared.read()
 
 
 def test_injected_external_resources_are_refused_and_the_pdf_still_renders(no_network, caplog):
@@ -369,7 +373,7 @@ def test_render_uses_the_restricted_fetcher_by_default(monkeypatch, no_network):
     monkeypatch.setattr(StaticOnlyURLFetcher, "fetch", recording_fetch)
     render_certificate_pdf(content(child_name=f'<img src="{METADATA_URL}">'))
 
-    assert seen == [static_base_url() + STYLESHEET]
+    assert seen == [static_base_url() + PDF_STYLESHEET, static_base_url() + STYLESHEET]
 
 
 # --- Hash -----------------------------------------------------------------------------------------------------
