@@ -58,14 +58,31 @@ def _lock_case(case: Case) -> None:
 # --- Legal holds ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def legal_hold_place(*, case: Case, actor: User, reason: str) -> CaseRetention:
-    """Put a case on legal hold: the retention schedule then neither anonymises nor deletes it."""
+def _hold_reason(actor: User, reason: str, *, missing: str) -> str:
+    """The reason given for placing or lifting a legal hold, stripped; refused when the actor may not manage holds
+    or gave no reason (`missing` says which reason is wanted)."""
     if not permissions.can_manage_legal_hold(actor):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": HOLD_REASON_MISSING})
+        raise ValidationError({"reason": missing})
+    return reason
+
+
+def _hold_event(*, case: Case, actor: User, hold: bool, reason: str) -> None:
+    case_event_record(
+        case=case,
+        actor=actor,
+        kind=CaseEvent.Kind.LEGAL_HOLD,
+        description=f"Legal hold {'placed' if hold else 'lifted'}: {reason}",
+        data={"hold": hold},
+    )
+
+
+@transaction.atomic
+def legal_hold_place(*, case: Case, actor: User, reason: str) -> CaseRetention:
+    """Put a case on legal hold: the retention schedule then neither anonymises nor deletes it."""
+    reason = _hold_reason(actor, reason, missing=HOLD_REASON_MISSING)
     _lock_case(case)
     retention, _ = CaseRetention.objects.get_or_create(case=case)
     if retention.legal_hold:
@@ -74,37 +91,21 @@ def legal_hold_place(*, case: Case, actor: User, reason: str) -> CaseRetention:
     retention.hold_by, retention.hold_since = actor, timezone.now()
     retention.full_clean()
     retention.save()
-    case_event_record(
-        case=case,
-        actor=actor,
-        kind=CaseEvent.Kind.LEGAL_HOLD,
-        description=f"Legal hold placed: {reason}",
-        data={"hold": True},
-    )
+    _hold_event(case=case, actor=actor, hold=True, reason=reason)
     return retention
 
 
 @transaction.atomic
 def legal_hold_lift(*, case: Case, actor: User, reason: str) -> CaseRetention:
     """Lift a legal hold: the retention schedule applies to the case again from its next run."""
-    if not permissions.can_manage_legal_hold(actor):
-        raise PermissionDenied
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": LIFT_REASON_MISSING})
+    reason = _hold_reason(actor, reason, missing=LIFT_REASON_MISSING)
     _lock_case(case)
     retention = CaseRetention.objects.filter(case=case).first()
     if retention is None or not retention.legal_hold:
         raise ValidationError(NOT_HELD)
     retention.legal_hold, retention.hold_reason, retention.hold_by, retention.hold_since = False, "", None, None
     retention.save()
-    case_event_record(
-        case=case,
-        actor=actor,
-        kind=CaseEvent.Kind.LEGAL_HOLD,
-        description=f"Legal hold lifted: {reason}",
-        data={"hold": False},
-    )
+    _hold_event(case=case, actor=actor, hold=False, reason=reason)
     return retention
 
 
