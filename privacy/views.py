@@ -6,7 +6,10 @@ Case references travel by POST only; URLs carry case and staff ids, never a name
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -238,50 +241,53 @@ def _log_page(request, log, filters: AccessLogFilter) -> dict:
     return {"page": page, "filter_form": filters, "query": query.urlencode()}
 
 
-def _log_page_response(request, *, subject, key: str, log_class):
-    """A subject's access log page: `key` ("case" or "person") names the subject in the context and the template."""
+@dataclass(frozen=True)
+class _LogOf:
+    """Whose access log a page shows: a case's or a member of staff's."""
+
+    key: str  # "case" or "person": names the subject in the context, the template, the URL and the CSV file
+    log_class: type
+    describe: Callable[[Any], str]  # the subject as the record of a CSV export names it
+
+
+_CASE_LOG = _LogOf("case", access_log.CaseLog, lambda case: f"case {case.reference}")
+_PERSON_LOG = _LogOf("person", access_log.PersonLog, lambda person: f"staff member {person.pk}")
+
+
+def _log_page_response(request, of: _LogOf, subject):
     filters = AccessLogFilter(request.GET or None)
-    log = log_class(subject, **filters.choices())
-    context = {key: subject, **_log_page(request, log, filters)}
-    return render(request, f"privacy/access_log_{key}.html", context, status=400 if filters.errors else 200)
+    log = of.log_class(subject, **filters.choices())
+    context = {of.key: subject, **_log_page(request, log, filters)}
+    return render(request, f"privacy/access_log_{of.key}.html", context, status=400 if filters.errors else 200)
 
 
-def _log_csv_response(request, *, subject, key: str, log_class, model, description: str):
-    """A subject's access log as CSV, recorded as an export; with filters that do not validate, back to the page."""
+def _log_csv_response(request, of: _LogOf, subject):
+    """The log as CSV, recorded as an export; with filters that do not validate, back to the page."""
     filters = AccessLogFilter(request.GET or None)
     if filters.errors:
-        return redirect(f"{reverse(f'privacy:access_log_{key}', args=[subject.pk])}?{request.GET.urlencode()}")
+        return redirect(f"{reverse(f'privacy:access_log_{of.key}', args=[subject.pk])}?{request.GET.urlencode()}")
     refused = _refused(request)
     if refused:
         return refused
     choices = filters.choices()
     exports.log_export(
         user=request.user,
-        model=model,
-        description=description,
-        details={"export": "access_log", key: subject.pk, **_filter_details(choices)},
+        model=type(subject),
+        description=f"Access log export: {of.describe(subject)}",
+        details={"export": "access_log", of.key: subject.pk, **_filter_details(choices)},
         remote_addr=_remote_addr(request),
     )
-    return _csv_response(log_class(subject, **choices), f"access-log-{key}-{subject.pk}")
+    return _csv_response(of.log_class(subject, **choices), f"access-log-{of.key}-{subject.pk}")
 
 
 @permission_required(permissions.ACCESS_LOG, raise_exception=True)
 def access_log_case(request, pk):
-    case = selectors.privacy_case_get(request.user, pk)
-    return _log_page_response(request, subject=case, key="case", log_class=access_log.CaseLog)
+    return _log_page_response(request, _CASE_LOG, selectors.privacy_case_get(request.user, pk))
 
 
 @permission_required(permissions.ACCESS_LOG, raise_exception=True)
 def access_log_case_csv(request, pk):
-    case = selectors.privacy_case_get(request.user, pk)
-    return _log_csv_response(
-        request,
-        subject=case,
-        key="case",
-        log_class=access_log.CaseLog,
-        model=Case,
-        description=f"Access log export: case {case.reference}",
-    )
+    return _log_csv_response(request, _CASE_LOG, selectors.privacy_case_get(request.user, pk))
 
 
 @permission_required(permissions.ACCESS_LOG, raise_exception=True)
@@ -296,21 +302,12 @@ def access_log_people(request):
 
 @permission_required(permissions.ACCESS_LOG, raise_exception=True)
 def access_log_person(request, pk):
-    person = selectors.staff_get(request.user, pk)
-    return _log_page_response(request, subject=person, key="person", log_class=access_log.PersonLog)
+    return _log_page_response(request, _PERSON_LOG, selectors.staff_get(request.user, pk))
 
 
 @permission_required(permissions.ACCESS_LOG, raise_exception=True)
 def access_log_person_csv(request, pk):
-    person = selectors.staff_get(request.user, pk)
-    return _log_csv_response(
-        request,
-        subject=person,
-        key="person",
-        log_class=access_log.PersonLog,
-        model=type(person),
-        description=f"Access log export: staff member {person.pk}",
-    )
+    return _log_csv_response(request, _PERSON_LOG, selectors.staff_get(request.user, pk))
 
 
 def _filter_details(choices: dict) -> dict:
