@@ -13,7 +13,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from auditlog.cid import get_cid
@@ -261,28 +261,32 @@ def retention_anonymise(
                 for pk in ids
             ]
         )
-        RetentionAction.objects.bulk_create(
-            [
-                RetentionAction(
-                    case_id=pk,
-                    step=RetentionAction.Step.ANONYMISED,
-                    run=run,
-                    happened_at=now,
-                    details={
-                        "notes_deleted": notes[pk],
-                        "documents_deleted": len(documents.get(pk, [])),
-                        "certificate_files_deleted": len(files.get(pk, [])),
-                        "timeline_entries_rewritten": events[pk],
-                        "audit_entries_scrubbed": audit[pk],
-                        "delete_due_on": delete_due[pk].isoformat(),
-                    },
-                )
-                for pk in ids
-            ]
+        _record_step(
+            ids,
+            step=RetentionAction.Step.ANONYMISED,
+            run=run,
+            now=now,
+            details=lambda pk: {
+                "notes_deleted": notes[pk],
+                "documents_deleted": len(documents.get(pk, [])),
+                "certificate_files_deleted": len(files.get(pk, [])),
+                "timeline_entries_rewritten": events[pk],
+                "audit_entries_scrubbed": audit[pk],
+                "delete_due_on": delete_due[pk].isoformat(),
+            },
         )
         _delete_files(files)
         _delete_document_files(documents)
     return ids
+
+
+def _record_step(
+    ids: list[int], *, step: str, run: uuid.UUID, now: datetime, details: Callable[[int], dict[str, Any]]
+) -> None:
+    """One RetentionAction for each case a step touched (its id, never a name), with what was done to it."""
+    RetentionAction.objects.bulk_create(
+        [RetentionAction(case_id=pk, step=step, run=run, happened_at=now, details=details(pk)) for pk in ids]
+    )
 
 
 def _rewrite_timeline(case_ids: list[int]) -> list[int]:
@@ -315,21 +319,16 @@ def retention_delete(
         documents = _take_documents(ids)
         Case.objects.filter(pk__in=ids).delete()
         now = timezone.now()
-        RetentionAction.objects.bulk_create(
-            [
-                RetentionAction(
-                    case_id=pk,
-                    step=RetentionAction.Step.DELETED,
-                    run=run,
-                    happened_at=now,
-                    details={
-                        "certificate_files_deleted": len(files.get(pk, [])),
-                        "documents_deleted": len(documents.get(pk, [])),
-                        "audit_entries_deleted": audit[pk],
-                    },
-                )
-                for pk in ids
-            ]
+        _record_step(
+            ids,
+            step=RetentionAction.Step.DELETED,
+            run=run,
+            now=now,
+            details=lambda pk: {
+                "certificate_files_deleted": len(files.get(pk, [])),
+                "documents_deleted": len(documents.get(pk, [])),
+                "audit_entries_deleted": audit[pk],
+            },
         )
         _delete_files(files)
         _delete_document_files(documents)
