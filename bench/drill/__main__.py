@@ -42,7 +42,7 @@ import requests
 from bench import seeded
 from bench.drill.cluster import Cluster
 from bench.load import servers
-from bench.load.__main__ import LONDON, PASSWORD, make_plan, user_counts, verify_ledger
+from bench.load.__main__ import LONDON, PASSWORD, make_plan, start_balancer, user_counts, verify_ledger
 
 RESULTS = Path(__file__).resolve().parent.parent / "results"
 DRILL_DATABASE = "sendportal_drill"
@@ -516,20 +516,7 @@ def main(argv=None) -> int:
                 )
             for port in ports:
                 servers.wait_healthy(f"http://127.0.0.1:{port}")
-            listen = servers.free_port()
-            processes.start(
-                "balancer",
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.load.balancer",
-                    "--listen",
-                    str(listen),
-                    *[a for p in ports for a in ("--backend", f"127.0.0.1:{p}")],
-                ],
-            )
-            balancer = f"http://127.0.0.1:{listen}"
-            servers.wait_healthy(balancer)
+            balancer = start_balancer(processes, ports)
             today = datetime.now(LONDON).date().isoformat()
 
             sections["restart"] = restart_drill(args, cluster, processes, url, ports, balancer, folder)
