@@ -1,6 +1,6 @@
 """The restart drill's checks (bench/drill): what they say about the looks taken while PostgreSQL was down."""
 
-from bench.drill.__main__ import healthz_check, pages_check
+from bench.drill.restart import healthz_check, pages_check
 
 
 def look(status=503, clean=True, retry_after="30", ms=12.0):
