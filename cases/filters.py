@@ -1,7 +1,5 @@
 """The case list's filters (django-filter over the user's selector queryset) and its server-side sort."""
 
-from datetime import timedelta
-
 import django_filters
 from django import forms
 from django.utils import timezone
@@ -11,7 +9,7 @@ from sendportal.lists import SortColumn, SortSpec, StrictFilterMixin
 from .dates import PortalDateField
 from .models import Case, Decision, NextStepBy, Route, School, Status
 from .search import may_be_in_a_reference, search_cases  # noqa: F401 (the search lives in cases.search)
-from .selectors import officers_qs
+from .selectors import officers_qs, this_week
 
 MINE = "mine"
 UNASSIGNED = "unassigned"
@@ -109,5 +107,5 @@ class CaseFilter(StrictFilterMixin, django_filters.FilterSet):
         if value == "overdue":
             return queryset.filter(next_deadline_on__lt=today)
         if value == "week":
-            return queryset.filter(next_deadline_on__gte=today, next_deadline_on__lte=today + timedelta(days=7))
+            return queryset.filter(next_deadline_on__range=this_week(today))
         return queryset.filter(next_deadline_on__isnull=True)

@@ -142,11 +142,18 @@ DEADLINE_GROUPS = ("overdue", "today", "soon", "later")
 
 
 SOON_DAYS = 7
-"""'Due this week': due after today and within the next 7 calendar days (the Deadlines page and My work)."""
+
+
+def this_week(today: date) -> tuple[date, date]:
+    """'Due this week', everywhere in the portal: due today or in the next 7 calendar days, both ends included.
+    The Deadlines page and My work show today's clocks first, as a group of their own, and the rest of the week
+    after them ("Due this week (next 7 days)"); the case list's filter and the management figures count the
+    whole week."""
+    return today, today + timedelta(days=SOON_DAYS)
 
 
 def _deadline_group_bounds(today) -> dict[str, Q]:
-    week_end = today + timedelta(days=SOON_DAYS)
+    _, week_end = this_week(today)
     return {
         "overdue": Q(due_on__lt=today),
         "today": Q(due_on=today),

@@ -85,6 +85,23 @@ def test_case_list_filters_overdue_and_due_this_week(client_for, officer):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_due_this_week_is_today_to_seven_days_on_for_the_case_list_and_the_deadlines_page(client_for, officer):
+    """One definition (cases.selectors.this_week): the case list's filter counts today and the 7th day on; the
+    Deadlines page shows today's on their own and the rest of the week as "Due this week"."""
+    with_mediation_due(officer, date(2026, 5, 20), reference="SEND-2026-00001")  # Wed 20 May: today
+    with_mediation_due(officer, date(2026, 5, 27), reference="SEND-2026-00007")  # 7 days on
+    with_mediation_due(officer, date(2026, 5, 28), reference="SEND-2026-00008")  # 8 days on: later
+    c = client_for(officer)
+    week = c.get(reverse("cases:list"), {"deadline": "week"}).content.decode()
+    assert "SEND-2026-00001" in week and "SEND-2026-00007" in week and "SEND-2026-00008" not in week
+    page = c.get(reverse("deadlines")).content.decode()
+    groups = {key: page.split(f'id="group-{key}"')[1].split('<h2 id="group-')[0] for key in ("today", "soon", "later")}
+    assert "SEND-2026-00001" in groups["today"] and "SEND-2026-00007" not in groups["today"]
+    assert "SEND-2026-00007" in groups["soon"] and "SEND-2026-00001" not in groups["soon"]
+    assert "SEND-2026-00008" in groups["later"] and "SEND-2026-00008" not in groups["soon"]
+
+
+@time_machine.travel(NOW, tick=False)
 def test_my_deadlines_groups_by_urgency_and_shows_only_my_cases(client_for, officer, other_officer):
     with_mediation_due(officer, date(2026, 5, 11), reference="SEND-2026-00001")
     with_mediation_due(officer, date(2026, 5, 20), reference="SEND-2026-00002")  # due today, Wed 20 May

@@ -3,13 +3,13 @@ a whole (management_dashboard)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import CharField, Count, F, Q, Value
 
 from cases.models import Case, Deadline
 from cases.models import Status as CaseStatus
-from cases.selectors import SOON_DAYS
+from cases.selectors import this_week
 
 from .common import CLOCK_GROUPS, Period, counted_clocks, met_on_time, percent, percent_text, person_name
 from .outcomes import appeal_counts, concluded_referral_counts, decisions_changed, outcome_mix
@@ -24,7 +24,7 @@ def workload(*, officers, today: date) -> dict:
     today) or due this week (due today or in the next 7 days). Every officer who can hold cases is listed, even
     with none, plus anyone else still holding open cases; unassigned cases are a row of their own. The totals
     are the headline numbers. One query; `officers` is the list the period form already loaded."""
-    week_end = today + timedelta(days=SOON_DAYS)
+    _, week_end = this_week(today)
     names = ("officer__first_name", "officer__last_name", "officer__username")
     # Two grouped counts in one query (UNION ALL), each from its own index, rather than every open case joined to
     # its clocks: open cases per officer (cases_case_open_officer_idx), and the open clocks due by the end of the
