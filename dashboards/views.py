@@ -44,11 +44,12 @@ def _listing(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _counts_summary(what: str, rows: list[dict], total: int, *, none: str) -> str:
+def _counts_summary(what: tuple[str, str], rows: list[dict], total: int, *, none: str) -> str:
+    """A chart's summary: "4 open cases. Intake: 1; Triaged: 1; Mediation: 2." (`what`: one, several)."""
     if not total:
         return none
     parts = [f"{row['label']}: {row['count']:,}" for row in rows if row["count"]]
-    return f"{total:,} {what}. {'; '.join(parts)}."
+    return f"{total:,} {what[0] if total == 1 else what[1]}. {'; '.join(parts)}."
 
 
 def _counts_chart(chart_id: str, title: str, summary: str, rows: list[dict]):
@@ -85,7 +86,8 @@ def _trend_summary(group: dict) -> str:
 def _workload_summary(work: dict) -> str:
     people = work["officers"]
     totals = work["totals"]
-    text = f"{totals['open_cases']:,} open cases, {work['unassigned']['open_cases']:,} of them unassigned"
+    cases = totals["open_cases"]
+    text = f"{cases:,} open {_plural(cases, 'case')}, {work['unassigned']['open_cases']:,} of them unassigned"
     if people and people[0]["open_cases"]:
         most = people[0]
         overdue = f"{most['overdue']:,} {_plural(most['overdue'], 'clock')} overdue"
@@ -98,9 +100,11 @@ def _mediator_summary(mediators: list[dict]) -> str:
     if not mediators:
         return "No mediators are set up."
     if not over:
+        if len(mediators) == 1:
+            return "The one mediator is not over capacity."
         return f"None of the {len(mediators)} mediators is over capacity."
     names = _listing([f"{m['name']} ({m['active_cases']} of {m['capacity']})" for m in over])
-    return f"{len(over)} of {len(mediators)} mediators over capacity: {names}."
+    return f"{len(over)} of {len(mediators)} {_plural(len(mediators), 'mediator')} over capacity: {names}."
 
 
 def _decisions_summary(decisions: dict) -> str:
@@ -108,7 +112,8 @@ def _decisions_summary(decisions: dict) -> str:
         return "No decisions were changed at mediation or tribunal in the period."
     top = max(decisions["rows"], key=lambda r: r["total"])
     return (
-        f"{decisions['total']:,} decisions changed: {decisions['at_mediation']:,} at mediation and "
+        f"{decisions['total']:,} {_plural(decisions['total'], 'decision')} changed: "
+        f"{decisions['at_mediation']:,} at mediation and "
         f"{decisions['at_tribunal']:,} at tribunal. Most often {_sentence_case(top['label'])} ({top['total']:,})."
     )
 
@@ -126,7 +131,9 @@ def my_work(request):
     today = timezone.localdate()
     calendar = clock_services.working_calendar()
     data = selectors.my_work(request.user, today=today, calendar=calendar, limit=MY_WORK_LIMIT)
-    stage_summary = _counts_summary("open cases", data["stages"], data["open_cases"], none="You have no open cases.")
+    stage_summary = _counts_summary(
+        ("open case", "open cases"), data["stages"], data["open_cases"], none="You have no open cases."
+    )
     stage_chart = (
         _counts_chart("my-stages", "My open cases by stage", stage_summary, data["stages"]) if data["stages"] else None
     )
@@ -202,7 +209,10 @@ def _management_charts(data: dict) -> dict:
     compliance_summary = _compliance_summary(groups)
     outcomes = data["outcomes"]
     outcome_summary = _counts_summary(
-        "referrals concluded", outcomes["rows"], outcomes["total"], none="No referrals were concluded in the period."
+        ("referral concluded", "referrals concluded"),
+        outcomes["rows"],
+        outcomes["total"],
+        none="No referrals were concluded in the period.",
     )
     work = data["workload"]
     workload_summary = _workload_summary(work)
@@ -264,10 +274,10 @@ def mediator(request):
         request.user, now=timezone.now(), today=timezone.localdate(), calendar=clock_services.working_calendar()
     )
     stage_summary = _counts_summary(
-        "referrals", data["stages"], data["referral_total"], none="No referrals are assigned to you."
+        ("referral", "referrals"), data["stages"], data["referral_total"], none="No referrals are assigned to you."
     )
     outcome_summary = _counts_summary(
-        "referrals with an outcome",
+        ("referral with an outcome", "referrals with an outcome"),
         data["outcomes"],
         data["outcome_total"],
         none="None of your referrals has an outcome yet.",

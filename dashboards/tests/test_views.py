@@ -183,6 +183,7 @@ def test_mediator_dashboard_shows_sessions_and_certificates_due(client_for, medi
     content = client_for(mediator_user).get(reverse("dashboards:mediator")).content.decode()
 
     assert "Wed 27 May 2026 at 10:00" in content and "Civic Centre" in content
+    assert "<strong>Summary:</strong> 1 referral. Session arranged: 1." in content  # one referral, not "1 referrals"
     assert "Certificate after mediation" in content and "in 2 working days" in content
     assert 'href="/cases/' not in content  # a mediator cannot open the LA's case pages
 
