@@ -104,7 +104,9 @@ def _mediator_summary(mediators: list[dict]) -> str:
             return "The one mediator is not over capacity."
         return f"None of the {len(mediators)} mediators is over capacity."
     names = _listing([f"{m['name']} ({m['active_cases']} of {m['capacity']})" for m in over])
-    return f"{len(over)} of {len(mediators)} {_plural(len(mediators), 'mediator')} over capacity: {names}."
+    if len(mediators) == 1:
+        return f"The one mediator is over capacity: {names}."
+    return f"{len(over)} of {len(mediators)} mediators over capacity: {names}."
 
 
 def _decisions_summary(decisions: dict) -> str:

@@ -228,7 +228,7 @@ def test_manager_reads_the_dashboard_narrows_the_period_and_exports_the_filtered
         "2 decisions changed: 2 at mediation and 0 at tribunal."
     )
     expect(main.get_by_role("region", name="Workload")).to_contain_text(
-        "1 of 1 mediators over capacity: Mo Mediator (2 of 1)."
+        "The one mediator is over capacity: Mo Mediator (2 of 1)."
     )
     screenshot(page, "management-narrowed")
     assert_accessible(page)
